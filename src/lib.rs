@@ -1,0 +1,13 @@
+//! ccmux: one persistent Claude Code session per directory, shown as tabs.
+//!
+//! The crate is split so that everything but the terminal loop can run without a
+//! terminal: `session` owns PTYs and screens and knows nothing of the UI, `app`
+//! is a state machine fed with events and drawn on any ratatui backend, and
+//! `tui` is the thin loop that connects both to the real terminal.
+
+pub mod action;
+pub mod config;
+pub mod keys;
+pub mod picker;
+pub mod session;
+pub mod ui;
