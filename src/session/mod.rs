@@ -1,5 +1,14 @@
-//! The session core: PTYs, child processes and their screens. UI-free.
+//! The session core: PTYs, child processes and their screens. UI-free: nothing
+//! here draws, reads the keyboard or writes to the host terminal.
 
+mod instance;
+mod pty;
+mod registry;
 mod status;
+mod term;
 
+pub use instance::{Changes, Session};
+pub use pty::SpawnSpec;
+pub use registry::{Launch, Registry, STOP_GRACE};
 pub use status::{SessionId, SessionInfo, Status};
+pub use term::{Alert, Term};

@@ -1,0 +1,141 @@
+//! The OS edge of a session: a PTY with the program running in it.
+
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use super::SessionId;
+
+/// What to run for a session, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpawnSpec {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Added to the inherited environment.
+    pub env: Vec<(String, String)>,
+    pub dir: PathBuf,
+}
+
+pub struct Pty {
+    pub master: Box<dyn MasterPty + Send>,
+    pub child: Box<dyn Child + Send + Sync>,
+    pub reader: Box<dyn Read + Send>,
+    pub writer: Box<dyn Write + Send>,
+}
+
+/// Variables that would make the program believe it runs somewhere it does
+/// not: inside tmux (Claude Code then shells out to `tmux`), or in the user's
+/// outer terminal (Claude Code picks keyboard protocols and notification
+/// escapes by TERM_PROGRAM).
+const HOST_VARS: &[&str] = &[
+    "TMUX",
+    "TMUX_PANE",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "TERM_SESSION_ID",
+    "ITERM_SESSION_ID",
+    "KITTY_WINDOW_ID",
+    "WEZTERM_PANE",
+    "ZELLIJ",
+    "ZELLIJ_SESSION_NAME",
+    "STY",
+    "LINES",
+    "COLUMNS",
+];
+
+pub fn spawn(spec: &SpawnSpec, id: SessionId, rows: u16, cols: u16) -> Result<Pty, String> {
+    let program = resolve(&spec.program, std::env::var_os("PATH").as_deref())?;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: rows.max(1),
+            cols: cols.max(1),
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .map_err(|e| format!("cannot open a pty: {e}"))?;
+
+    let mut cmd = CommandBuilder::new(program);
+    cmd.args(&spec.args);
+    cmd.cwd(&spec.dir);
+    for var in HOST_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("COLORTERM", "truecolor");
+    cmd.env("TERM_PROGRAM", "ccmux");
+    cmd.env("TERM_PROGRAM_VERSION", env!("CARGO_PKG_VERSION"));
+    cmd.env("CCMUX_SESSION_ID", id.to_string());
+    for (k, v) in &spec.env {
+        cmd.env(k, v);
+    }
+
+    let child = pair
+        .slave
+        .spawn_command(cmd)
+        .map_err(|e| format!("cannot start {}: {e}", spec.program))?;
+    // Our copy of the slave must go, or the reader never sees EOF.
+    drop(pair.slave);
+    let reader = pair
+        .master
+        .try_clone_reader()
+        .map_err(|e| format!("cannot read the pty: {e}"))?;
+    let writer = pair
+        .master
+        .take_writer()
+        .map_err(|e| format!("cannot write the pty: {e}"))?;
+    Ok(Pty {
+        master: pair.master,
+        child,
+        reader,
+        writer,
+    })
+}
+
+/// Finds the program the way a shell would, so a missing one gets a message
+/// that says what to do instead of a generic spawn error.
+fn resolve(program: &str, path: Option<&OsStr>) -> Result<PathBuf, String> {
+    if program.is_empty() {
+        return Err("no command configured: set `command` in the config file".into());
+    }
+    if program.contains('/') {
+        let p = Path::new(program);
+        return if is_executable(p) {
+            Ok(p.to_path_buf())
+        } else {
+            Err(format!("{program} does not exist or is not executable"))
+        };
+    }
+    path.into_iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|p| is_executable(p))
+        .ok_or_else(|| {
+            format!(
+                "`{program}` is not on PATH: install it, or set `command` in the config file \
+                 (ccmux --print-config shows it) or pass --cmd"
+            )
+        })
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_program_says_how_to_fix_it() {
+        let err = resolve("surely-not-a-program", Some(OsStr::new("/usr/bin:/bin"))).unwrap_err();
+        assert!(err.contains("not on PATH"), "{err}");
+        assert!(err.contains("--cmd"), "{err}");
+        assert!(resolve("sh", Some(OsStr::new("/nonexistent:/bin"))).is_ok());
+        assert!(resolve("/nonexistent/x", None).is_err());
+    }
+}

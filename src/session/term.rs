@@ -1,0 +1,310 @@
+//! A session's terminal: the vt100 screen plus what vt100 leaves to its host.
+//!
+//! vt100 parses and draws but answers no queries, so programs that ask the
+//! terminal what it is (Claude Code asks DA1, XTVERSION and DECRQM at startup and
+//! only turns on synchronized output when answered) would get silence. The
+//! callbacks here answer from the screen's own state at the exact point in the
+//! byte stream where the query was made, so a cursor position report is right
+//! even when the query sits in the middle of a chunk.
+
+use std::num::NonZeroU16;
+use std::time::Instant;
+
+/// What XTVERSION reports. Not a name Claude Code special-cases, so it treats us
+/// as a generic xterm-compatible terminal.
+const TERMINAL_NAME: &str = concat!("ccmux(", env!("CARGO_PKG_VERSION"), ")");
+
+/// Synchronized output (mode 2026) as DECRQM reports it: 1 = set, 2 = reset.
+const SYNC_MODE: u16 = 2026;
+
+pub struct Term {
+    parser: vt100::Parser<Callbacks>,
+}
+
+/// Things the program asked of its host terminal, collected while parsing and
+/// taken by whoever owns the session.
+#[derive(Debug, Default)]
+pub struct Callbacks {
+    /// Replies to queries, to be written back to the program.
+    replies: Vec<u8>,
+    title: String,
+    title_changed: bool,
+    /// A BEL or a desktop notification (OSC 9, 99, 777) since last taken.
+    alert: Option<Alert>,
+    /// Base64 payload of the last OSC 52 copy, to forward to the host.
+    clipboard: Option<Vec<u8>>,
+    /// When the program began a synchronized frame it has not finished yet.
+    sync_since: Option<Instant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Alert {
+    Bell,
+    /// The notification's text, if it had one.
+    Notification(String),
+}
+
+impl Term {
+    pub fn new(rows: u16, cols: u16, scrollback: usize) -> Self {
+        Self {
+            parser: vt100::Parser::new_with_callbacks(
+                nonzero(rows),
+                nonzero(cols),
+                scrollback,
+                Callbacks::default(),
+            ),
+        }
+    }
+
+    pub fn process(&mut self, bytes: &[u8]) {
+        self.parser.process(bytes);
+    }
+
+    pub fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    pub fn screen_mut(&mut self) -> &mut vt100::Screen {
+        self.parser.screen_mut()
+    }
+
+    pub fn set_size(&mut self, rows: u16, cols: u16) {
+        self.parser.set_size(nonzero(rows), nonzero(cols));
+    }
+
+    pub fn take_replies(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.parser.callbacks_mut().replies)
+    }
+
+    /// The title, if it changed since the last call.
+    pub fn take_title(&mut self) -> Option<String> {
+        let cb = self.parser.callbacks_mut();
+        std::mem::take(&mut cb.title_changed).then(|| cb.title.clone())
+    }
+
+    pub fn title(&self) -> &str {
+        &self.parser.callbacks().title
+    }
+
+    pub fn take_alert(&mut self) -> Option<Alert> {
+        self.parser.callbacks_mut().alert.take()
+    }
+
+    pub fn take_clipboard(&mut self) -> Option<Vec<u8>> {
+        self.parser.callbacks_mut().clipboard.take()
+    }
+
+    /// When the program started the frame it is still drawing, if it is.
+    pub fn sync_since(&self) -> Option<Instant> {
+        self.parser.callbacks().sync_since
+    }
+}
+
+fn nonzero(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+impl Callbacks {
+    fn reply(&mut self, bytes: impl AsRef<[u8]>) {
+        self.replies.extend_from_slice(bytes.as_ref());
+    }
+
+    /// DECRQM for a private mode: 0 = not recognized, 1 = set, 2 = reset.
+    fn private_mode_state(&self, screen: &vt100::Screen, mode: u16) -> u8 {
+        let set = match mode {
+            1 => screen.application_cursor(),
+            25 => !screen.hide_cursor(),
+            47 | 1047 | 1049 => screen.alternate_screen(),
+            1000 => screen.mouse_protocol_mode() == vt100::MouseProtocolMode::PressRelease,
+            1002 => screen.mouse_protocol_mode() == vt100::MouseProtocolMode::ButtonMotion,
+            1003 => screen.mouse_protocol_mode() == vt100::MouseProtocolMode::AnyMotion,
+            1006 => screen.mouse_protocol_encoding() == vt100::MouseProtocolEncoding::Sgr,
+            2004 => screen.bracketed_paste(),
+            SYNC_MODE => self.sync_since.is_some(),
+            _ => return 0,
+        };
+        if set { 1 } else { 2 }
+    }
+}
+
+fn first_param(params: &[&[u16]]) -> u16 {
+    params.first().and_then(|p| p.first()).copied().unwrap_or(0)
+}
+
+impl vt100::Callbacks for Callbacks {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.alert.get_or_insert(Alert::Bell);
+    }
+
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        let title = String::from_utf8_lossy(title);
+        if title != self.title {
+            self.title = title.into_owned();
+            self.title_changed = true;
+        }
+    }
+
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard = Some(data.to_vec());
+    }
+
+    fn unhandled_csi(
+        &mut self,
+        screen: &mut vt100::Screen,
+        i1: Option<u8>,
+        i2: Option<u8>,
+        params: &[&[u16]],
+        c: char,
+    ) {
+        match (i1, i2, c) {
+            // DA1: a VT220 with ANSI colour, as most modern terminals claim.
+            (None, None, 'c') if first_param(params) == 0 => self.reply("\x1b[?62;22c"),
+            // DA2
+            (Some(b'>'), None, 'c') => self.reply("\x1b[>1;10;0c"),
+            // XTVERSION
+            (Some(b'>'), None, 'q') => self.reply(format!("\x1bP>|{TERMINAL_NAME}\x1b\\")),
+            // DSR: status, and the cursor position report.
+            (None, None, 'n') => match first_param(params) {
+                5 => self.reply("\x1b[0n"),
+                6 => {
+                    let (row, col) = screen.cursor_position();
+                    self.reply(format!("\x1b[{};{}R", row + 1, col + 1));
+                }
+                _ => {}
+            },
+            (Some(b'?'), None, 'n') if first_param(params) == 6 => {
+                let (row, col) = screen.cursor_position();
+                self.reply(format!("\x1b[?{};{};1R", row + 1, col + 1));
+            }
+            // DECRQM, private and ANSI modes.
+            (Some(b'?'), Some(b'$'), 'p') => {
+                let mode = first_param(params);
+                let state = self.private_mode_state(screen, mode);
+                self.reply(format!("\x1b[?{mode};{state}$y"));
+            }
+            (Some(b'$'), None, 'p') => {
+                self.reply(format!("\x1b[{};0$y", first_param(params)));
+            }
+            // The kitty keyboard query (`CSI ? u`) stays unanswered on purpose:
+            // keys reach the program as xterm encodes them, and per the
+            // protocol's detection rule, a DA1 reply without a flags reply
+            // says exactly that. Answering "0 flags" would invite a push of
+            // flags we would then not honour.
+            // XTWINOPS 18: the text area size in characters.
+            (None, None, 't') if first_param(params) == 18 => {
+                let (rows, cols) = screen.size();
+                let (rows, cols) = (rows.get(), cols.get());
+                self.reply(format!("\x1b[8;{rows};{cols}t"));
+            }
+            (Some(b'?'), None, 'h' | 'l') => {
+                // vt100 calls this once for each mode it does not know, with
+                // all of the sequence's modes, so only look for ours.
+                if params.iter().any(|p| p.first() == Some(&SYNC_MODE)) {
+                    self.sync_since = match c {
+                        'h' => self.sync_since.or_else(|| Some(Instant::now())),
+                        _ => None,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        let text = |i: usize| {
+            params
+                .get(i)
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_default()
+        };
+        let notification = match params.first().copied() {
+            // OSC 9;4 is iTerm2's progress bar, not a notification.
+            Some(b"9") if params.get(1).copied() != Some(b"4") => Some(text(1)),
+            // Kitty: OSC 99 ; metadata ; payload
+            Some(b"99") => Some(text(2)),
+            // OSC 777 ; notify ; title ; body
+            Some(b"777") if params.get(1).copied() == Some(b"notify") => {
+                Some([text(2), text(3)].join(": ").trim_matches([':', ' ']).to_string())
+            }
+            _ => None,
+        };
+        if let Some(text) = notification {
+            self.alert = Some(Alert::Notification(text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term() -> Term {
+        Term::new(24, 80, 100)
+    }
+
+    fn replies(input: &str) -> String {
+        let mut t = term();
+        t.process(input.as_bytes());
+        String::from_utf8(t.take_replies()).unwrap()
+    }
+
+    #[test]
+    fn answers_the_claude_code_startup_batch() {
+        assert_eq!(
+            replies("\x1b[>0q\x1b[c"),
+            format!("\x1bP>|{TERMINAL_NAME}\x1b\\\x1b[?62;22c")
+        );
+        assert_eq!(replies("\x1b[?2026$p"), "\x1b[?2026;2$y");
+        assert_eq!(replies("\x1b[?2004h\x1b[?2004$p"), "\x1b[?2004;1$y");
+        assert_eq!(replies("\x1b[?7777$p"), "\x1b[?7777;0$y");
+        assert_eq!(replies("\x1b[>c"), "\x1b[>1;10;0c");
+        assert_eq!(replies("\x1b[?u\x1b[c"), "\x1b[?62;22c");
+    }
+
+    #[test]
+    fn cursor_report_reflects_the_position_at_the_query() {
+        assert_eq!(replies("ab\x1b[6n\r\n\x1b[6n"), "\x1b[1;3R\x1b[2;1R");
+        assert_eq!(replies("\x1b[5;7H\x1b[?6n"), "\x1b[?5;7;1R");
+        assert_eq!(replies("\x1b[18t"), "\x1b[8;24;80t");
+    }
+
+    #[test]
+    fn tracks_synchronized_output() {
+        let mut t = term();
+        t.process(b"\x1b[?2026h");
+        assert!(t.sync_since().is_some());
+        t.process(b"\x1b[?2026$p");
+        assert_eq!(t.take_replies(), b"\x1b[?2026;1$y");
+        t.process(b"\x1b[?25;2026l");
+        assert!(t.sync_since().is_none());
+    }
+
+    #[test]
+    fn collects_titles_bells_and_notifications() {
+        let mut t = term();
+        t.process(b"\x1b]0;\xe2\x9c\xb3 api\x07");
+        assert_eq!(t.take_title().as_deref(), Some("✳ api"));
+        assert_eq!(t.take_title(), None);
+        t.process(b"\x07");
+        assert_eq!(t.take_alert(), Some(Alert::Bell));
+        t.process(b"\x1b]9;4;3\x07");
+        assert_eq!(t.take_alert(), None);
+        t.process(b"\x1b]9;Claude needs your permission\x07");
+        assert_eq!(
+            t.take_alert(),
+            Some(Alert::Notification("Claude needs your permission".into()))
+        );
+        t.process(b"\x1b]777;notify;Claude;done\x07");
+        assert_eq!(
+            t.take_alert(),
+            Some(Alert::Notification("Claude: done".into()))
+        );
+    }
+
+    #[test]
+    fn forwards_clipboard_copies() {
+        let mut t = term();
+        t.process(b"\x1b]52;c;aGk=\x07");
+        assert_eq!(t.take_clipboard().as_deref(), Some(&b"aGk="[..]));
+    }
+}
