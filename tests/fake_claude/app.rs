@@ -259,23 +259,25 @@ impl App {
     }
 
     fn submit(&mut self, line: &str, now: Instant) -> Flow {
-        let mut echo: Vec<String> = Vec::new();
-        for (i, part) in line.split('\n').enumerate() {
-            echo.push(format!("{}{part}", if i == 0 { "> " } else { "  " }));
-        }
-        self.print(&echo);
-
+        // The echo and the answer go out together, drawn with the state the
+        // command leads to, so the prompt area is redrawn once.
+        let mut lines: Vec<String> = line
+            .split('\n')
+            .enumerate()
+            .map(|(i, part)| format!("{}{part}", if i == 0 { "> " } else { "  " }))
+            .collect();
         let reply = match commands::parse(line) {
-            Command::Stream { lines, every } => {
+            Command::Stream { lines: last, every } => {
                 self.begin_task(
                     Task::Stream {
                         next: 1,
-                        last: lines,
+                        last,
                         every,
                         due: now + every,
                     },
                     now,
                 );
+                self.print(&lines);
                 return Flow::Continue;
             }
             Command::Count => {
@@ -286,10 +288,12 @@ impl App {
                     },
                     now,
                 );
+                self.print(&lines);
                 return Flow::Continue;
             }
             Command::Slow(wait) => {
                 self.begin_task(Task::Slow { until: now + wait }, now);
+                self.print(&lines);
                 return Flow::Continue;
             }
             Command::Perm => {
@@ -337,18 +341,22 @@ impl App {
                 self.screen.clear(&area);
                 return self.run_queued(now);
             }
+            Command::Exit(code) => {
+                self.print(&lines);
+                return Flow::Exit(code);
+            }
             Command::Size => {
                 let (cols, rows) = self.screen.size();
                 format!("size: {cols}x{rows}")
             }
-            Command::Exit(code) => return Flow::Exit(code),
             Command::Env(name) => match std::env::var(&name) {
                 Ok(value) => format!("{name}={value}"),
                 Err(_) => format!("{name} is not set"),
             },
             Command::Say(text) => format!("● You said: {}", text.replace('\n', "⏎")),
         };
-        self.print(&[reply]);
+        lines.push(reply);
+        self.print(&lines);
         self.run_queued(now)
     }
 
@@ -435,7 +443,6 @@ impl App {
             spin: 0,
             spin_due: now + SPIN_EVERY,
         };
-        self.redraw();
     }
 
     fn become_idle(&mut self) {
@@ -495,4 +502,175 @@ impl App {
 
 fn on_off(on: bool) -> &'static str {
     if on { "on" } else { "off" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Harness {
+        app: App,
+        now: Instant,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let mut app = App::new(Screen::new(80, 24));
+            app.start(&["Fake Claude v1".to_owned()]);
+            app.take_output();
+            Harness {
+                app,
+                now: Instant::now(),
+            }
+        }
+
+        fn send(&mut self, bytes: &[u8]) -> Flow {
+            self.app.input(bytes, self.now)
+        }
+
+        fn wait(&mut self, millis: u64) -> Flow {
+            self.now += Duration::from_millis(millis);
+            self.app.tick(self.now)
+        }
+
+        fn output(&mut self) -> String {
+            self.app.take_output()
+        }
+    }
+
+    #[test]
+    fn typed_line_is_echoed_and_answered() {
+        let mut h = Harness::new();
+        h.send(b"hello");
+        assert!(h.output().contains("❯\u{a0}hello"));
+        assert_eq!(h.send(b"\r"), Flow::Continue);
+        let out = h.output();
+        assert!(out.contains("> hello\r\n● You said: hello\r\n"), "{out:?}");
+        assert_eq!(h.app.deadline(), None, "idle means no timers");
+    }
+
+    #[test]
+    fn ctrl_c_clears_then_arms_then_exits() {
+        let mut h = Harness::new();
+        h.send(b"abc\x03");
+        assert!(h.app.editor.is_empty());
+        assert_eq!(h.send(b"\x03"), Flow::Continue);
+        assert!(h.output().contains("Press Ctrl-C again to exit"));
+        h.send(b"x\x7f");
+        assert!(
+            h.output()
+                .ends_with("  ? for shortcuts\x1b[J\x1b[2A\x1b[3G")
+        );
+        h.send(b"\x03");
+        assert_eq!(h.send(b"\x03"), Flow::Exit(0));
+    }
+
+    #[test]
+    fn ctrl_d_exits_only_on_empty_input() {
+        let mut h = Harness::new();
+        assert_eq!(h.send(b"a\x04"), Flow::Continue);
+        assert_eq!(h.send(b"\x7f\x04"), Flow::Exit(0));
+    }
+
+    #[test]
+    fn stream_prints_on_schedule_then_goes_idle() {
+        let mut h = Harness::new();
+        h.send(b"stream 3 10\r");
+        let out = h.output();
+        assert!(out.contains("· Pondering…") && out.contains("esc to interrupt"));
+        assert!(out.contains(BUSY_TITLE));
+        h.wait(15);
+        let out = h.output();
+        assert!(
+            out.contains("line 1\r\n") && !out.contains("line 2"),
+            "{out:?}"
+        );
+        h.wait(20);
+        let out = h.output();
+        assert!(out.contains("line 2\r\nline 3\r\n"), "{out:?}");
+        assert!(out.contains(IDLE_TITLE) && out.contains("? for shortcuts"));
+        assert_eq!(h.app.deadline(), None);
+    }
+
+    #[test]
+    fn esc_interrupts_count_after_the_escape_timeout() {
+        let mut h = Harness::new();
+        h.send(b"count\r");
+        h.wait(250);
+        let out = h.output();
+        assert!(out.contains("count 1\r\ncount 2\r\n"), "{out:?}");
+        h.send(b"\x1b");
+        assert!(h.app.deadline().is_some_and(|due| due <= h.now + ESC_WAIT));
+        h.wait(ESC_WAIT.as_millis() as u64);
+        let out = h.output();
+        assert!(out.contains("⎿  Interrupted"), "{out:?}");
+        assert_eq!(h.app.deadline(), None);
+    }
+
+    #[test]
+    fn permission_approve_and_deny() {
+        let mut h = Harness::new();
+        h.send(b"perm\r");
+        let out = h.output();
+        assert!(out.contains(" Do you want to proceed?") && out.contains(" ❯ 1. Yes"));
+        h.send(b"\r");
+        assert!(h.output().contains("● approved"));
+        h.send(b"perm\r");
+        h.send(b"\x1b[B");
+        assert!(h.output().contains(" ❯ 2. No"));
+        h.send(b"\r");
+        assert!(h.output().contains("● denied"));
+    }
+
+    #[test]
+    fn lines_typed_while_busy_run_afterwards() {
+        let mut h = Harness::new();
+        h.send(b"slow 1\rhello\r");
+        assert!(!h.output().contains("You said"));
+        h.wait(1000);
+        let out = h.output();
+        let done = out.find("● slow done").unwrap_or(usize::MAX);
+        let said = out.find("● You said: hello").unwrap_or(0);
+        assert!(done < said, "{out:?}");
+    }
+
+    #[test]
+    fn key_dump_shows_each_read_raw_until_q() {
+        let mut h = Harness::new();
+        h.send(b"keys\r\x1b[13;2u");
+        assert!(h.output().contains("1b 5b 31 33 3b 32 75\r\n"));
+        h.send(b"\x1b[200~a\x1b[201~");
+        assert!(
+            h.output()
+                .contains("1b 5b 32 30 30 7e 61 1b 5b 32 30 31 7e")
+        );
+        h.send(b"q");
+        assert!(h.output().contains("key dump done"));
+        h.send(b"q");
+        assert!(h.output().contains("❯\u{a0}q"), "back to normal input");
+    }
+
+    #[test]
+    fn modes_are_switched_and_undone() {
+        let mut h = Harness::new();
+        h.send(b"appcursor on\rmouse on\ralt on\r");
+        let out = h.output();
+        for seq in ["\x1b[?1h", "\x1b[?1000h\x1b[?1006h", "\x1b[?1049h"] {
+            assert!(out.contains(seq), "{seq:?}");
+        }
+        let out = h.app.finish();
+        for seq in ["\x1b[?1049l", "\x1b[?1l", "\x1b[?1000l", "\x1b[?2004l"] {
+            assert!(out.contains(seq), "{seq:?}");
+        }
+    }
+
+    #[test]
+    fn exit_status_and_resize() {
+        let mut h = Harness::new();
+        h.app.resize(100, 30);
+        assert!(h.output().contains("resized to 100x30"));
+        h.app.resize(100, 30);
+        assert_eq!(h.output(), "", "an unchanged size is not news");
+        assert_eq!(h.send(b"exit 3\r"), Flow::Exit(3));
+    }
 }

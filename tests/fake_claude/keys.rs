@@ -108,6 +108,9 @@ fn escape(buf: &[u8]) -> Step {
             Some(b'B') => Step::Key(Key::Down, 3),
             Some(_) => Step::Key(Key::Other, 3),
         },
+        // DCS, OSC, APC, PM: a reply that came too late for the startup
+        // queries (or a stray report) must not be typed into the input.
+        Some(b'P' | b']' | b'_' | b'^') => string_sequence(buf),
         // What `/terminal-setup` makes Shift+Enter send.
         Some(b'\r') => Step::Key(Key::Newline, 2),
         // ESC ESC: the first one was a key press on its own.
@@ -137,6 +140,20 @@ fn csi(buf: &[u8]) -> Step {
         _ => Key::Other,
     };
     Step::Key(key, len)
+}
+
+/// A control string runs to ST (`ESC \`); OSC may also end with BEL.
+fn string_sequence(buf: &[u8]) -> Step {
+    let body = &buf[2..];
+    let st = body.windows(2).position(|w| w == b"\x1b\\").map(|i| i + 2);
+    let bel = (buf[1] == b']')
+        .then(|| body.iter().position(|&b| b == 0x07).map(|i| i + 1))
+        .flatten();
+    match (st, bel) {
+        (Some(a), Some(b)) => Step::Key(Key::Other, 2 + a.min(b)),
+        (Some(end), None) | (None, Some(end)) => Step::Key(Key::Other, 2 + end),
+        (None, None) => Step::Incomplete,
+    }
 }
 
 fn paste(buf: &[u8], start: usize) -> Step {
@@ -224,6 +241,22 @@ mod tests {
     fn unknown_sequences_are_swallowed_whole() {
         assert_eq!(keys(b"\x1b[<0;3;4Mx"), [Key::Other, Key::Char('x')]);
         assert_eq!(keys(b"\x1b[I"), [Key::Other]);
+    }
+
+    #[test]
+    fn late_replies_are_not_typed() {
+        assert_eq!(
+            keys(b"\x1bP>|tmux 3.3a\x1b\\\x1b]11;rgb:0/0/0\x07\x1b]0;t\x1b\\k"),
+            [Key::Other, Key::Other, Key::Other, Key::Char('k')]
+        );
+        let mut parser = KeyParser::default();
+        parser.push(b"\x1bP>|tm");
+        assert_eq!(parser.next_key(), None);
+        assert_eq!(
+            parser.flush(),
+            Some(Key::Other),
+            "an unfinished one is dropped"
+        );
     }
 
     #[test]
