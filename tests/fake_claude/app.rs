@@ -1,0 +1,676 @@
+//! The fake's state machine: keys and timer ticks in, screen output out.
+//! It does no I/O itself, so the event loop in main.rs stays a thin shell.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use crate::area::{self, Area, Body, Footer, PERMISSION_COMMAND, SPINNER_GLYPHS, View};
+use crate::commands::{self, Command};
+use crate::editor::Editor;
+use crate::keys::{Key, KeyParser};
+use crate::screen::Screen;
+
+const SPIN_EVERY: Duration = Duration::from_millis(100);
+const COUNT_EVERY: Duration = Duration::from_millis(100);
+/// How long a lone ESC waits for the rest of a sequence before it is the Esc key.
+const ESC_WAIT: Duration = Duration::from_millis(30);
+const IDLE_TITLE: &str = "\x1b]0;✳ Fake Claude\x07";
+const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
+
+/// What the event loop should do next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Exit(i32),
+}
+
+enum State {
+    Idle,
+    Busy {
+        task: Task,
+        spin: usize,
+        spin_due: Instant,
+    },
+    Permission {
+        selected: usize,
+    },
+    KeyDump,
+}
+
+enum Task {
+    Stream {
+        next: u64,
+        last: u64,
+        every: Duration,
+        due: Instant,
+    },
+    Count {
+        next: u64,
+        due: Instant,
+    },
+    Slow {
+        until: Instant,
+    },
+}
+
+impl Task {
+    fn due(&self) -> Instant {
+        match self {
+            Task::Stream { due, .. } | Task::Count { due, .. } => *due,
+            Task::Slow { until } => *until,
+        }
+    }
+}
+
+/// Terminal modes the user switched on, to switch off again on exit.
+#[derive(Default)]
+struct Modes {
+    app_cursor: bool,
+    mouse: bool,
+}
+
+pub struct App {
+    screen: Screen,
+    editor: Editor,
+    keys: KeyParser,
+    esc_due: Option<Instant>,
+    state: State,
+    /// Lines submitted while busy, run in order once idle.
+    queued: VecDeque<String>,
+    ctrl_c_armed: bool,
+    modes: Modes,
+}
+
+impl App {
+    pub fn new(screen: Screen) -> App {
+        App {
+            screen,
+            editor: Editor::default(),
+            keys: KeyParser::default(),
+            esc_due: None,
+            state: State::Idle,
+            queued: VecDeque::new(),
+            ctrl_c_armed: false,
+            modes: Modes::default(),
+        }
+    }
+
+    /// Startup: set the title and print the banner and the first prompt.
+    pub fn start(&mut self, banner: &[String]) {
+        self.screen.raw("\x1b[?2004h");
+        self.screen.raw(IDLE_TITLE);
+        self.print(banner);
+    }
+
+    /// Lines for the transcript that are not answers to anything typed.
+    pub fn announce(&mut self, lines: &[String]) {
+        self.print(lines);
+    }
+
+    pub fn set_sync(&mut self, sync: bool) {
+        self.screen.set_sync(sync);
+    }
+
+    pub fn take_output(&mut self) -> String {
+        self.screen.take_output()
+    }
+
+    /// When the loop must wake up even without input; `None` means sleep.
+    pub fn deadline(&self) -> Option<Instant> {
+        let busy = match &self.state {
+            State::Busy { task, spin_due, .. } => Some(task.due().min(*spin_due)),
+            _ => None,
+        };
+        match (busy, self.esc_due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub fn input(&mut self, bytes: &[u8], now: Instant) -> Flow {
+        self.keys.push(bytes);
+        let flow = self.drain_keys(now);
+        self.esc_due = self.keys.needs_flush().then(|| now + ESC_WAIT);
+        flow
+    }
+
+    pub fn tick(&mut self, now: Instant) -> Flow {
+        if self.esc_due.is_some_and(|due| due <= now) {
+            self.esc_due = None;
+            if let Some(key) = self.keys.flush() {
+                if let Flow::Exit(code) = self.key(key, now) {
+                    return Flow::Exit(code);
+                }
+            }
+        }
+        self.advance(now)
+    }
+
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        if self.screen.size() == (cols.into(), rows.into()) {
+            return;
+        }
+        let area = self.area_for(cols.into(), rows.into());
+        self.screen.resize(cols, rows, &area);
+        self.print(&[format!("resized to {cols}x{rows}")]);
+    }
+
+    /// Undo every terminal mode we set, before the process exits.
+    pub fn finish(&mut self) -> String {
+        self.screen.leave();
+        if self.modes.app_cursor {
+            self.screen.raw("\x1b[?1l");
+        }
+        if self.modes.mouse {
+            self.screen.raw("\x1b[?1006l\x1b[?1000l");
+        }
+        self.screen.raw("\x1b[?2004l\x1b]0;\x07");
+        self.screen.take_output()
+    }
+
+    fn drain_keys(&mut self, now: Instant) -> Flow {
+        loop {
+            if matches!(self.state, State::KeyDump) {
+                let raw = self.keys.take_raw();
+                return self.dump(&raw, now);
+            }
+            let Some(key) = self.keys.next_key() else {
+                return Flow::Continue;
+            };
+            if let Flow::Exit(code) = self.key(key, now) {
+                return Flow::Exit(code);
+            }
+        }
+    }
+
+    /// Key dump mode shows every read as it came, undecoded.
+    fn dump(&mut self, raw: &[u8], now: Instant) -> Flow {
+        if raw.is_empty() {
+            return Flow::Continue;
+        }
+        if raw == b"q" {
+            self.state = State::Idle;
+            self.print(&["key dump done".to_owned()]);
+            return self.run_queued(now);
+        }
+        let hex: Vec<String> = raw.iter().map(|b| format!("{b:02x}")).collect();
+        self.print(&[hex.join(" ")]);
+        Flow::Continue
+    }
+
+    fn key(&mut self, key: Key, now: Instant) -> Flow {
+        if let State::Permission { selected } = self.state {
+            return self.permission_key(key, selected, now);
+        }
+        if key != Key::CtrlC {
+            self.ctrl_c_armed = false;
+        }
+        match key {
+            Key::Char(c) => self.editor.insert_char(c),
+            Key::Newline => self.editor.insert_newline(),
+            Key::Paste(text) => self.editor.insert_paste(&text),
+            Key::Backspace => self.editor.backspace(),
+            Key::Enter if !self.editor.is_empty() => {
+                let line = self.editor.take();
+                if matches!(self.state, State::Busy { .. }) {
+                    self.queued.push_back(line);
+                } else {
+                    return self.submit(&line, now);
+                }
+            }
+            Key::CtrlC if !self.editor.is_empty() => self.editor.clear(),
+            Key::CtrlC if self.ctrl_c_armed => return Flow::Exit(0),
+            Key::CtrlC => self.ctrl_c_armed = true,
+            Key::CtrlD if self.editor.is_empty() => return Flow::Exit(0),
+            Key::Esc if matches!(self.state, State::Busy { .. }) => {
+                self.queued.clear();
+                self.become_idle();
+                self.print(&["  ⎿  Interrupted · What should Claude do instead?".to_owned()]);
+                return Flow::Continue;
+            }
+            _ => return Flow::Continue,
+        }
+        self.redraw();
+        Flow::Continue
+    }
+
+    fn permission_key(&mut self, key: Key, selected: usize, now: Instant) -> Flow {
+        let approve = match key {
+            Key::Char('1') => true,
+            Key::Char('2') | Key::Esc | Key::CtrlC => false,
+            Key::Enter => selected == 0,
+            Key::Up | Key::Down => {
+                self.state = State::Permission {
+                    selected: 1 - selected,
+                };
+                self.redraw();
+                return Flow::Continue;
+            }
+            _ => return Flow::Continue,
+        };
+        self.state = State::Idle;
+        let answer = if approve {
+            "● approved"
+        } else {
+            "● denied"
+        };
+        self.print(&[answer.to_owned()]);
+        self.run_queued(now)
+    }
+
+    fn submit(&mut self, line: &str, now: Instant) -> Flow {
+        // The echo and the answer go out together, drawn with the state the
+        // command leads to, so the prompt area is redrawn once.
+        let mut lines: Vec<String> = line
+            .split('\n')
+            .enumerate()
+            .map(|(i, part)| format!("{}{part}", if i == 0 { "> " } else { "  " }))
+            .collect();
+        let reply = match commands::parse(line) {
+            Command::Stream { lines: last, every } => {
+                self.begin_task(
+                    Task::Stream {
+                        next: 1,
+                        last,
+                        every,
+                        due: now + every,
+                    },
+                    now,
+                );
+                self.print(&lines);
+                return Flow::Continue;
+            }
+            Command::Count => {
+                self.begin_task(
+                    Task::Count {
+                        next: 1,
+                        due: now + COUNT_EVERY,
+                    },
+                    now,
+                );
+                self.print(&lines);
+                return Flow::Continue;
+            }
+            Command::Slow(wait) => {
+                self.begin_task(Task::Slow { until: now + wait }, now);
+                self.print(&lines);
+                return Flow::Continue;
+            }
+            Command::Perm => {
+                self.state = State::Permission { selected: 0 };
+                format!("● Bash({PERMISSION_COMMAND})")
+            }
+            Command::Keys => {
+                self.state = State::KeyDump;
+                "key dump: every read in hex, q alone to stop".to_owned()
+            }
+            Command::Title(title) => {
+                self.screen.raw(&format!("\x1b]0;{title}\x07"));
+                format!("● title {title}")
+            }
+            Command::Bell => {
+                self.screen.raw("\x07");
+                "● bell".to_owned()
+            }
+            Command::Notify(text) => {
+                self.screen.raw(&format!("\x1b]9;{text}\x07"));
+                format!("● notify {text}")
+            }
+            Command::AppCursor(on) => {
+                self.modes.app_cursor = on;
+                self.screen.raw(if on { "\x1b[?1h" } else { "\x1b[?1l" });
+                format!("● appcursor {}", on_off(on))
+            }
+            Command::Mouse(on) => {
+                self.modes.mouse = on;
+                let seq = if on {
+                    "\x1b[?1000h\x1b[?1006h"
+                } else {
+                    "\x1b[?1006l\x1b[?1000l"
+                };
+                self.screen.raw(seq);
+                format!("● mouse {}", on_off(on))
+            }
+            Command::Alt(on) => {
+                let area = self.area();
+                self.screen.set_alt(on, &area);
+                format!("● alt {}", on_off(on))
+            }
+            Command::Clear => {
+                let area = self.area();
+                self.screen.clear(&area);
+                return self.run_queued(now);
+            }
+            Command::Exit(code) => {
+                self.print(&lines);
+                return Flow::Exit(code);
+            }
+            Command::Size => {
+                let (cols, rows) = self.screen.size();
+                format!("size: {cols}x{rows}")
+            }
+            Command::Env(name) => match std::env::var(&name) {
+                Ok(value) => format!("{name}={value}"),
+                Err(_) => format!("{name} is not set"),
+            },
+            Command::Say(text) => format!("● You said: {}", text.replace('\n', "⏎")),
+        };
+        lines.push(reply);
+        self.print(&lines);
+        self.run_queued(now)
+    }
+
+    /// Run lines typed while busy, until one of them makes us busy again.
+    fn run_queued(&mut self, now: Instant) -> Flow {
+        while matches!(self.state, State::Idle) {
+            let Some(line) = self.queued.pop_front() else {
+                break;
+            };
+            if let Flow::Exit(code) = self.submit(&line, now) {
+                return Flow::Exit(code);
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Let time pass for the busy task and the spinner.
+    fn advance(&mut self, now: Instant) -> Flow {
+        let State::Busy {
+            task,
+            spin,
+            spin_due,
+        } = &mut self.state
+        else {
+            return Flow::Continue;
+        };
+        let mut out = Vec::new();
+        let mut done = false;
+        match task {
+            Task::Stream {
+                next,
+                last,
+                every,
+                due,
+            } => {
+                while *next <= *last && *due <= now {
+                    out.push(format!("line {next}"));
+                    *next += 1;
+                    *due += *every;
+                }
+                done = *next > *last;
+            }
+            Task::Count { next, due } => {
+                while *due <= now {
+                    out.push(format!("count {next}"));
+                    *next += 1;
+                    *due += COUNT_EVERY;
+                }
+            }
+            Task::Slow { until } => {
+                if *until <= now {
+                    out.push("● slow done".to_owned());
+                    done = true;
+                }
+            }
+        }
+        let spun = *spin_due <= now;
+        if spun {
+            *spin = (*spin + 1) % SPINNER_GLYPHS.len();
+            // Skip missed frames rather than replaying them.
+            while *spin_due <= now {
+                *spin_due += SPIN_EVERY;
+            }
+        }
+        if done {
+            self.become_idle();
+        }
+        if !out.is_empty() || done {
+            self.print(&out);
+        } else if spun {
+            self.redraw();
+        }
+        if done {
+            self.run_queued(now)
+        } else {
+            Flow::Continue
+        }
+    }
+
+    fn begin_task(&mut self, task: Task, now: Instant) {
+        self.screen.raw(BUSY_TITLE);
+        self.state = State::Busy {
+            task,
+            spin: 0,
+            spin_due: now + SPIN_EVERY,
+        };
+    }
+
+    fn become_idle(&mut self) {
+        self.state = State::Idle;
+        self.screen.raw(IDLE_TITLE);
+    }
+
+    fn print(&mut self, lines: &[String]) {
+        let area = self.area();
+        self.screen.print(lines, &area);
+    }
+
+    fn redraw(&mut self) {
+        let area = self.area();
+        self.screen.redraw(&area);
+    }
+
+    fn area(&self) -> Area {
+        let (cols, rows) = self.screen.size();
+        self.area_for(cols, rows)
+    }
+
+    fn area_for(&self, cols: usize, rows: usize) -> Area {
+        let input = self.editor.display();
+        let (spinner, body, footer) = match &self.state {
+            State::Idle => (None, Body::Input(&input), Footer::Shortcuts),
+            State::Busy { spin, .. } => (
+                SPINNER_GLYPHS.get(*spin).copied(),
+                Body::Input(&input),
+                Footer::Interrupt,
+            ),
+            State::Permission { selected } => (
+                None,
+                Body::Permission {
+                    selected: *selected,
+                },
+                Footer::Shortcuts,
+            ),
+            State::KeyDump => (None, Body::Input(&input), Footer::KeyDump),
+        };
+        let footer = if self.ctrl_c_armed {
+            Footer::CtrlCAgain
+        } else {
+            footer
+        };
+        area::build(
+            &View {
+                spinner,
+                body,
+                footer,
+            },
+            cols,
+            rows,
+        )
+    }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Harness {
+        app: App,
+        now: Instant,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let mut app = App::new(Screen::new(80, 24));
+            app.start(&["Fake Claude v1".to_owned()]);
+            app.take_output();
+            Harness {
+                app,
+                now: Instant::now(),
+            }
+        }
+
+        fn send(&mut self, bytes: &[u8]) -> Flow {
+            self.app.input(bytes, self.now)
+        }
+
+        fn wait(&mut self, millis: u64) -> Flow {
+            self.now += Duration::from_millis(millis);
+            self.app.tick(self.now)
+        }
+
+        fn output(&mut self) -> String {
+            self.app.take_output()
+        }
+    }
+
+    #[test]
+    fn typed_line_is_echoed_and_answered() {
+        let mut h = Harness::new();
+        h.send(b"hello");
+        assert!(h.output().contains("❯\u{a0}hello"));
+        assert_eq!(h.send(b"\r"), Flow::Continue);
+        let out = h.output();
+        assert!(out.contains("> hello\r\n● You said: hello\r\n"), "{out:?}");
+        assert_eq!(h.app.deadline(), None, "idle means no timers");
+    }
+
+    #[test]
+    fn ctrl_c_clears_then_arms_then_exits() {
+        let mut h = Harness::new();
+        h.send(b"abc\x03");
+        assert!(h.app.editor.is_empty());
+        assert_eq!(h.send(b"\x03"), Flow::Continue);
+        assert!(h.output().contains("Press Ctrl-C again to exit"));
+        h.send(b"x\x7f");
+        assert!(
+            h.output()
+                .ends_with("  ? for shortcuts\x1b[J\x1b[2A\x1b[3G")
+        );
+        h.send(b"\x03");
+        assert_eq!(h.send(b"\x03"), Flow::Exit(0));
+    }
+
+    #[test]
+    fn ctrl_d_exits_only_on_empty_input() {
+        let mut h = Harness::new();
+        assert_eq!(h.send(b"a\x04"), Flow::Continue);
+        assert_eq!(h.send(b"\x7f\x04"), Flow::Exit(0));
+    }
+
+    #[test]
+    fn stream_prints_on_schedule_then_goes_idle() {
+        let mut h = Harness::new();
+        h.send(b"stream 3 10\r");
+        let out = h.output();
+        assert!(out.contains("· Pondering…") && out.contains("esc to interrupt"));
+        assert!(out.contains(BUSY_TITLE));
+        h.wait(15);
+        let out = h.output();
+        assert!(
+            out.contains("line 1\r\n") && !out.contains("line 2"),
+            "{out:?}"
+        );
+        h.wait(20);
+        let out = h.output();
+        assert!(out.contains("line 2\r\nline 3\r\n"), "{out:?}");
+        assert!(out.contains(IDLE_TITLE) && out.contains("? for shortcuts"));
+        assert_eq!(h.app.deadline(), None);
+    }
+
+    #[test]
+    fn esc_interrupts_count_after_the_escape_timeout() {
+        let mut h = Harness::new();
+        h.send(b"count\r");
+        h.wait(250);
+        let out = h.output();
+        assert!(out.contains("count 1\r\ncount 2\r\n"), "{out:?}");
+        h.send(b"\x1b");
+        assert!(h.app.deadline().is_some_and(|due| due <= h.now + ESC_WAIT));
+        h.wait(ESC_WAIT.as_millis() as u64);
+        let out = h.output();
+        assert!(out.contains("⎿  Interrupted"), "{out:?}");
+        assert_eq!(h.app.deadline(), None);
+    }
+
+    #[test]
+    fn permission_approve_and_deny() {
+        let mut h = Harness::new();
+        h.send(b"perm\r");
+        let out = h.output();
+        assert!(out.contains(" Do you want to proceed?") && out.contains(" ❯ 1. Yes"));
+        h.send(b"\r");
+        assert!(h.output().contains("● approved"));
+        h.send(b"perm\r");
+        h.send(b"\x1b[B");
+        assert!(h.output().contains(" ❯ 2. No"));
+        h.send(b"\r");
+        assert!(h.output().contains("● denied"));
+    }
+
+    #[test]
+    fn lines_typed_while_busy_run_afterwards() {
+        let mut h = Harness::new();
+        h.send(b"slow 1\rhello\r");
+        assert!(!h.output().contains("You said"));
+        h.wait(1000);
+        let out = h.output();
+        let done = out.find("● slow done").unwrap_or(usize::MAX);
+        let said = out.find("● You said: hello").unwrap_or(0);
+        assert!(done < said, "{out:?}");
+    }
+
+    #[test]
+    fn key_dump_shows_each_read_raw_until_q() {
+        let mut h = Harness::new();
+        h.send(b"keys\r\x1b[13;2u");
+        assert!(h.output().contains("1b 5b 31 33 3b 32 75\r\n"));
+        h.send(b"\x1b[200~a\x1b[201~");
+        assert!(
+            h.output()
+                .contains("1b 5b 32 30 30 7e 61 1b 5b 32 30 31 7e")
+        );
+        h.send(b"q");
+        assert!(h.output().contains("key dump done"));
+        h.send(b"q");
+        assert!(h.output().contains("❯\u{a0}q"), "back to normal input");
+    }
+
+    #[test]
+    fn modes_are_switched_and_undone() {
+        let mut h = Harness::new();
+        h.send(b"appcursor on\rmouse on\ralt on\r");
+        let out = h.output();
+        for seq in ["\x1b[?1h", "\x1b[?1000h\x1b[?1006h", "\x1b[?1049h"] {
+            assert!(out.contains(seq), "{seq:?}");
+        }
+        let out = h.app.finish();
+        for seq in ["\x1b[?1049l", "\x1b[?1l", "\x1b[?1000l", "\x1b[?2004l"] {
+            assert!(out.contains(seq), "{seq:?}");
+        }
+    }
+
+    #[test]
+    fn exit_status_and_resize() {
+        let mut h = Harness::new();
+        h.app.resize(100, 30);
+        assert!(h.output().contains("resized to 100x30"));
+        h.app.resize(100, 30);
+        assert_eq!(h.output(), "", "an unchanged size is not news");
+        assert_eq!(h.send(b"exit 3\r"), Flow::Exit(3));
+    }
+}
