@@ -1,3 +1,13 @@
 //! ccmux's own widgets: tab bar, status line, table, help, and the session screen.
 
+mod hints;
+pub mod path;
+pub mod status_style;
+pub mod statusline;
+mod tab_names;
+pub mod tabbar;
+mod text;
 pub mod theme;
+
+#[cfg(test)]
+mod fixtures;
