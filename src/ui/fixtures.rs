@@ -17,6 +17,10 @@ pub fn at(secs: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
 }
 
+pub fn now() -> SystemTime {
+    at(NOW_SECS)
+}
+
 /// A session numbered `number` in `dir`, started 8 minutes before now, with
 /// an id made from its number so snapshots are stable.
 pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {

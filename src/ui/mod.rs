@@ -6,6 +6,7 @@ pub mod status_style;
 pub mod statusline;
 mod tab_names;
 pub mod tabbar;
+pub mod table;
 mod text;
 pub mod theme;
 
