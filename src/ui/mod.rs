@@ -1,7 +1,10 @@
 //! ccmux's own widgets: tab bar, status line, table, help, and the session screen.
 
+pub mod confirm;
+pub mod help;
 mod hints;
 pub mod path;
+pub mod popup;
 pub mod status_style;
 pub mod statusline;
 mod tab_names;

@@ -70,6 +70,41 @@ pub fn truncate_start(s: &str, max: usize) -> String {
         .collect()
 }
 
+/// `s` broken into lines of at most `max` cells, at spaces where it can be and
+/// inside words longer than a line.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for paragraph in s.lines() {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in paragraph.split_whitespace() {
+            let w = width(word);
+            if used > 0 && used + 1 + w <= max {
+                line.push(' ');
+                line.push_str(word);
+                used += 1 + w;
+                continue;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            for c in word.chars() {
+                let cw = char_width(c);
+                if used + cw > max && used > 0 {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +132,17 @@ mod tests {
         assert_eq!(truncate_start("~/code/api", 7), "…de/api");
         assert_eq!(truncate_start("~/code/api", 1), "…");
         assert_eq!(truncate_start("~/code/api", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(
+            wrap("stop the session in ~/code/api?", 12),
+            ["stop the", "session in", "~/code/api?"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("one\ntwo", 20), ["one", "two"]);
+        assert_eq!(wrap("", 5), Vec::<String>::new());
+        assert_eq!(wrap("x", 0), ["x"]);
     }
 }
