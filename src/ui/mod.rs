@@ -1,3 +1,17 @@
 //! ccmux's own widgets: tab bar, status line, table, help, and the session screen.
 
+pub mod confirm;
+pub mod help;
+mod hints;
+pub mod path;
+pub mod popup;
+pub mod status_style;
+pub mod statusline;
+mod tab_names;
+pub mod tabbar;
+pub mod table;
+mod text;
 pub mod theme;
+
+#[cfg(test)]
+mod fixtures;

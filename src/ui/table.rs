@@ -1,0 +1,519 @@
+//! The session table: every session on one screen, as tmux's choose-tree
+//! lists them, to pick one, stop it or start another.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::path::display_path;
+use super::theme::Theme;
+use super::{hints, status_style, text};
+use crate::session::{SessionInfo, Status};
+
+const FOOTER: [(&str, &str); 6] = [
+    ("↑↓/jk", "move"),
+    ("Enter", "focus"),
+    ("x", "stop"),
+    ("r", "restart"),
+    ("n", "new"),
+    ("Esc", "back"),
+];
+
+const GAP: usize = 2;
+/// Cells before the first column: margin, selection mark, space.
+const LEAD: usize = 3;
+/// Directories and failure reasons longer than this are cut, so they leave the
+/// title some room.
+const MAX_DIR: usize = 40;
+const MAX_STATUS: usize = 30;
+/// A directory or title cut shorter than this says too little to keep.
+const MIN_DIR: usize = 6;
+const MIN_TITLE: usize = 8;
+/// Room for `◆ waiting` and `■ exited 130`; only failure reasons are longer.
+const MIN_STATUS: usize = 12;
+
+/// How long ago, in the largest whole unit: `0s`, `59s`, `5m`, `1h`, `3d`.
+pub fn age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86400),
+    }
+}
+
+pub struct SessionTable<'a> {
+    pub sessions: &'a [SessionInfo],
+    /// Index into `sessions`; kept on screen by scrolling.
+    pub selected: usize,
+    pub theme: &'a Theme,
+    pub now: SystemTime,
+    /// The zone start times are shown in: `TimeZone::system()` for the user.
+    pub tz: TimeZone,
+    /// Shown as `~` in directories.
+    pub home: Option<&'a Path>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Col {
+    Number,
+    Id,
+    Dir,
+    Started,
+    Status,
+    Activity,
+    Title,
+}
+
+impl Col {
+    const ALL: [Col; 7] = [
+        Col::Number,
+        Col::Id,
+        Col::Dir,
+        Col::Started,
+        Col::Status,
+        Col::Activity,
+        Col::Title,
+    ];
+
+    fn heading(self) -> &'static str {
+        match self {
+            Col::Number => "#",
+            Col::Id => "ID",
+            Col::Dir => "DIRECTORY",
+            Col::Started => "STARTED",
+            Col::Status => "STATUS",
+            Col::Activity => "OUTPUT",
+            Col::Title => "TITLE",
+        }
+    }
+}
+
+impl Widget for SessionTable<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let theme = self.theme;
+        buf.set_style(area, Style::new().fg(theme.chrome_fg).bg(theme.chrome_bg));
+
+        // Rows of sessions come first; the rest is added as height allows.
+        let h = area.height;
+        let has_header = h >= 2;
+        let has_footer = h >= 3;
+        let has_headings = h >= 4;
+        let has_blank = h >= 6;
+        let mut y = area.y;
+        let x = area.x + 1;
+        let width = area.width.saturating_sub(1);
+        if has_header {
+            buf.set_line(x, y, &self.header(usize::from(width)), width);
+            y += 1;
+        }
+        if has_blank {
+            y += 1;
+        }
+        let widths = self.column_widths(usize::from(area.width));
+        if has_headings && !self.sessions.is_empty() {
+            self.render_headings(area.x, y, &widths, buf);
+            y += 1;
+        }
+        let bottom = if has_footer {
+            area.bottom() - 1
+        } else {
+            area.bottom()
+        };
+        self.render_rows(Rect::new(area.x, y, area.width, bottom - y), &widths, buf);
+        if has_footer {
+            let (spans, _) = hints::fit(&FOOTER, usize::from(width.saturating_sub(1)), theme);
+            buf.set_line(x, bottom, &Line::from(spans), width);
+        }
+    }
+}
+
+impl SessionTable<'_> {
+    /// `3 sessions: 2 running · 1 exited`, the counts that do not fit left off.
+    fn header(&self, room: usize) -> Line<'static> {
+        let n = self.sessions.len();
+        let total = match n {
+            0 => "no sessions".to_string(),
+            1 => "1 session".to_string(),
+            _ => format!("{n} sessions"),
+        };
+        let mut used = text::width(&total);
+        let mut spans = vec![Span::styled(
+            total,
+            Style::new().add_modifier(Modifier::BOLD),
+        )];
+        // One status of each kind, in the order a session goes through them.
+        let kinds = [
+            Status::Starting,
+            Status::Running,
+            Status::Idle,
+            Status::Busy,
+            Status::Waiting,
+            Status::Exited(0),
+            Status::Failed(String::new()),
+        ];
+        for kind in kinds {
+            let name = status_style::kind(&kind);
+            let count = self
+                .sessions
+                .iter()
+                .filter(|s| status_style::kind(&s.status) == name)
+                .count();
+            if count == 0 {
+                continue;
+            }
+            let sep = if spans.len() == 1 { ": " } else { " · " };
+            let part = format!("{count} {name}");
+            used += text::width(sep) + text::width(&part);
+            if used > room {
+                break;
+            }
+            spans.push(Span::styled(sep, Style::new().fg(self.theme.dim)));
+            let color = status_style::color(&kind, self.theme);
+            spans.push(Span::styled(part, Style::new().fg(color)));
+        }
+        Line::from(spans)
+    }
+
+    fn cell(&self, session: &SessionInfo, col: Col) -> String {
+        match col {
+            Col::Number => session.number.to_string(),
+            Col::Id => session.id.short(),
+            Col::Dir => display_path(&session.dir, self.home),
+            Col::Started => format!(
+                "{} ({})",
+                clock(session.started, &self.tz),
+                age(since(self.now, session.started))
+            ),
+            Col::Status => format!(
+                "{} {}",
+                status_style::glyph(&session.status),
+                status_style::word(&session.status)
+            ),
+            Col::Activity => match session.last_output {
+                Some(t) => age(since(self.now, t)),
+                None => "–".to_string(),
+            },
+            Col::Title => session.title.clone(),
+        }
+    }
+
+    /// The width of each column that fits in `avail` cells, `None` for the
+    /// columns left out: first the title, then output age, start time and id;
+    /// then the status shrinks to its common words, the directory shrinks
+    /// and goes, and the status shrinks to what is left.
+    fn column_widths(&self, avail: usize) -> [Option<usize>; 7] {
+        let mut widths = Col::ALL.map(|col| {
+            let natural = self
+                .sessions
+                .iter()
+                .map(|s| text::width(&self.cell(s, col)))
+                .chain([text::width(col.heading())])
+                .max()
+                .unwrap_or(0);
+            Some(match col {
+                // Room for the attention mark after the number.
+                Col::Number => natural + 1,
+                Col::Dir => natural.min(MAX_DIR),
+                Col::Status => natural.min(MAX_STATUS),
+                _ => natural,
+            })
+        });
+        let total = |widths: &[Option<usize>; 7]| {
+            let shown = widths.iter().flatten();
+            LEAD + shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
+        };
+        // The title takes what is left, if that is enough to read.
+        let title = Col::Title as usize;
+        let title_natural = widths[title].unwrap_or(0);
+        widths[title] = None;
+        let title_room = avail.saturating_sub(total(&widths) + GAP);
+        let any_title = self.sessions.iter().any(|s| !s.title.is_empty());
+        if any_title && (title_room >= title_natural || title_room >= MIN_TITLE) {
+            widths[title] = Some(title_natural.min(title_room));
+        }
+        for col in [Col::Activity, Col::Started, Col::Id] {
+            if total(&widths) > avail {
+                widths[col as usize] = None;
+            }
+        }
+        // A long failure reason is cut before any directory is.
+        for (col, min) in [
+            (Col::Status, MIN_STATUS),
+            (Col::Dir, MIN_DIR),
+            (Col::Status, 1),
+        ] {
+            let over = total(&widths).saturating_sub(avail);
+            if over > 0 {
+                let w = &mut widths[col as usize];
+                *w = w.and_then(|w| {
+                    let cut = w.saturating_sub(over);
+                    if cut >= min {
+                        Some(cut)
+                    } else if col == Col::Status {
+                        Some(w.min(min))
+                    } else {
+                        None
+                    }
+                });
+            }
+        }
+        widths
+    }
+
+    fn render_headings(&self, x: u16, y: u16, widths: &[Option<usize>; 7], buf: &mut Buffer) {
+        let style = Style::new().fg(self.theme.dim).add_modifier(Modifier::BOLD);
+        let cells = Col::ALL.map(|col| (col.heading().to_string(), style));
+        render_cells(buf, x, y, widths, cells);
+    }
+
+    fn render_rows(&self, area: Rect, widths: &[Option<usize>; 7], buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let theme = self.theme;
+        if self.sessions.is_empty() {
+            let line = Line::styled("Press n to start a session.", Style::new().fg(theme.dim));
+            buf.set_line(area.x + 1, area.y, &line, area.width.saturating_sub(1));
+            return;
+        }
+        let rows = usize::from(area.height);
+        let selected = self.selected.min(self.sessions.len() - 1);
+        let first = (selected + 1).saturating_sub(rows);
+        for (i, session) in self.sessions.iter().enumerate().skip(first).take(rows) {
+            let y = area.y + (i - first) as u16;
+            let is_selected = i == selected;
+            let row_style = if is_selected {
+                // The accent would swallow status colours; the text says it anyway.
+                Style::new().fg(Color::Black).bg(theme.accent)
+            } else {
+                Style::new()
+            };
+            buf.set_style(Rect::new(area.x, y, area.width, 1), row_style);
+            let plain = |style: Style| if is_selected { row_style } else { style };
+            if is_selected {
+                let mark = Line::styled("›", row_style.add_modifier(Modifier::BOLD));
+                buf.set_line(area.x + 1, y, &mark, area.width.saturating_sub(1));
+            }
+            let cells = Col::ALL.map(|col| {
+                let style = match col {
+                    Col::Number | Col::Title => Style::new().fg(theme.chrome_fg),
+                    Col::Dir => Style::new().fg(theme.chrome_fg),
+                    Col::Status => Style::new().fg(status_style::color(&session.status, theme)),
+                    Col::Id | Col::Started | Col::Activity => Style::new().fg(theme.dim),
+                };
+                (self.cell(session, col), plain(style))
+            });
+            render_cells(buf, area.x, y, widths, cells);
+            if session.attention
+                && let Some(w) = widths[Col::Number as usize]
+            {
+                let mark_x = area.x + (LEAD + w - 1) as u16;
+                let style = plain(Style::new().fg(theme.attention)).add_modifier(Modifier::BOLD);
+                if mark_x < area.right() {
+                    buf.set_stringn(mark_x, y, "!", 1, style);
+                }
+            }
+        }
+    }
+}
+
+/// Draws one row of cells in the columns `widths` keeps, each cut to its width.
+fn render_cells(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    widths: &[Option<usize>; 7],
+    cells: [(String, Style); 7],
+) {
+    let right = usize::from(buf.area.right());
+    let mut cx = usize::from(x) + LEAD;
+    for ((col, width), (content, style)) in Col::ALL.iter().zip(widths).zip(cells) {
+        let Some(width) = *width else { continue };
+        if cx >= right {
+            break;
+        }
+        let content = match col {
+            // Right-aligned, leaving the last cell for the attention mark.
+            Col::Number => format!("{content:>w$}", w = width.saturating_sub(1)),
+            Col::Dir => text::truncate_start(&content, width),
+            _ => text::truncate(&content, width),
+        };
+        buf.set_stringn(cx as u16, y, content, width, style);
+        cx += width + GAP;
+    }
+}
+
+/// How long before `now` `then` was; nothing if the clock says it is to come.
+fn since(now: SystemTime, then: SystemTime) -> Duration {
+    now.duration_since(then).unwrap_or_default()
+}
+
+/// `14:02` in `tz`.
+fn clock(t: SystemTime, tz: &TimeZone) -> String {
+    match Timestamp::try_from(t) {
+        Ok(ts) => {
+            let local = tz.to_datetime(ts);
+            format!("{:02}:{:02}", local.hour(), local.minute())
+        }
+        Err(_) => "–".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use super::*;
+    use crate::ui::fixtures::{NOW_SECS, at, draw_at_every_size, now, render, session};
+
+    #[test]
+    fn age_uses_the_largest_whole_unit() {
+        let s = Duration::from_secs;
+        assert_eq!(age(s(0)), "0s");
+        assert_eq!(age(Duration::from_millis(1999)), "1s");
+        assert_eq!(age(s(59)), "59s");
+        assert_eq!(age(s(60)), "1m");
+        assert_eq!(age(s(3599)), "59m");
+        assert_eq!(age(s(3600)), "1h");
+        assert_eq!(age(s(86399)), "23h");
+        assert_eq!(age(s(86400)), "1d");
+        assert_eq!(age(s(40 * 86400)), "40d");
+    }
+
+    #[test]
+    fn a_time_to_come_is_no_time_ago() {
+        assert_eq!(since(at(10), at(20)), Duration::ZERO);
+        assert_eq!(since(at(20), at(10)), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn clock_is_in_the_given_zone() {
+        let t = at(NOW_SECS);
+        assert_eq!(clock(t, &TimeZone::UTC), "14:10");
+        let paris = TimeZone::fixed(jiff::tz::offset(2));
+        assert_eq!(clock(t, &paris), "16:10");
+    }
+
+    fn sessions() -> Vec<SessionInfo> {
+        let mut all = vec![
+            session(1, "/home/al/code/api", Status::Busy),
+            session(2, "/home/al/code/web", Status::Waiting),
+            session(3, "/srv/ops", Status::Exited(0)),
+            session(
+                4,
+                "/home/al/notes",
+                Status::Failed("claude: not found".into()),
+            ),
+            session(5, "/home/al/code/cli", Status::Idle),
+        ];
+        all[0].title = "Fix the flaky login test".into();
+        all[0].last_output = Some(at(NOW_SECS - 2));
+        all[1].attention = true;
+        all[1].title = "Approve plan?".into();
+        all[1].last_output = Some(at(NOW_SECS - 5 * 60));
+        all[2].started = at(NOW_SECS - 3 * 3600);
+        all[2].last_output = Some(at(NOW_SECS - 2 * 3600));
+        all[4].started = at(NOW_SECS - 20);
+        all
+    }
+
+    fn table(width: u16, height: u16, sessions: &[SessionInfo], selected: usize) -> String {
+        let theme = Theme::default();
+        render(width, height, |area, buf| {
+            SessionTable {
+                sessions,
+                selected,
+                theme: &theme,
+                now: now(),
+                tz: TimeZone::UTC,
+                home: Some(Path::new("/home/al")),
+            }
+            .render(area, buf)
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn wide() {
+        assert_snapshot!(table(110, 12, &sessions(), 1));
+    }
+
+    #[test]
+    fn narrow_drops_title_then_output_then_start_then_id() {
+        let all = sessions();
+        let shown: Vec<String> = [80, 64, 50, 40, 30, 20]
+            .into_iter()
+            .map(|w| table(w, 9, &all, 0))
+            .collect();
+        assert_snapshot!(shown.join("\n"));
+    }
+
+    #[test]
+    fn short_keeps_the_selected_row_in_view() {
+        let all = sessions();
+        let shown: Vec<String> = [(6, 4), (4, 4), (3, 4), (2, 4), (1, 4)]
+            .into_iter()
+            .map(|(h, selected)| table(60, h, &all, selected))
+            .collect();
+        assert_snapshot!(shown.join("\n"));
+    }
+
+    #[test]
+    fn empty() {
+        assert_snapshot!(table(60, 6, &[], 0));
+    }
+
+    #[test]
+    fn selected_row_is_highlighted() {
+        let theme = Theme::default();
+        let all = sessions();
+        let backend = render(80, 10, |area, buf| {
+            SessionTable {
+                sessions: &all,
+                selected: 2,
+                theme: &theme,
+                now: now(),
+                tz: TimeZone::UTC,
+                home: None,
+            }
+            .render(area, buf)
+        });
+        // Header, blank, headings, then rows: row 2 is on line 5.
+        for y in 0..10 {
+            let accented = backend.buffer()[(40, y)].bg == theme.accent;
+            assert_eq!(accented, y == 5, "line {y}");
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let theme = Theme::default();
+        let all = sessions();
+        for (sessions, selected) in [(&all[..], 0), (&all[..], 4), (&all[..], 99), (&[][..], 0)] {
+            draw_at_every_size(70, 8, |area, buf| {
+                SessionTable {
+                    sessions,
+                    selected,
+                    theme: &theme,
+                    now: now(),
+                    tz: TimeZone::UTC,
+                    home: None,
+                }
+                .render(area, buf)
+            });
+        }
+    }
+}
