@@ -1,0 +1,368 @@
+//! Drawing the picker popup. Nothing here touches the file system: all that
+//! is shown was read when navigating, so a render is cheap and repeatable.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+
+use super::filter::Filter;
+use super::listing::Listing;
+use super::{Picker, Row, typed_path};
+use crate::ui::theme::Theme;
+
+/// A line of the list area: rows are selectable, the rest is not.
+enum ListLine {
+    Header(&'static str),
+    Row(usize),
+    Note(String),
+}
+
+const GIT_TAG: &str = " git";
+
+impl Picker {
+    /// Draws the popup over `area`, which the caller has placed (centered,
+    /// over the tabs). Also scrolls the list so the selection stays in view.
+    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        Clear.render(area, buf);
+        let title = fit_left(
+            &typed_path::tildify(&self.dir, self.home.as_deref()),
+            area.width.saturating_sub(4) as usize,
+        );
+        let block = Block::bordered()
+            .title(Span::styled(
+                format!(" {title} "),
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD),
+            ))
+            .border_style(Style::default().fg(theme.dim))
+            .style(Style::default().fg(theme.chrome_fg).bg(theme.chrome_bg));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
+        }
+        let line = |y: u16| Rect {
+            y,
+            height: 1,
+            ..inner
+        };
+        self.render_input(line(inner.y), buf, theme);
+        // Too short for the info and hint lines: the filter and list matter more.
+        let roomy = inner.height >= 4;
+        let list_top = inner.y + if roomy { 2 } else { 1 };
+        let list_bottom = inner.bottom() - u16::from(roomy);
+        if roomy {
+            self.render_info(line(inner.y + 1), buf, theme);
+            self.render_hints(line(inner.bottom() - 1), buf, theme);
+        }
+        let list = Rect {
+            y: list_top,
+            height: list_bottom.saturating_sub(list_top),
+            ..inner
+        };
+        self.render_list(list, buf, theme);
+    }
+
+    fn render_input(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let prompt = Span::styled(
+            "> ",
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        );
+        let cursor = Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED));
+        let line = if self.filter.is_empty() {
+            Line::from(vec![
+                prompt,
+                cursor,
+                Span::styled(
+                    " type to filter, ~ for home, / for a path",
+                    Style::default().fg(theme.dim),
+                ),
+            ])
+        } else {
+            let room = (area.width as usize).saturating_sub(3);
+            Line::from(vec![
+                prompt,
+                Span::raw(fit_left(self.filter.query(), room)),
+                cursor,
+            ])
+        };
+        buf.set_line(area.x, area.y, &line, area.width);
+    }
+
+    /// fzf's info line: how many of the listed directories match, and how
+    /// many hidden ones are left out.
+    fn render_info(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let dim = Style::default().fg(theme.dim);
+        let counts = match &self.listing {
+            Listing::Entries(entries) => {
+                let hidden_shown = self.hidden_shown();
+                let shown = entries.iter().filter(|e| hidden_shown || !e.hidden).count();
+                let matched = self
+                    .rows
+                    .iter()
+                    .filter(|r| matches!(r, Row::Entry(_)))
+                    .count();
+                let hidden = entries.len() - shown;
+                if hidden > 0 {
+                    format!("  {matched}/{shown} (+{hidden} hidden) ")
+                } else {
+                    format!("  {matched}/{shown} ")
+                }
+            }
+            Listing::Unreadable(_) => "  ".to_string(),
+        };
+        let rule = "─".repeat((area.width as usize).saturating_sub(counts.chars().count()));
+        let line = Line::from(vec![Span::styled(counts, dim), Span::styled(rule, dim)]);
+        buf.set_line(area.x, area.y, &line, area.width);
+    }
+
+    fn render_hints(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let key = Style::default().fg(theme.accent);
+        let text = Style::default().fg(theme.dim);
+        let hidden = if self.show_hidden {
+            " hide hidden  "
+        } else {
+            " show hidden  "
+        };
+        let line = Line::from(vec![
+            Span::styled("enter", key),
+            Span::styled(" open  ", text),
+            Span::styled("tab", key),
+            Span::styled(" into  ", text),
+            Span::styled("←", key),
+            Span::styled(" up  ", text),
+            Span::styled("^t", key),
+            Span::styled(hidden, text),
+            Span::styled("esc", key),
+            Span::styled(" close", text),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+    }
+
+    fn render_list(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let lines = self.list_lines();
+        let height = area.height as usize;
+        self.page = height.max(1);
+        self.scroll_to_selection(&lines, height);
+        for (y, list_line) in (area.y..area.bottom()).zip(lines.iter().skip(self.scroll)) {
+            let line_area = Rect {
+                y,
+                height: 1,
+                ..area
+            };
+            match list_line {
+                ListLine::Header(text) => {
+                    let style = Style::default().fg(theme.dim).add_modifier(Modifier::BOLD);
+                    buf.set_line(
+                        line_area.x,
+                        y,
+                        &Line::styled(format!(" {text}"), style),
+                        area.width,
+                    );
+                }
+                ListLine::Note(text) => {
+                    let style = match self.listing {
+                        Listing::Unreadable(_) => Style::default().fg(theme.failed),
+                        Listing::Entries(_) => Style::default().fg(theme.dim),
+                    };
+                    buf.set_line(
+                        line_area.x,
+                        y,
+                        &Line::styled(format!("  {text}"), style),
+                        area.width,
+                    );
+                }
+                ListLine::Row(i) => self.render_row(*i, line_area, buf, theme),
+            }
+        }
+    }
+
+    /// The rows, with section headers when there are recent directories and
+    /// a note where the current directory's entries would be but are not.
+    fn list_lines(&self) -> Vec<ListLine> {
+        let sectioned = self.rows.iter().any(|r| matches!(r, Row::Recent(_)));
+        let mut lines = Vec::with_capacity(self.rows.len() + 3);
+        let mut dir_header_shown = false;
+        for (i, row) in self.rows.iter().enumerate() {
+            match row {
+                Row::Recent(_) if !matches!(lines.last(), Some(ListLine::Row(j)) if matches!(self.rows[*j], Row::Recent(_))) =>
+                {
+                    lines.push(ListLine::Header("recent"));
+                }
+                Row::Here | Row::Entry(_) if sectioned && !dir_header_shown => {
+                    lines.push(ListLine::Header("directories"));
+                    dir_header_shown = true;
+                }
+                _ => {}
+            }
+            lines.push(ListLine::Row(i));
+        }
+        if let Some(note) = self.note() {
+            if sectioned && !dir_header_shown {
+                lines.push(ListLine::Header("directories"));
+            }
+            lines.push(ListLine::Note(note));
+        }
+        lines
+    }
+
+    fn note(&self) -> Option<String> {
+        if let Listing::Unreadable(reason) = &self.listing {
+            return Some(format!("cannot read: {reason}"));
+        }
+        let has = |pred: fn(&Row) -> bool| self.rows.iter().any(pred);
+        if has(|r| matches!(r, Row::Entry(_))) || has(|r| matches!(r, Row::GoTo(_))) {
+            None
+        } else if self.filter.is_empty() {
+            Some("no subdirectories".to_string())
+        } else if self.rows.is_empty() {
+            Some("no match: enter opens this directory".to_string())
+        } else {
+            Some("no match in this directory".to_string())
+        }
+    }
+
+    /// Moves `scroll` the least that brings the selected row into view,
+    /// together with its section header when it is the section's first row.
+    fn scroll_to_selection(&mut self, lines: &[ListLine], height: usize) {
+        let Some(at) = lines
+            .iter()
+            .position(|l| matches!(l, ListLine::Row(i) if *i == self.selected))
+        else {
+            self.scroll = 0;
+            return;
+        };
+        let top = match at.checked_sub(1).map(|i| &lines[i]) {
+            Some(ListLine::Header(_)) => at - 1,
+            _ => at,
+        };
+        if top < self.scroll {
+            self.scroll = top;
+        }
+        if at >= self.scroll + height {
+            self.scroll = at + 1 - height;
+        }
+        self.scroll = self.scroll.min(lines.len().saturating_sub(height));
+    }
+
+    fn render_row(&mut self, i: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let selected = i == self.selected;
+        let mut base = Style::default().fg(theme.chrome_fg);
+        if selected {
+            base = base.add_modifier(Modifier::BOLD);
+        }
+        let accent = Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD);
+        let pointer = if selected { "> " } else { "  " };
+        buf.set_span(area.x, area.y, &Span::styled(pointer, accent), area.width);
+
+        let (label, git) = match &self.rows[i] {
+            Row::GoTo(path) => {
+                let target = typed_path::tildify(path, self.home.as_deref());
+                (
+                    Line::from(vec![
+                        Span::styled("→ go to ", accent),
+                        Span::styled(target, accent),
+                    ]),
+                    false,
+                )
+            }
+            Row::Recent(r) => {
+                let dir = &self.recent[*r];
+                (
+                    highlighted(&mut self.filter, &dir.label, base, accent),
+                    dir.git,
+                )
+            }
+            Row::Here => (
+                Line::from(vec![
+                    Span::styled(".", base),
+                    Span::styled(" (this directory)", Style::default().fg(theme.dim)),
+                ]),
+                self.dir_is_git,
+            ),
+            Row::Entry(e) => {
+                let Listing::Entries(entries) = &self.listing else {
+                    return;
+                };
+                let entry = &entries[*e];
+                (
+                    highlighted(&mut self.filter, &entry.name, base, accent),
+                    entry.git,
+                )
+            }
+        };
+        let text_x = area.x + 2;
+        let room = area
+            .width
+            .saturating_sub(2 + if git { GIT_TAG.len() as u16 } else { 0 });
+        if label.width() > room as usize {
+            buf.set_line(text_x, area.y, &label, room.saturating_sub(1));
+            buf.set_span(
+                text_x + room.saturating_sub(1),
+                area.y,
+                &Span::styled("…", base),
+                1,
+            );
+        } else {
+            buf.set_line(text_x, area.y, &label, room);
+        }
+        if git && area.width > GIT_TAG.len() as u16 + 2 {
+            let x = area.right() - GIT_TAG.len() as u16;
+            buf.set_span(
+                x,
+                area.y,
+                &Span::styled(GIT_TAG, Style::default().fg(theme.dim)),
+                GIT_TAG.len() as u16,
+            );
+        }
+    }
+}
+
+/// `text` with the characters the filter matched in `hit` style.
+fn highlighted(filter: &mut Filter, text: &str, base: Style, hit: Style) -> Line<'static> {
+    let matched = if filter.is_empty() {
+        Vec::new()
+    } else {
+        filter.matched_chars(text)
+    };
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_is_hit = false;
+    for (i, c) in text.chars().enumerate() {
+        let is_hit = matched.binary_search(&i).is_ok();
+        if is_hit != run_is_hit && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_is_hit { hit } else { base },
+            ));
+        }
+        run_is_hit = is_hit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_is_hit { hit } else { base }));
+    }
+    Line::from(spans)
+}
+
+/// `text` cut from the left, with a leading `…`, to fit `width` columns: the
+/// end of a path says more than its start.
+fn fit_left(text: &str, width: usize) -> String {
+    if Line::raw(text).width() <= width {
+        return text.to_string();
+    }
+    for (at, _) in text.char_indices().skip(1) {
+        let tail = &text[at..];
+        if Line::raw(tail).width() < width {
+            return format!("…{tail}");
+        }
+    }
+    String::new()
+}
