@@ -8,6 +8,14 @@
 //! session in the selected row's directory, or in the current directory when
 //! nothing matches. The file system is read once per navigation; filtering and
 //! rendering work on what was read.
+//!
+//! Keys, for fzf and shell habits: typing filters (fzf syntax, smart case);
+//! Up/Down, Ctrl-P/Ctrl-N, PageUp/PageDown, Home/End select; Enter opens (or,
+//! on "go to", goes there); Tab or Right enters the selected directory; Left,
+//! or Backspace on an empty filter, goes up; `~` on an empty filter goes home;
+//! Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes a word;
+//! Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles hidden
+//! directories; Esc, Ctrl-C or Ctrl-G closes.
 
 mod filter;
 mod listing;
@@ -277,10 +285,11 @@ impl Picker {
         }
     }
 
-    /// Whether hidden entries pass. A filter starting with `.` is looking
-    /// for hidden ones, so it shows them whatever the setting.
+    /// Whether hidden entries pass. A filter starting with `.` (and not a
+    /// path like `../x`) is looking for hidden ones, whatever the setting.
     fn hidden_shown(&self) -> bool {
-        self.show_hidden || self.filter.query().starts_with('.')
+        let query = self.filter.query();
+        self.show_hidden || (query.starts_with('.') && !query.contains('/'))
     }
 
     fn refresh_rows(&mut self) {

@@ -121,27 +121,40 @@ impl Picker {
         buf.set_line(area.x, area.y, &line, area.width);
     }
 
+    /// The key hints that fit, in order of importance; one that does not fit
+    /// is left out whole rather than cut.
     fn render_hints(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let key = Style::default().fg(theme.accent);
-        let text = Style::default().fg(theme.dim);
         let hidden = if self.show_hidden {
-            " hide hidden  "
+            "hide hidden"
         } else {
-            " show hidden  "
+            "show hidden"
         };
-        let line = Line::from(vec![
-            Span::styled("enter", key),
-            Span::styled(" open  ", text),
-            Span::styled("tab", key),
-            Span::styled(" into  ", text),
-            Span::styled("←", key),
-            Span::styled(" up  ", text),
-            Span::styled("^t", key),
-            Span::styled(hidden, text),
-            Span::styled("esc", key),
-            Span::styled(" close", text),
-        ]);
-        buf.set_line(area.x, area.y, &line, area.width);
+        let hints = [
+            ("enter", "open"),
+            ("esc", "close"),
+            ("tab", "into"),
+            ("←", "up"),
+            ("^t", hidden),
+        ];
+        let mut spans = Vec::new();
+        let mut width = 0;
+        for (key, what) in hints {
+            let gap = if spans.is_empty() { "" } else { "  " };
+            let hint_width = Line::raw(format!("{gap}{key} {what}")).width();
+            if width + hint_width > area.width as usize {
+                continue;
+            }
+            width += hint_width;
+            spans.push(Span::styled(
+                format!("{gap}{key}"),
+                Style::default().fg(theme.accent),
+            ));
+            spans.push(Span::styled(
+                format!(" {what}"),
+                Style::default().fg(theme.dim),
+            ));
+        }
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
     }
 
     fn render_list(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -365,4 +378,163 @@ fn fit_left(text: &str, width: usize) -> String {
         }
     }
     String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::fs;
+
+    fn draw(picker: &mut Picker, width: u16, height: u16) -> Terminal<TestBackend> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| picker.render(frame.area(), frame.buffer_mut(), &Theme::default()))
+            .unwrap();
+        terminal
+    }
+
+    fn press(picker: &mut Picker, code: KeyCode) {
+        picker.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn type_text(picker: &mut Picker, text: &str) {
+        text.chars().for_each(|c| press(picker, KeyCode::Char(c)));
+    }
+
+    /// home (the temp dir, shown as `~` so snapshots do not depend on it):
+    ///   src/ ccmux (git), dotfiles (git), Notes, scratch, .cache
+    ///   work/
+    /// recent: ~/work, ~/src/ccmux, and ~/gone which no longer exists.
+    fn picker() -> (tempfile::TempDir, Picker) {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in [
+            "src/ccmux/.git",
+            "src/dotfiles/.git",
+            "src/Notes",
+            "src/scratch",
+            "src/.cache",
+            "work",
+        ] {
+            fs::create_dir_all(tmp.path().join(dir)).unwrap();
+        }
+        let recent = ["work", "src/ccmux", "gone"]
+            .iter()
+            .map(|d| tmp.path().join(d))
+            .collect();
+        let picker = Picker::new(
+            tmp.path().join("src"),
+            recent,
+            false,
+            Some(tmp.path().into()),
+        );
+        (tmp, picker)
+    }
+
+    #[test]
+    fn recent_section_then_this_directory_then_entries() {
+        let (_tmp, mut picker) = picker();
+        insta::assert_snapshot!(draw(&mut picker, 60, 20).backend());
+    }
+
+    #[test]
+    fn filter_shows_matches_best_first() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "cm");
+        insta::assert_snapshot!(draw(&mut picker, 60, 14).backend());
+    }
+
+    #[test]
+    fn matched_characters_are_highlighted() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "cx");
+        let terminal = draw(&mut picker, 60, 14);
+        let buf = terminal.backend().buffer();
+        // Row 3 is the "recent" header, row 4 `~/src/ccmux`, text from column 3.
+        let row: String = (3..14).map(|x| buf[(x, 4)].symbol()).collect();
+        assert_eq!(row, "~/src/ccmux");
+        let accent: Vec<bool> = (3..14)
+            .map(|x| buf[(x, 4)].fg == Theme::default().accent)
+            .collect();
+        let expected: Vec<bool> = "~/src/ccmux"
+            .chars()
+            .enumerate()
+            .map(|(i, _)| i == 6 || i == 10)
+            .collect();
+        assert_eq!(accent, expected);
+    }
+
+    #[test]
+    fn hidden_directories_shown_on_request() {
+        let (_tmp, mut picker) = picker();
+        picker.handle_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+        insta::assert_snapshot!(draw(&mut picker, 60, 16).backend());
+    }
+
+    #[test]
+    fn a_typed_path_is_offered() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "../work");
+        insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
+    }
+
+    #[test]
+    fn no_match_says_what_enter_does() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "zzz");
+        insta::assert_snapshot!(draw(&mut picker, 60, 8).backend());
+    }
+
+    #[test]
+    fn an_unreadable_directory_shows_the_reason() {
+        let (tmp, mut picker) = picker();
+        fs::remove_dir(tmp.path().join("src/scratch")).unwrap();
+        type_text(&mut picker, "scr");
+        press(&mut picker, KeyCode::Tab);
+        insta::assert_snapshot!(draw(&mut picker, 60, 12).backend());
+    }
+
+    #[test]
+    fn the_list_scrolls_to_the_selection_and_long_titles_keep_their_end() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp
+            .path()
+            .join("a-rather-long-directory-name/and-another-one");
+        for i in 0..30 {
+            fs::create_dir_all(deep.join(format!("dir{i:02}"))).unwrap();
+        }
+        let mut picker = Picker::new(deep, Vec::new(), false, Some(tmp.path().into()));
+        press(&mut picker, KeyCode::End);
+        press(&mut picker, KeyCode::Up);
+        insta::assert_snapshot!(draw(&mut picker, 36, 10).backend());
+        // Back at the top, the view follows.
+        press(&mut picker, KeyCode::Home);
+        insta::assert_snapshot!(draw(&mut picker, 36, 10).backend());
+    }
+
+    #[test]
+    fn page_keys_move_by_what_the_last_render_showed() {
+        let tmp = tempfile::tempdir().unwrap();
+        for i in 0..30 {
+            fs::create_dir(tmp.path().join(format!("dir{i:02}"))).unwrap();
+        }
+        let mut picker = Picker::new(tmp.path().into(), Vec::new(), false, None);
+        draw(&mut picker, 40, 10); // borders, filter, info and hints leave 5 lines
+        assert_eq!(picker.page, 5);
+        press(&mut picker, KeyCode::PageDown);
+        assert_eq!(picker.selected, 5);
+    }
+
+    #[test]
+    fn any_size_renders_without_panicking() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "s");
+        for width in 0..24 {
+            for height in 0..10 {
+                draw(&mut picker, width, height);
+            }
+        }
+    }
 }
