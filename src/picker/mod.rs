@@ -77,6 +77,9 @@ pub struct Picker {
     scroll: usize,
     /// List lines the last render had room for: the PageUp/PageDown step.
     page: usize,
+    /// The last key was a `~` that went home: a `/` now is the rest of a
+    /// typed `~/`, already done, and must not start an absolute path.
+    went_home: bool,
 }
 
 impl Picker {
@@ -110,6 +113,7 @@ impl Picker {
             selected: 0,
             scroll: 0,
             page: 10,
+            went_home: false,
         };
         picker.go_to(typed_path::normalize(&start), None);
         // On opening, the most recent directory is the likeliest target;
@@ -132,6 +136,7 @@ impl Picker {
         if key.kind == KeyEventKind::Release {
             return PickerOutcome::Pending;
         }
+        let went_home = std::mem::take(&mut self.went_home);
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         match key.code {
@@ -154,6 +159,7 @@ impl Picker {
             KeyCode::Char('h') if alt => self.toggle_hidden(),
             KeyCode::Char('u') if ctrl => self.set_filter(String::new()),
             KeyCode::Char('w') if ctrl => self.delete_word(),
+            KeyCode::Char('/') if went_home && self.filter.is_empty() => {}
             KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
             _ => {}
         }
@@ -228,6 +234,7 @@ impl Picker {
         if c == '~' && self.filter.is_empty() {
             if let Some(home) = self.home.clone() {
                 self.go_to(home, None);
+                self.went_home = true;
                 return;
             }
         }
@@ -525,6 +532,21 @@ mod tests {
         // Later in a filter it is just a character.
         type_text(&mut picker, "a~");
         assert_eq!(picker.filter.query(), "a~");
+    }
+
+    #[test]
+    fn typing_a_home_path_by_habit_works() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects/alpha", &[]);
+        type_text(&mut picker, "~/projects/gamma");
+        assert_eq!(picker.current_dir(), tmp.path());
+        assert_eq!(rows(&picker), ["go to ~/projects/gamma"]);
+        // Only right after the jump: later a leading `/` is the root.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        press(&mut picker, KeyCode::Char('~'));
+        press(&mut picker, KeyCode::Down);
+        press(&mut picker, KeyCode::Char('/'));
+        assert_eq!(picker.filter.query(), "/");
     }
 
     #[test]

@@ -198,15 +198,14 @@ impl Picker {
     /// The rows, with section headers when there are recent directories and
     /// a note where the current directory's entries would be but are not.
     fn list_lines(&self) -> Vec<ListLine> {
-        let sectioned = self.rows.iter().any(|r| matches!(r, Row::Recent(_)));
+        let is_recent = |row: &Row| matches!(row, Row::Recent(_));
+        let sectioned = self.rows.iter().any(is_recent);
         let mut lines = Vec::with_capacity(self.rows.len() + 3);
         let mut dir_header_shown = false;
         for (i, row) in self.rows.iter().enumerate() {
+            let after_recent = i > 0 && is_recent(&self.rows[i - 1]);
             match row {
-                Row::Recent(_) if !matches!(lines.last(), Some(ListLine::Row(j)) if matches!(self.rows[*j], Row::Recent(_))) =>
-                {
-                    lines.push(ListLine::Header("recent"));
-                }
+                Row::Recent(_) if !after_recent => lines.push(ListLine::Header("recent")),
                 Row::Here | Row::Entry(_) if sectioned && !dir_header_shown => {
                     lines.push(ListLine::Header("directories"));
                     dir_header_shown = true;
@@ -477,6 +476,13 @@ mod tests {
     fn a_typed_path_is_offered() {
         let (_tmp, mut picker) = picker();
         type_text(&mut picker, "../work");
+        insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
+    }
+
+    #[test]
+    fn a_typed_home_path_comes_before_matching_recent_directories() {
+        let (_tmp, mut picker) = picker();
+        type_text(&mut picker, "~/src/ccmux");
         insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
     }
 
