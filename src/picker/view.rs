@@ -314,14 +314,12 @@ impl Picker {
         let room = area
             .width
             .saturating_sub(2 + if git { GIT_TAG.len() as u16 } else { 0 });
+        if room == 0 {
+            return;
+        }
         if label.width() > room as usize {
-            buf.set_line(text_x, area.y, &label, room.saturating_sub(1));
-            buf.set_span(
-                text_x + room.saturating_sub(1),
-                area.y,
-                &Span::styled("…", base),
-                1,
-            );
+            buf.set_line(text_x, area.y, &label, room - 1);
+            buf.set_span(text_x + room - 1, area.y, &Span::styled("…", base), 1);
         } else {
             buf.set_line(text_x, area.y, &label, room);
         }
