@@ -258,6 +258,7 @@ impl Keymap {
         trigger: Trigger,
         from_default: bool,
     ) -> Result<(), String> {
+        let mut adds_a_key = false;
         for (key, digit) in trigger.pattern.keys() {
             let action = bindable.action(digit);
             if key == self.prefix {
@@ -291,6 +292,7 @@ impl Keymap {
                     ));
                 }
                 None => {
+                    adds_a_key = true;
                     table.insert(
                         key,
                         Bound {
@@ -303,14 +305,16 @@ impl Keymap {
                 }
             }
         }
-        if let Some((_, triggers)) = self.bindings.iter_mut().find(|(b, _)| *b == bindable)
-            && !triggers.contains(&trigger)
+        // A repeat (or the prefix twice as send_prefix) adds nothing to list.
+        if adds_a_key
+            && let Some((_, triggers)) = self.bindings.iter_mut().find(|(b, _)| *b == bindable)
         {
             triggers.push(trigger);
         }
         Ok(())
     }
 
+    /// What a key means outside prefix mode.
     pub fn lookup(&self, key: &KeyEvent) -> KeyLookup {
         let Some(key) = Key::from_event(key) else {
             return KeyLookup::Unbound;
@@ -715,8 +719,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(k.lookup_prefixed(&ch('q')), Some(Action::Quit));
-        let quits = k.help().iter().filter(|(_, a)| *a == Action::Quit).count();
-        assert_eq!(quits, 1);
+        for action in [Action::Quit, Action::SendPrefix] {
+            let listed = k.help().iter().filter(|(_, a)| *a == action).count();
+            assert_eq!(listed, 1, "{action:?}");
+        }
     }
 
     #[test]

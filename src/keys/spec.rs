@@ -688,6 +688,38 @@ mod tests {
     }
 
     #[test]
+    fn odd_specs_are_answered_without_panicking() {
+        for text in [
+            "-",
+            "--",
+            "---",
+            "ctrl-ctrl",
+            "prefix prefix",
+            "é",
+            "ctrl-é",
+            "alt-ß",
+            "f",
+            "f999",
+            "f-1",
+            "1..9",
+            "prefix ctrl-1..9",
+            "\u{0}",
+            "ctrl-\u{7f}",
+            "alt-\u{301}",
+            "shift-ǅ",
+            "prefix \u{1f600}",
+            "ctrl-alt-shift-",
+            "1..",
+            "..9",
+        ] {
+            if let Ok(trigger) = parse_trigger(text) {
+                let _ = (trigger.label("Ctrl-q"), trigger.spec());
+            }
+            let _ = parse_key(text);
+        }
+    }
+
+    #[test]
     fn caps_lock_does_not_shift_bindings() {
         let caps = |c, mods| {
             KeyEvent::new_with_kind_and_state(
