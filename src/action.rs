@@ -23,3 +23,23 @@ pub enum Action {
     /// Focus the session that has waited longest for the user.
     NextAttention,
 }
+
+impl Action {
+    /// One line for the help screen.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Action::NextTab => "Next tab",
+            Action::PrevTab => "Previous tab",
+            Action::GoToTab(_) => "Go to tab by number",
+            Action::SessionTable => "Table of all sessions",
+            Action::DirectoryPicker => "New session: pick a directory",
+            Action::StopSession => "Stop the focused session",
+            Action::ScrollBack => "Scroll back through the output",
+            Action::Help => "List every key",
+            Action::Quit => "Quit ccmux",
+            Action::SendPrefix => "Send the prefix key to the session",
+            Action::ShowId => "Show and copy the session id",
+            Action::NextAttention => "Go to the session waiting longest",
+        }
+    }
+}
