@@ -1,0 +1,7 @@
+//! What each session is doing: Claude Code's hooks, screen rules as a
+//! fallback, and output activity for other programs. Pure logic: no I/O, no
+//! threads, time passed in by the caller.
+
+mod hook;
+
+pub use hook::{Hook, HookEvent, parse_hook};
