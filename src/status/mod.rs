@@ -3,5 +3,7 @@
 //! threads, time passed in by the caller.
 
 mod hook;
+mod rules;
 
 pub use hook::{Hook, HookEvent, parse_hook};
+pub use rules::{Rules, ScreenStatus, Verdict};
