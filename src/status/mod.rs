@@ -4,6 +4,8 @@
 
 mod hook;
 mod rules;
+mod tracker;
 
 pub use hook::{Hook, HookEvent, parse_hook};
 pub use rules::{Rules, ScreenStatus, Verdict};
+pub use tracker::{Change, GENERIC_QUIET, HOOK_SILENCE, IDLE_DEBOUNCE, Tracker};
