@@ -10,4 +10,5 @@ pub mod config;
 pub mod keys;
 pub mod picker;
 pub mod session;
+pub mod status;
 pub mod ui;
