@@ -6,9 +6,12 @@
 //! `tui` is the thin loop that connects both to the real terminal.
 
 pub mod action;
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod keys;
 pub mod picker;
 pub mod session;
 pub mod status;
+pub mod tui;
 pub mod ui;

@@ -113,7 +113,11 @@ impl Session {
             Ok(p) => session.serve(p),
             Err(why) => {
                 session.shared.set_status(Status::Failed(why));
-                *session.shared.exited.lock().unwrap_or_else(|e| e.into_inner()) = true;
+                *session
+                    .shared
+                    .exited
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = true;
             }
         }
         session
@@ -277,7 +281,11 @@ fn spawn_thread(name: String, f: impl FnOnce() + Send + 'static) -> std::io::Res
 
 fn write_loop(mut writer: Box<dyn Write + Send>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
     for bytes in rx {
-        if writer.write_all(&bytes).and_then(|_| writer.flush()).is_err() {
+        if writer
+            .write_all(&bytes)
+            .and_then(|_| writer.flush())
+            .is_err()
+        {
             break;
         }
     }

@@ -196,15 +196,15 @@ impl vt100::Callbacks for Callbacks {
                 let (rows, cols) = (rows.get(), cols.get());
                 self.reply(format!("\x1b[8;{rows};{cols}t"));
             }
-            (Some(b'?'), None, 'h' | 'l') => {
-                // vt100 calls this once for each mode it does not know, with
-                // all of the sequence's modes, so only look for ours.
-                if params.iter().any(|p| p.first() == Some(&SYNC_MODE)) {
-                    self.sync_since = match c {
-                        'h' => self.sync_since.or_else(|| Some(Instant::now())),
-                        _ => None,
-                    };
-                }
+            // vt100 calls this once for each mode it does not know, with all of
+            // the sequence's modes, so only look for ours.
+            (Some(b'?'), None, 'h' | 'l')
+                if params.iter().any(|p| p.first() == Some(&SYNC_MODE)) =>
+            {
+                self.sync_since = match c {
+                    'h' => self.sync_since.or_else(|| Some(Instant::now())),
+                    _ => None,
+                };
             }
             _ => {}
         }
@@ -223,9 +223,12 @@ impl vt100::Callbacks for Callbacks {
             // Kitty: OSC 99 ; metadata ; payload
             Some(b"99") => Some(text(2)),
             // OSC 777 ; notify ; title ; body
-            Some(b"777") if params.get(1).copied() == Some(b"notify") => {
-                Some([text(2), text(3)].join(": ").trim_matches([':', ' ']).to_string())
-            }
+            Some(b"777") if params.get(1).copied() == Some(b"notify") => Some(
+                [text(2), text(3)]
+                    .join(": ")
+                    .trim_matches([':', ' '])
+                    .to_string(),
+            ),
             _ => None,
         };
         if let Some(text) = notification {

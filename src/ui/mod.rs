@@ -15,3 +15,4 @@ pub mod theme;
 
 #[cfg(test)]
 mod fixtures;
+pub mod screen_view;

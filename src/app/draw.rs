@@ -1,0 +1,221 @@
+//! Drawing the App: tab bar on top, the focused screen (or the table) in the
+//! middle, the status line at the bottom, popups over them.
+
+use std::time::{Instant, SystemTime};
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Clear;
+
+use super::{App, Confirm, View};
+use crate::action::Action;
+use crate::ui::confirm::render_confirm;
+use crate::ui::help::render_help;
+use crate::ui::path::display_path;
+use crate::ui::popup::centered;
+use crate::ui::screen_view::{ScreenView, cursor_position};
+use crate::ui::statusline::StatusLine;
+use crate::ui::tabbar::render_tab_bar;
+use crate::ui::table::SessionTable;
+
+pub struct Layout {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+}
+
+/// Where everything goes on a host terminal of `size` (columns, rows). The tab
+/// bar and status line give way first when the terminal is tiny, so there is
+/// always at least one row of session.
+pub fn layout((cols, rows): (u16, u16)) -> Layout {
+    let chrome = u16::from(rows >= 3);
+    let tabs = Rect::new(0, 0, cols, chrome);
+    let status = Rect::new(0, rows.saturating_sub(chrome), cols, chrome);
+    let body = Rect::new(0, chrome, cols, rows.saturating_sub(2 * chrome));
+    Layout { tabs, body, status }
+}
+
+/// The size of every session's screen (rows, columns) for a host terminal of
+/// `size` (columns, rows).
+pub fn session_size(size: (u16, u16)) -> (u16, u16) {
+    let body = layout(size).body;
+    (body.height.max(1), body.width.max(1))
+}
+
+impl App {
+    /// Draws everything. Takes the focused session's changes, since what it
+    /// printed is being shown now.
+    pub fn draw(&mut self, frame: &mut Frame, now: Instant) {
+        self.needs_draw = false;
+        let wall = SystemTime::now();
+        self.take_focused_changes(now);
+        let area = frame.area();
+        self.size = (area.width, area.height);
+        let layout = layout(self.size);
+        let infos = self.infos();
+        self.drawn_status = infos
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.status.clone()))
+            .collect();
+
+        render_tab_bar(
+            layout.tabs,
+            frame.buffer_mut(),
+            &infos,
+            self.focused,
+            &self.opts.theme,
+        );
+
+        match &self.view {
+            View::Table { selected } => {
+                let table = SessionTable {
+                    sessions: &infos,
+                    selected: *selected,
+                    theme: &self.opts.theme,
+                    now: wall,
+                    tz: self.opts.tz.clone(),
+                    home: self.opts.home.as_deref(),
+                };
+                frame.render_widget(table, layout.body);
+            }
+            View::Scroll { offset } => self.draw_screen(frame, layout.body, *offset),
+            _ => self.draw_screen(frame, layout.body, 0),
+        }
+
+        let hints = self.hints();
+        let message = match (&self.view, &self.message) {
+            (View::Scroll { offset }, _) => Some(format!(
+                "scrollback: {offset} lines up — ↑↓ PgUp PgDn g G, Esc to leave"
+            )),
+            (_, Some((m, _))) => Some(m.clone()),
+            _ => None,
+        };
+        if let Some(focused) = infos.get(self.focused) {
+            let status = StatusLine {
+                session: Some(focused),
+                home: self.opts.home.as_deref(),
+                show_full_id: self.show_full_id,
+                hints: &hints,
+                message: message.as_deref(),
+                theme: &self.opts.theme,
+            };
+            frame.render_widget(status, layout.status);
+        } else {
+            let status = StatusLine {
+                session: None,
+                home: self.opts.home.as_deref(),
+                show_full_id: false,
+                hints: &hints,
+                message: message.as_deref(),
+                theme: &self.opts.theme,
+            };
+            frame.render_widget(status, layout.status);
+        }
+
+        let theme = self.opts.theme.clone();
+        match &mut self.view {
+            View::Picker { picker, .. } => {
+                let popup = centered(area, area.width.saturating_sub(8).clamp(20, 100), {
+                    area.height.saturating_sub(4).clamp(8, 30)
+                });
+                frame.render_widget(Clear, popup);
+                picker.render(popup, frame.buffer_mut(), &theme);
+            }
+            View::Help => {
+                let bindings: Vec<(String, String)> = self
+                    .opts
+                    .keymap
+                    .help()
+                    .into_iter()
+                    .map(|(keys, action)| (keys, action.description().to_string()))
+                    .collect();
+                render_help(area, frame.buffer_mut(), &bindings, &theme);
+            }
+            View::Confirm(confirm) => {
+                let (title, message) = match confirm {
+                    Confirm::Stop { id, .. } => {
+                        let dir = self
+                            .registry
+                            .get(*id)
+                            .map(|s| display_path(&s.spec().dir, self.opts.home.as_deref()))
+                            .unwrap_or_default();
+                        (
+                            "Stop session".to_string(),
+                            format!("Stop {} in {dir}? Its program is ended.", id.short()),
+                        )
+                    }
+                    Confirm::Quit => {
+                        let n = self.registry.live_count();
+                        (
+                            "Quit ccmux".to_string(),
+                            format!("{n} session(s) still running will be stopped. Quit?"),
+                        )
+                    }
+                };
+                render_confirm(area, frame.buffer_mut(), &title, &message, &theme);
+            }
+            _ => {}
+        }
+    }
+
+    fn draw_screen(&self, frame: &mut Frame, body: Rect, offset: usize) {
+        let Some(session) = self.registry.at(self.focused) else {
+            let hint = format!(
+                "No sessions. {} starts one.",
+                self.opts
+                    .keymap
+                    .first_label(Action::DirectoryPicker)
+                    .unwrap_or_default()
+            );
+            let line = ratatui::text::Line::from(hint).centered();
+            let y = body.y + body.height / 2;
+            frame.render_widget(line, Rect::new(body.x, y, body.width, 1.min(body.height)));
+            return;
+        };
+        let mut term = session.term();
+        if offset > 0 {
+            term.screen_mut().set_scrollback(offset);
+        }
+        frame.render_widget(ScreenView::new(term.screen()), body);
+        let cursor = cursor_position(term.screen(), body);
+        if offset > 0 {
+            term.screen_mut().set_scrollback(0);
+        }
+        // Only the focused session, in the tab view, owns the host cursor.
+        if let (Some(pos), View::Tabs) = (cursor, &self.view) {
+            frame.set_cursor_position(pos);
+        }
+    }
+
+    fn take_focused_changes(&mut self, now: Instant) {
+        let Some(session) = self.registry.at(self.focused) else {
+            return;
+        };
+        let id = session.id();
+        let changes = session.take_changes();
+        if let Some(clip) = changes.clipboard {
+            self.copy_to_host(&clip);
+        }
+        if let Some(alert) = changes.alert {
+            self.alert(id, alert, now);
+        }
+    }
+
+    /// The few keys a new user needs first, as zellij shows them.
+    fn hints(&self) -> Vec<(String, &'static str)> {
+        let km = &self.opts.keymap;
+        let hint = |action, label| km.first_label(action).map(|k| (k, label));
+        [
+            hint(Action::Help, "help"),
+            hint(Action::DirectoryPicker, "new"),
+            hint(Action::SessionTable, "sessions"),
+            hint(Action::NextTab, "next"),
+            hint(Action::StopSession, "stop"),
+            hint(Action::Quit, "quit"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}

@@ -1,0 +1,194 @@
+//! End-to-end: the real `ccmux` binary in a PTY, running the fake Claude in
+//! two directories, driven with keys and read from its screen.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::{Pty, ccmux_bin, fake_claude_bin};
+
+const PREFIX: &str = "\x11"; // Ctrl-q
+const ALT_1: &str = "\x1b1";
+const ALT_2: &str = "\x1b2";
+
+struct World {
+    _tmp: tempfile::TempDir,
+    home: PathBuf,
+    api: PathBuf,
+    web: PathBuf,
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Canonical, so the paths sessions report match what we compare with.
+    let root = tmp.path().canonicalize().expect("canonicalize");
+    let home = root.join("home");
+    let api = home.join("api");
+    let web = home.join("web");
+    for d in [&home, &api, &web] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    World {
+        _tmp: tmp,
+        home,
+        api,
+        web,
+    }
+}
+
+fn start(w: &World, dirs: &[&Path]) -> Pty {
+    let fake = fake_claude_bin();
+    let mut args = vec!["--cmd", fake.to_str().expect("utf-8 path")];
+    args.extend(dirs.iter().map(|d| d.to_str().expect("utf-8 path")));
+    Pty::spawn(&ccmux_bin(), &args, &w.home, &w.home, &[], 120, 40)
+}
+
+/// Waits until the focused session shows the fake Claude's idle prompt.
+fn wait_idle(pty: &Pty) -> String {
+    pty.wait_text("? for shortcuts")
+}
+
+#[test]
+fn two_tabs_and_switching_shows_the_other_session() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    let screen = pty.wait_text(&format!("cwd: {}", w.api.display()));
+    assert!(screen.contains("api") && screen.contains("web"), "{screen}");
+    wait_idle(&pty);
+
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+    pty.send(ALT_1);
+    pty.wait_text(&format!("cwd: {}", w.api.display()));
+}
+
+#[test]
+fn the_fake_claude_gets_its_queries_answered_through_ccmux() {
+    let w = world();
+    let pty = start(&w, &[&w.api]);
+    let screen = pty.wait_text("terminal: ccmux");
+    assert!(!screen.contains("QUERY FAILED"), "{screen}");
+    assert!(screen.contains("sync=on"), "{screen}");
+}
+
+#[test]
+fn a_background_session_keeps_working() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.type_line("count");
+    pty.wait_text("count 3");
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+    // Focus the counter again only once the other tab has been shown for a
+    // while; what it counted meanwhile must be there.
+    wait_idle(&pty);
+    pty.send(ALT_1);
+    pty.wait_for("the count to have advanced in the background", |s| {
+        s.contains("count 20")
+    });
+}
+
+#[test]
+fn typing_reaches_only_the_focused_session() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.type_line("hello from api");
+    pty.wait_text("You said: hello from api");
+    pty.send(ALT_2);
+    let web = pty.wait_text(&format!("cwd: {}", w.web.display()));
+    assert!(!web.contains("hello from api"), "{web}");
+    pty.type_line("hello from web");
+    pty.wait_text("You said: hello from web");
+    pty.send(ALT_1);
+    let api = pty.wait_text("You said: hello from api");
+    assert!(!api.contains("hello from web"), "{api}");
+}
+
+#[test]
+fn the_picker_starts_a_session_in_the_chosen_directory() {
+    let w = world();
+    let extra = w.home.join("extra-project");
+    std::fs::create_dir(&extra).expect("mkdir");
+    let mut pty = start(&w, &[&w.api]);
+    wait_idle(&pty);
+    pty.send(format!("{PREFIX}c"));
+    pty.wait_text("extra-project");
+    pty.send("~/extra-proj");
+    pty.send("\r");
+    pty.wait_text(&format!("cwd: {}", extra.display()));
+    // The new session is the second tab and focused; the first still runs.
+    pty.send(ALT_1);
+    pty.wait_text(&format!("cwd: {}", w.api.display()));
+}
+
+#[test]
+fn the_table_lists_both_directories_with_their_status() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.send(format!("{PREFIX}s"));
+    let table = pty.wait_for("the table", |s| {
+        s.contains("~/api") && s.contains("~/web") && s.contains("2 sessions")
+    });
+    assert!(table.matches("running").count() >= 2, "{table}");
+    pty.send("\x1b");
+    wait_idle(&pty);
+}
+
+#[test]
+fn stop_asks_and_then_ends_only_that_session() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.send(format!("{PREFIX}x"));
+    pty.wait_text("Stop session");
+    pty.send("n");
+    pty.type_line("still here");
+    pty.wait_text("You said: still here");
+
+    pty.send(format!("{PREFIX}x"));
+    pty.wait_text("Stop session");
+    pty.send("y");
+    pty.wait_text("exited");
+    pty.send(format!("{PREFIX}s"));
+    let table = pty.wait_for("one running, one exited", |s| {
+        s.contains("running") && s.contains("exited")
+    });
+    assert!(table.contains("~/web"), "{table}");
+}
+
+#[test]
+fn a_nonexistent_directory_is_refused_with_exit_2() {
+    let w = world();
+    let missing = w.home.join("missing");
+    let mut pty = start(&w, &[&w.api, &missing]);
+    assert_eq!(pty.wait_exit(), 2);
+    pty.wait_eof();
+    let screen = pty.screen();
+    assert!(
+        screen.contains(&format!("no such directory: {}", missing.display())),
+        "{screen}"
+    );
+    assert!(!screen.contains("Fake Claude"), "{screen}");
+}
+
+#[test]
+fn quitting_restores_the_terminal() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api]);
+    wait_idle(&pty);
+    assert!(pty.with_screen(|s| s.alternate_screen()));
+    pty.send(format!("{PREFIX}q"));
+    pty.wait_text("Quit ccmux");
+    pty.send("y");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.wait_eof();
+    pty.with_screen(|s| {
+        assert!(!s.alternate_screen(), "still on the alternate screen");
+        assert!(!s.hide_cursor(), "cursor still hidden");
+        assert!(!s.bracketed_paste(), "bracketed paste still on");
+        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    });
+}

@@ -1,0 +1,208 @@
+//! Test support: run a program in a real PTY and read its screen as a user
+//! would see it, with a terminal that answers queries like a real one.
+#![allow(dead_code)] // each test binary uses a different part of it
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use ccmux::session::Term;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// Generous: tests wait on conditions, and a loaded 2-core CI box is slow.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+pub fn ccmux_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ccmux"))
+}
+
+pub fn fake_claude_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_fake-claude"))
+}
+
+struct State {
+    term: Term,
+    eof: bool,
+}
+
+pub struct Pty {
+    state: Arc<(Mutex<State>, Condvar)>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+impl Pty {
+    /// Starts `program` in a `cols` x `rows` PTY. `env` is added to a minimal
+    /// environment with HOME and XDG dirs pointing into `home`, so the user's
+    /// own config and data are never read or written.
+    pub fn spawn(
+        program: &Path,
+        args: &[&str],
+        cwd: &Path,
+        home: &Path,
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env_clear();
+        for var in ["PATH", "LANG", "LC_ALL", "USER"] {
+            if let Some(v) = std::env::var_os(var) {
+                cmd.env(var, v);
+            }
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join(".config"));
+        cmd.env("XDG_DATA_HOME", home.join(".local/share"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("writer")));
+        let state = Arc::new((
+            Mutex::new(State {
+                term: Term::new(rows, cols, 1000),
+                eof: false,
+            }),
+            Condvar::new(),
+        ));
+        let (st, replies_to) = (state.clone(), writer.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let (lock, cv) = &*st;
+                let mut s = lock.lock().unwrap();
+                s.term.process(&buf[..n]);
+                // Answer queries the way a real terminal does.
+                let replies = s.term.take_replies();
+                if !replies.is_empty() {
+                    let _ = replies_to.lock().unwrap().write_all(&replies);
+                }
+                cv.notify_all();
+            }
+            let (lock, cv) = &*st;
+            lock.lock().unwrap().eof = true;
+            cv.notify_all();
+        });
+        Pty {
+            state,
+            writer,
+            child,
+            master: pair.master,
+        }
+    }
+
+    pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
+        let mut w = self.writer.lock().unwrap();
+        w.write_all(bytes.as_ref()).expect("write to pty");
+        w.flush().expect("flush pty");
+    }
+
+    /// Types text and presses Enter, as a person would.
+    pub fn type_line(&mut self, text: &str) {
+        self.send(text);
+        self.send("\r");
+    }
+
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        let (lock, _) = &*self.state;
+        lock.lock().unwrap().term.set_size(rows, cols);
+    }
+
+    /// The screen's text, rows joined by newlines.
+    pub fn screen(&self) -> String {
+        let (lock, _) = &*self.state;
+        lock.lock().unwrap().term.screen().contents()
+    }
+
+    /// Calls `f` with the parsed screen.
+    pub fn with_screen<T>(&self, f: impl FnOnce(&vt100::Screen) -> T) -> T {
+        let (lock, _) = &*self.state;
+        f(lock.lock().unwrap().term.screen())
+    }
+
+    /// Waits until `pred` holds for the screen text; panics with the screen
+    /// when it does not within the deadline.
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let (lock, cv) = &*self.state;
+        let deadline = Instant::now() + DEADLINE;
+        let mut s = lock.lock().unwrap();
+        loop {
+            let text = s.term.screen().contents();
+            if pred(&text) {
+                return text;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!("timed out waiting for {what}; screen:\n{text}");
+            }
+            s = cv.wait_timeout(s, left).unwrap().0;
+        }
+    }
+
+    pub fn wait_text(&self, needle: &str) -> String {
+        self.wait_for(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// Waits for the program to exit and returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "program did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the program wrote is parsed and the PTY closed.
+    pub fn wait_eof(&self) {
+        let (lock, cv) = &*self.state;
+        let deadline = Instant::now() + DEADLINE;
+        let mut s = lock.lock().unwrap();
+        while !s.eof {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no EOF");
+            s = cv.wait_timeout(s, left).unwrap().0;
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
