@@ -1,0 +1,373 @@
+//! Draws a session's `vt100::Screen` into a ratatui buffer.
+//!
+//! tui-term would do this, but it is pinned to an older vt100, so this is our own: a
+//! cell-by-cell copy that keeps ratatui's conventions for wide characters so its diff
+//! and backends draw them exactly once.
+
+use std::num::NonZeroU16;
+
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier};
+use ratatui::widgets::Widget;
+
+/// The screen of one session as it currently shows, at its scrollback offset.
+pub struct ScreenView<'a> {
+    screen: &'a vt100::Screen,
+}
+
+impl<'a> ScreenView<'a> {
+    pub fn new(screen: &'a vt100::Screen) -> Self {
+        Self { screen }
+    }
+}
+
+impl Widget for ScreenView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        // Callers may hand an area that pokes out of the buffer; drawing only the overlap
+        // keeps every index below in range.
+        let area = area.intersection(buf.area);
+        let (screen_rows, screen_cols) = self.screen.size();
+        let rows = screen_rows.get().min(area.height);
+        let cols = screen_cols.get().min(area.width);
+
+        for y in 0..area.height {
+            let mut x = 0;
+            while x < area.width {
+                let at = Position::new(area.x + x, area.y + y);
+                let source = if y < rows && x < cols {
+                    self.screen.cell(y, x)
+                } else {
+                    None
+                };
+                let Some(target) = buf.cell_mut(at) else {
+                    break;
+                };
+                // Reset first: the buffer may hold another widget's cell with a diff option
+                // or skip flag that must not leak into the session's screen.
+                target.reset();
+                let Some(source) = source else {
+                    x += 1;
+                    continue;
+                };
+                apply_style(target, source);
+
+                // A wide character needs its right half inside what we draw; otherwise (clipped
+                // area, or a wide cell vt100 left in the last column) it is a styled blank, as in
+                // tmux, so it never spills past the area.
+                if source.is_wide() && x + 1 < cols {
+                    set_symbol(target, source.contents(), 2);
+                    // ratatui marks the column a wide symbol covers with an empty cell, which its
+                    // diff then skips (see Buffer::set_stringn).
+                    if let Some(covered) = buf.cell_mut(Position::new(at.x + 1, at.y)) {
+                        covered.reset();
+                    }
+                    x += 2;
+                    continue;
+                }
+                // A continuation whose wide character we did not draw stays a styled blank.
+                if source.has_contents() && !source.is_wide() && !source.is_wide_continuation() {
+                    set_symbol(target, source.contents(), 1);
+                }
+                x += 1;
+            }
+        }
+    }
+}
+
+/// Where the host terminal's cursor should be shown for this screen drawn at `area`, or None when the
+/// screen hides its cursor, when the view is scrolled back (screen.scrollback() > 0), or when the
+/// cursor falls outside `area`.
+pub fn cursor_position(screen: &vt100::Screen, area: Rect) -> Option<Position> {
+    if screen.hide_cursor() || screen.scrollback() > 0 {
+        return None;
+    }
+    let (row, col) = screen.cursor_position();
+    // After writing the last column vt100 parks the cursor one past it (pending wrap); a real
+    // terminal shows it on the last column.
+    let col = col.min(screen.size().1.get() - 1);
+    if row >= area.height || col >= area.width {
+        return None;
+    }
+    Some(Position::new(
+        area.x.checked_add(col)?,
+        area.y.checked_add(row)?,
+    ))
+}
+
+/// Puts vt100's grapheme into the cell. vt100 decided its width when the program wrote it, and the
+/// program laid out the rest of the row by that width; where ratatui would measure the grapheme
+/// differently (e.g. halfwidth dakuten, some emoji sequences) the width is forced so the diff
+/// advances by vt100's count and does not skip or overwrite a neighbour.
+fn set_symbol(target: &mut Cell, contents: &str, width: u16) {
+    target.set_symbol(contents);
+    if contents.cell_width() != width
+        && let Some(width) = NonZeroU16::new(width)
+    {
+        target.set_diff_option(CellDiffOption::ForcedWidth(width));
+    }
+}
+
+fn apply_style(target: &mut Cell, source: &vt100::Cell) {
+    target.fg = color(source.fgcolor());
+    target.bg = color(source.bgcolor());
+    target.modifier = modifier(source);
+}
+
+fn color(color: vt100::Color) -> Color {
+    match color {
+        vt100::Color::Default => Color::Reset,
+        vt100::Color::Idx(n) => Color::Indexed(n),
+        vt100::Color::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+/// vt100 0.18 tracks only these five attributes (no blink, strikethrough or hidden).
+fn modifier(cell: &vt100::Cell) -> Modifier {
+    let mut modifier = Modifier::empty();
+    modifier.set(Modifier::BOLD, cell.bold());
+    modifier.set(Modifier::DIM, cell.dim());
+    modifier.set(Modifier::ITALIC, cell.italic());
+    modifier.set(Modifier::UNDERLINED, cell.underline());
+    modifier.set(Modifier::REVERSED, cell.inverse());
+    modifier
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU16;
+
+    use insta::assert_snapshot;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    fn parser(rows: u16, cols: u16, scrollback: usize, bytes: &[u8]) -> vt100::Parser {
+        let mut parser = vt100::Parser::new(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+            scrollback,
+        );
+        parser.process(bytes);
+        parser
+    }
+
+    /// Renders through a real `Terminal::draw` so the snapshot shows what ratatui's diff keeps.
+    fn draw(screen: &vt100::Screen, width: u16, height: u16, area: Rect) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| frame.render_widget(ScreenView::new(screen), area))
+            .unwrap();
+        format!("{:?}", terminal.backend().buffer())
+    }
+
+    fn draw_full(screen: &vt100::Screen, width: u16, height: u16) -> String {
+        draw(screen, width, height, Rect::new(0, 0, width, height))
+    }
+
+    #[test]
+    fn plain_text() {
+        let p = parser(3, 10, 0, b"hello\r\nworld!");
+        assert_snapshot!(draw_full(p.screen(), 10, 3));
+    }
+
+    #[test]
+    fn colours_16_256_and_truecolor() {
+        let p = parser(
+            3,
+            8,
+            0,
+            b"\x1b[31;42mab\x1b[m \x1b[91;104mcd\x1b[m\r\n\
+              \x1b[38;5;208;48;5;17mef\x1b[m\r\n\
+              \x1b[38;2;1;2;3;48;2;250;251;252mgh\x1b[m",
+        );
+        assert_snapshot!(draw_full(p.screen(), 8, 3));
+    }
+
+    #[test]
+    fn attributes() {
+        let p = parser(
+            1,
+            12,
+            0,
+            b"\x1b[1mb\x1b[22;2md\x1b[22;3mi\x1b[23;4mu\x1b[24;7mr\x1b[1;3;4mX\x1b[m.",
+        );
+        assert_snapshot!(draw_full(p.screen(), 12, 1));
+    }
+
+    #[test]
+    fn erased_cells_keep_their_background() {
+        // EL with a background set paints the rest of the line, as in every real terminal.
+        let p = parser(2, 6, 0, b"ab\x1b[44m\x1b[K\x1b[m\r\n\x1b[41m\x1b[2K");
+        assert_snapshot!(draw_full(p.screen(), 6, 2));
+    }
+
+    #[test]
+    fn wide_characters() {
+        let p = parser(
+            3,
+            6,
+            0,
+            "漢字ab\r\n\x1b[33m😀\x1b[mx🎉\r\na\u{0301}e\u{0308}\u{0323}".as_bytes(),
+        );
+        assert_snapshot!(draw_full(p.screen(), 6, 3));
+    }
+
+    #[test]
+    fn wide_character_at_the_right_edge_of_a_clipped_area() {
+        // The screen has room for "ab漢" but the area stops in the middle of 漢.
+        let p = parser(2, 5, 0, "ab漢\r\n\x1b[45mxy字".as_bytes());
+        assert_snapshot!(draw(p.screen(), 6, 2, Rect::new(0, 0, 3, 2)));
+    }
+
+    #[test]
+    fn wide_character_filling_the_last_screen_column() {
+        let p = parser(1, 4, 0, "ab漢".as_bytes());
+        assert_snapshot!(draw_full(p.screen(), 4, 1));
+    }
+
+    #[test]
+    fn wide_character_truncated_by_a_narrowing_resize() {
+        let mut p = parser(1, 4, 0, "a漢b".as_bytes());
+        p.set_size(NonZeroU16::new(1).unwrap(), NonZeroU16::new(2).unwrap());
+        assert_snapshot!(draw_full(p.screen(), 4, 1));
+    }
+
+    #[test]
+    fn orphaned_wide_cell_in_the_last_screen_column_stays_inside_the_screen() {
+        // When VS16 widens a character in the bottom-right cell, vt100 0.18.1 scrolls to wrap it
+        // but then leaves it, flagged wide, in the last column of the row above with no right
+        // half. The area is wider than the screen; the character must not spill beyond it.
+        let p = parser(2, 3, 0, "\x1b[2;3H\x1b[41m1\u{FE0F}".as_bytes());
+        assert!(p.screen().cell(0, 2).unwrap().is_wide());
+        assert_snapshot!(draw_full(p.screen(), 4, 2));
+    }
+
+    #[test]
+    fn covered_column_is_an_empty_cell_like_set_stringn() {
+        let p = parser(1, 4, 0, "漢字".as_bytes());
+        let mut ours = Buffer::empty(Rect::new(0, 0, 4, 1));
+        ScreenView::new(p.screen()).render(ours.area, &mut ours);
+        let mut theirs = Buffer::empty(Rect::new(0, 0, 4, 1));
+        theirs.set_string(0, 0, "漢字", ratatui::style::Style::default());
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn width_disagreements_with_ratatui_are_forced_to_vt100s() {
+        // vt100 gives the halfwidth dakuten U+FF9E its own column where ratatui counts two, and
+        // keeps a watch with VS15 wide where ratatui counts one.
+        let p = parser(1, 6, 0, "\u{FF9E}a\u{231A}\u{FE0E}b".as_bytes());
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        ScreenView::new(p.screen()).render(buf.area, &mut buf);
+        let forced = |w| CellDiffOption::ForcedWidth(NonZeroU16::new(w).unwrap());
+        assert_eq!(buf[(0, 0)].diff_option, forced(1));
+        assert_eq!(buf[(1, 0)].diff_option, CellDiffOption::None);
+        assert_eq!(buf[(2, 0)].diff_option, forced(2));
+
+        let blank = Buffer::empty(buf.area);
+        let updates: Vec<_> = blank
+            .diff(&buf)
+            .into_iter()
+            .map(|(x, _, c)| (x, c.symbol()))
+            .collect();
+        assert_eq!(
+            updates,
+            [(0, "\u{FF9E}"), (1, "a"), (2, "\u{231A}\u{FE0E}"), (4, "b")]
+        );
+    }
+
+    #[test]
+    fn clipped_into_a_smaller_area() {
+        let p = parser(
+            4,
+            10,
+            0,
+            b"0123456789\r\nabcdefghij\r\nklmnopqrst\r\nuvwxyz",
+        );
+        assert_snapshot!(draw(p.screen(), 8, 3, Rect::new(0, 0, 5, 2)));
+    }
+
+    #[test]
+    fn area_larger_than_screen_is_blank_default() {
+        let p = parser(2, 3, 0, b"\x1b[41mabc\r\nde");
+        assert_snapshot!(draw_full(p.screen(), 5, 3));
+    }
+
+    #[test]
+    fn area_offset_inside_the_frame() {
+        let p = parser(2, 4, 0, b"\x1b[32mab\x1b[mcd\r\nefgh");
+        assert_snapshot!(draw(p.screen(), 8, 4, Rect::new(3, 1, 4, 2)));
+    }
+
+    #[test]
+    fn scrolled_back_view() {
+        let mut p = parser(
+            3,
+            8,
+            100,
+            b"line1\r\nline2\r\nline3\r\nline4\r\nline5\r\nline6",
+        );
+        p.screen_mut().set_scrollback(2);
+        assert_snapshot!(draw_full(p.screen(), 8, 3));
+    }
+
+    #[test]
+    fn zero_size_and_out_of_buffer_areas_do_not_panic() {
+        let p = parser(3, 3, 0, "ab漢".as_bytes());
+        let mut buf = Buffer::empty(Rect::new(2, 2, 4, 4));
+        for area in [
+            Rect::new(0, 0, 0, 0),
+            Rect::new(3, 3, 0, 5),
+            Rect::new(0, 0, 100, 100),
+            Rect::new(5, 5, 10, 10),
+            Rect::new(50, 50, 10, 10),
+            Rect::new(u16::MAX - 1, u16::MAX - 1, 1, 1),
+        ] {
+            ScreenView::new(p.screen()).render(area, &mut buf);
+        }
+    }
+
+    #[test]
+    fn cursor_visible() {
+        let p = parser(3, 10, 0, b"ab\r\ncd");
+        assert_eq!(
+            cursor_position(p.screen(), Rect::new(4, 5, 10, 3)),
+            Some(Position::new(6, 6))
+        );
+    }
+
+    #[test]
+    fn cursor_after_last_column_shows_on_it() {
+        let p = parser(2, 4, 0, b"abcd");
+        assert_eq!(
+            cursor_position(p.screen(), Rect::new(0, 0, 4, 2)),
+            Some(Position::new(3, 0))
+        );
+    }
+
+    #[test]
+    fn cursor_hidden() {
+        let p = parser(3, 10, 0, b"ab\x1b[?25l");
+        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 3)), None);
+    }
+
+    #[test]
+    fn cursor_scrolled_back() {
+        let mut p = parser(2, 10, 10, b"1\r\n2\r\n3\r\n4");
+        p.screen_mut().set_scrollback(1);
+        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 2)), None);
+    }
+
+    #[test]
+    fn cursor_outside_area() {
+        let p = parser(5, 10, 0, b"\x1b[4;8H");
+        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 7, 5)), None);
+        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 3)), None);
+        assert_eq!(
+            cursor_position(p.screen(), Rect::new(1, 1, 8, 4)),
+            Some(Position::new(8, 4))
+        );
+    }
+}
