@@ -5,6 +5,7 @@ pub mod help;
 mod hints;
 pub mod path;
 pub mod popup;
+pub mod screen_view;
 pub mod status_style;
 pub mod statusline;
 mod tab_names;
@@ -15,4 +16,3 @@ pub mod theme;
 
 #[cfg(test)]
 mod fixtures;
-pub mod screen_view;

@@ -53,7 +53,8 @@ impl Widget for ScreenView<'_> {
                 apply_style(target, source);
 
                 // A wide character needs its right half inside what we draw; otherwise (clipped
-                // area, or a row truncated by a resize) it is shown as a styled blank, as tmux does.
+                // area, or a wide cell vt100 left in the last column) it is a styled blank, as in
+                // tmux, so it never spills past the area.
                 if source.is_wide() && x + 1 < cols {
                     set_symbol(target, source.contents(), 2);
                     // ratatui marks the column a wide symbol covers with an empty cell, which its
@@ -231,6 +232,16 @@ mod tests {
         let mut p = parser(1, 4, 0, "a漢b".as_bytes());
         p.set_size(NonZeroU16::new(1).unwrap(), NonZeroU16::new(2).unwrap());
         assert_snapshot!(draw_full(p.screen(), 4, 1));
+    }
+
+    #[test]
+    fn orphaned_wide_cell_in_the_last_screen_column_stays_inside_the_screen() {
+        // When VS16 widens a character in the bottom-right cell, vt100 0.18.1 scrolls to wrap it
+        // but then leaves it, flagged wide, in the last column of the row above with no right
+        // half. The area is wider than the screen; the character must not spill beyond it.
+        let p = parser(2, 3, 0, "\x1b[2;3H\x1b[41m1\u{FE0F}".as_bytes());
+        assert!(p.screen().cell(0, 2).unwrap().is_wide());
+        assert_snapshot!(draw_full(p.screen(), 4, 2));
     }
 
     #[test]
