@@ -7,7 +7,9 @@
 //! byte stream where the query was made, so a cursor position report is right
 //! even when the query sits in the middle of a chunk.
 
+use std::cell::Cell;
 use std::num::NonZeroU16;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 /// What XTVERSION reports. Not a name Claude Code special-cases, so it treats us
@@ -19,6 +21,26 @@ const SYNC_MODE: u16 = 2026;
 
 pub struct Term {
     parser: vt100::Parser<Callbacks>,
+}
+
+thread_local! {
+    static IN_VT100: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread is inside vt100, where a panic is caught and the
+/// screen rebuilt. The panic hook stays quiet for those: the session goes on.
+pub fn panicking_in_vt100() -> bool {
+    IN_VT100.with(Cell::get)
+}
+
+/// Runs `f` with vt100's panics caught. vt100 0.18.1 unwraps None on some
+/// real input (an emoji with VS16 in the bottom-right cell, then a write over
+/// it once scrolled): a program's output must never take ccmux down.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    IN_VT100.with(|g| g.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_VT100.with(|g| g.set(false));
+    result.ok()
 }
 
 /// Things the program asked of its host terminal, collected while parsing and
@@ -49,7 +71,7 @@ impl Term {
         Self {
             parser: vt100::Parser::new_with_callbacks(
                 nonzero(rows),
-                nonzero(cols),
+                columns(cols),
                 scrollback,
                 Callbacks::default(),
             ),
@@ -57,7 +79,24 @@ impl Term {
     }
 
     pub fn process(&mut self, bytes: &[u8]) {
-        self.parser.process(bytes);
+        if guarded(|| self.parser.process(bytes)).is_none() {
+            self.rebuild();
+        }
+    }
+
+    /// Replaces a screen vt100 panicked on with a fresh one showing what the
+    /// old one showed (its scrollback is lost), so the session goes on.
+    fn rebuild(&mut self) {
+        let screen = self.parser.screen();
+        let (rows, cols) = screen.size();
+        let scrollback = screen.scrollback_capacity();
+        let state = guarded(|| screen.state_formatted()).unwrap_or_default();
+        let callbacks = std::mem::take(self.parser.callbacks_mut());
+        self.parser = vt100::Parser::new_with_callbacks(rows, cols, scrollback, callbacks);
+        if guarded(|| self.parser.process(state.as_bytes())).is_none() {
+            let callbacks = std::mem::take(self.parser.callbacks_mut());
+            self.parser = vt100::Parser::new_with_callbacks(rows, cols, scrollback, callbacks);
+        }
     }
 
     pub fn screen(&self) -> &vt100::Screen {
@@ -69,7 +108,10 @@ impl Term {
     }
 
     pub fn set_size(&mut self, rows: u16, cols: u16) {
-        self.parser.set_size(nonzero(rows), nonzero(cols));
+        if guarded(|| self.parser.set_size(nonzero(rows), columns(cols))).is_none() {
+            self.rebuild();
+            let _ = guarded(|| self.parser.set_size(nonzero(rows), columns(cols)));
+        }
     }
 
     pub fn take_replies(&mut self) -> Vec<u8> {
@@ -102,6 +144,12 @@ impl Term {
 
 fn nonzero(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+/// vt100 0.18.1 panics on wide characters in a one-column screen, so a screen
+/// is never narrower than two.
+fn columns(n: u16) -> NonZeroU16 {
+    nonzero(n.max(2))
 }
 
 impl Callbacks {
@@ -302,6 +350,18 @@ mod tests {
             t.take_alert(),
             Some(Alert::Notification("Claude: done".into()))
         );
+    }
+
+    #[test]
+    fn survives_what_vt100_panics_on() {
+        let mut t = Term::new(24, 80, 100);
+        t.process("before\x1b[24;80H⚠\u{FE0F}\x1b[23;80Hx".as_bytes());
+        t.process(b"\x1b[Hstill working");
+        assert!(t.screen().contents().contains("still working"));
+        let mut t = Term::new(2, 1, 10);
+        t.process("❤\u{FE0F}\u{301}\x1b[9C❤\u{FE0F}\x1b[2@\x1b[b".as_bytes());
+        t.set_size(1, 1);
+        t.process(b"ok");
     }
 
     #[test]
