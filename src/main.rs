@@ -3,11 +3,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use ccmux::app::{self, App, Options};
+use ccmux::app::{self, App, NotifyStyle, Options};
 use ccmux::cli::{Cli, resolve_dirs};
 use ccmux::config::Config;
 use ccmux::picker::RecentDirs;
 use ccmux::session::{Launch, Registry};
+use ccmux::status::Rules;
 use ccmux::tui;
 
 fn main() -> ExitCode {
@@ -42,7 +43,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         print!("{}", Config::DEFAULT_TOML);
         return Ok(());
     }
-    let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut config =
+        Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    if let Some(cmd) = cli.cmd {
+        config.command = cmd;
+    }
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
     let dirs = resolve_dirs(&cli.dirs, &cwd).map_err(Failure::Usage)?;
@@ -53,7 +58,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 
     let launch = Launch {
-        program: cli.cmd.unwrap_or(config.command.clone()),
+        program: config.command.clone(),
         args: if cli.args.is_empty() {
             config.args.clone()
         } else {
@@ -94,6 +99,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         recent,
         recent_path,
         notify: config.notify,
+        notify_style: NotifyStyle::detect(
+            std::env::var("TERM").ok().as_deref(),
+            std::env::var("TERM_PROGRAM").ok().as_deref(),
+        ),
+        claude: config.is_claude(),
+        rules: Rules::default(),
         tz: jiff::tz::TimeZone::system(),
     };
     let app = App::new(registry, opts, size);

@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+    self, DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture, KeyboardEnhancementFlags, PopKeyboardEnhancementFlags,
+    PushKeyboardEnhancementFlags,
 };
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -43,7 +44,8 @@ impl HostTerminal {
             stdout,
             EnterAlternateScreen,
             EnableMouseCapture,
-            EnableBracketedPaste
+            EnableBracketedPaste,
+            EnableFocusChange
         )
         .and_then(|_| {
             if enhanced {
@@ -95,6 +97,7 @@ pub fn restore() {
     }
     let _ = execute!(
         stdout,
+        DisableFocusChange,
         DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
@@ -108,6 +111,10 @@ pub fn restore() {
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::session::panicking_in_vt100() {
+            // Caught and recovered from where it happened; the UI goes on.
+            return;
+        }
         restore();
         previous(info);
     }));
@@ -203,6 +210,7 @@ fn convert(ev: event::Event) -> Option<Event> {
         event::Event::Paste(p) => Some(Event::Paste(p)),
         event::Event::Mouse(m) => Some(Event::Mouse(m)),
         event::Event::Resize(cols, rows) => Some(Event::Resize(cols, rows)),
-        event::Event::FocusGained | event::Event::FocusLost => None,
+        event::Event::FocusGained => Some(Event::HostFocus(true)),
+        event::Event::FocusLost => Some(Event::HostFocus(false)),
     }
 }

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Clear;
 
-use super::{App, Confirm, View};
+use super::{App, Confirm, TableView, View};
 use crate::action::Action;
 use crate::ui::confirm::render_confirm;
 use crate::ui::help::render_help;
@@ -68,10 +68,18 @@ impl App {
         );
 
         match &self.view {
-            View::Table { selected } => {
+            View::Table(table) => {
+                let rows: Vec<_> = self
+                    .table_rows(table)
+                    .into_iter()
+                    .filter_map(|i| infos.get(i).cloned())
+                    .collect();
+                let note = table_note(table);
                 let table = SessionTable {
-                    sessions: &infos,
-                    selected: *selected,
+                    sessions: &rows,
+                    all: &infos,
+                    note: note.as_deref(),
+                    selected: table.selected,
                     theme: &self.opts.theme,
                     now: wall,
                     tz: self.opts.tz.clone(),
@@ -189,6 +197,9 @@ impl App {
     }
 
     fn take_focused_changes(&mut self, now: Instant) {
+        if !std::mem::take(&mut self.focused_changed) {
+            return;
+        }
         let Some(session) = self.registry.at(self.focused) else {
             return;
         };
@@ -200,6 +211,7 @@ impl App {
         if let Some(alert) = changes.alert {
             self.alert(id, alert, now);
         }
+        self.observe(id, now);
     }
 
     /// The few keys a new user needs first, as zellij shows them.
@@ -218,4 +230,16 @@ impl App {
         .flatten()
         .collect()
     }
+}
+
+/// How the table's rows are sorted and filtered, when not plainly.
+fn table_note(table: &TableView) -> Option<String> {
+    let parts: Vec<&str> = [
+        table.attention_first.then_some("attention first"),
+        table.filter.label(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }

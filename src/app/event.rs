@@ -14,6 +14,13 @@ pub enum Event {
     Resize(u16, u16),
     /// Something changed in a session (output, title, bell, exit).
     Session(SessionId),
+    /// A Claude Code hook fired in a session: its JSON payload, as received.
+    Hook {
+        session: SessionId,
+        payload: Vec<u8>,
+    },
+    /// The host terminal gained (true) or lost the user's focus.
+    HostFocus(bool),
     /// The time the App asked for with `next_deadline` has come.
     Deadline,
 }

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::draw;
-use super::{App, Back, Confirm, View};
+use super::{App, Back, Confirm, TableView, View};
 use crate::action::Action;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
 use crate::picker::{Picker, PickerOutcome};
@@ -33,14 +33,14 @@ impl App {
                 self.on_scroll_key(key, now);
                 return;
             }
-            View::Table { selected } => {
-                self.view = View::Table { selected };
-                self.on_table_key(key, selected, now);
+            View::Table(table) => {
+                self.view = View::Table(table);
+                self.on_table_key(key, table, now);
                 return;
             }
             View::Picker { mut picker, back } => match picker.handle_key(key) {
                 PickerOutcome::Pending => View::Picker { picker, back },
-                PickerOutcome::Cancel => back_to(back, self.focused),
+                PickerOutcome::Cancel => back_to(back),
                 PickerOutcome::Open(dir) => {
                     self.open_session(dir, now);
                     View::Tabs
@@ -55,7 +55,7 @@ impl App {
             View::Confirm(confirm) => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(confirm, now),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => match confirm {
-                    Confirm::Stop { back, .. } => back_to(back, self.focused),
+                    Confirm::Stop { back, .. } => back_to(back),
                     Confirm::Quit => View::Tabs,
                 },
                 _ => View::Confirm(confirm),
@@ -113,9 +113,10 @@ impl App {
                 }
             }
             Action::SessionTable => {
-                self.view = View::Table {
+                self.view = View::Table(TableView {
                     selected: self.focused,
-                };
+                    ..TableView::default()
+                });
             }
             Action::DirectoryPicker => self.open_picker(Back::Tabs),
             Action::StopSession => {
@@ -171,7 +172,8 @@ impl App {
             self.registry.close(id);
             self.attention.remove(&id);
             self.focused = self.focused.min(self.registry.len().saturating_sub(1));
-            self.view = back_to(back, self.focused);
+            self.trackers.remove(&id);
+            self.view = back_to(back);
             self.say("closed", now);
         }
     }
@@ -183,7 +185,7 @@ impl App {
                     s.stop(STOP_GRACE);
                     self.say(format!("stopping {}", s.id().short()), now);
                 }
-                back_to(back, self.focused)
+                back_to(back)
             }
             Confirm::Quit => {
                 self.quit = true;
@@ -246,43 +248,54 @@ impl App {
         self.needs_draw = true;
     }
 
-    fn on_table_key(&mut self, key: KeyEvent, selected: usize, now: Instant) {
-        let n = self.registry.len();
-        let selected = selected.min(n.saturating_sub(1));
-        let id = self.registry.at(selected).map(|s| s.id());
+    fn on_table_key(&mut self, key: KeyEvent, table: TableView, now: Instant) {
+        let rows = self.table_rows(&table);
+        let last = rows.len().saturating_sub(1);
+        let selected = table.selected.min(last);
+        let index = rows.get(selected).copied();
+        let id = index.and_then(|i| self.registry.at(i)).map(|s| s.id());
+        let select = |selected| View::Table(TableView { selected, ..table });
         self.needs_draw = true;
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.view = View::Table {
-                    selected: selected.saturating_sub(1),
-                };
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.view = View::Table {
-                    selected: (selected + 1).min(n.saturating_sub(1)),
-                };
-            }
-            KeyCode::Home | KeyCode::Char('g') => self.view = View::Table { selected: 0 },
-            KeyCode::End | KeyCode::Char('G') => {
-                self.view = View::Table {
-                    selected: n.saturating_sub(1),
-                };
-            }
+            KeyCode::Up | KeyCode::Char('k') => self.view = select(selected.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => self.view = select((selected + 1).min(last)),
+            KeyCode::Home | KeyCode::Char('g') => self.view = select(0),
+            KeyCode::End | KeyCode::Char('G') => self.view = select(last),
             KeyCode::Enter => {
-                self.view = View::Tabs;
-                self.focus(selected);
+                if let Some(i) = index {
+                    self.view = View::Tabs;
+                    self.focus(i);
+                }
             }
             KeyCode::Esc | KeyCode::Char('q') => self.view = View::Tabs,
-            KeyCode::Char('n') => self.open_picker(Back::Table),
+            KeyCode::Char('n') => self.open_picker(Back::Table(table)),
+            KeyCode::Char('a') => {
+                self.view = View::Table(TableView {
+                    selected: 0,
+                    attention_first: !table.attention_first,
+                    ..table
+                });
+            }
+            KeyCode::Char('f') => {
+                self.view = View::Table(TableView {
+                    selected: 0,
+                    filter: table.filter.next(),
+                    ..table
+                });
+            }
             KeyCode::Char('x') => {
                 if let Some(id) = id {
-                    self.stop_or_close(id, Back::Table, now);
+                    self.stop_or_close(id, Back::Table(table), now);
                 }
             }
             KeyCode::Char('r') => {
                 if let Some(id) = id {
                     match self.registry.restart(id) {
-                        Some(_) => self.say("restarted", now),
+                        Some(_) => {
+                            self.trackers.remove(&id);
+                            self.attention.remove(&id);
+                            self.say("restarted", now);
+                        }
                         None => self.say("still running: stop it first (x)", now),
                     }
                 }
@@ -347,14 +360,14 @@ impl App {
                 MouseEventKind::ScrollDown => self.set_scroll(offset - WHEEL_LINES),
                 _ => {}
             },
-            View::Table { selected } => {
-                let n = self.registry.len();
+            View::Table(table) => {
+                let last = self.table_rows(&table).len().saturating_sub(1);
                 let selected = match mouse.kind {
-                    MouseEventKind::ScrollUp => selected.saturating_sub(1),
-                    MouseEventKind::ScrollDown => (selected + 1).min(n.saturating_sub(1)),
-                    _ => selected,
+                    MouseEventKind::ScrollUp => table.selected.saturating_sub(1),
+                    MouseEventKind::ScrollDown => (table.selected + 1).min(last),
+                    _ => table.selected,
                 };
-                self.view = View::Table { selected };
+                self.view = View::Table(TableView { selected, ..table });
                 self.needs_draw = true;
             }
             _ => {}
@@ -362,10 +375,10 @@ impl App {
     }
 }
 
-fn back_to(back: Back, focused: usize) -> View {
+fn back_to(back: Back) -> View {
     match back {
         Back::Tabs => View::Tabs,
-        Back::Table => View::Table { selected: focused },
+        Back::Table(table) => View::Table(table),
     }
 }
 

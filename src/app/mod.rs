@@ -9,6 +9,8 @@
 mod draw;
 mod event;
 mod input;
+mod notify;
+mod status;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -17,11 +19,13 @@ use std::time::{Duration, Instant};
 
 pub use draw::session_size;
 pub use event::Event;
-pub use view::{Back, Confirm, View};
+pub use notify::NotifyStyle;
+pub use view::{Back, Confirm, Filter, TableView, View};
 
 use crate::keys::Keymap;
 use crate::picker::RecentDirs;
 use crate::session::{Alert, Registry, SessionId, SessionInfo, Status};
+use crate::status::{Rules, Tracker};
 use crate::ui::theme::Theme;
 
 /// Background sessions update their tab markers at most this often, so a
@@ -46,8 +50,14 @@ pub struct Options {
     pub recent: RecentDirs,
     /// Where `recent` is saved; None = not persisted.
     pub recent_path: Option<PathBuf>,
-    /// Tell the host terminal (bell) when a background session wants the user.
+    /// Tell the host terminal (bell, notification) when a session wants the
+    /// user while they look elsewhere.
     pub notify: bool,
+    pub notify_style: NotifyStyle,
+    /// The sessions run Claude Code: their status comes from hooks and screen
+    /// rules rather than output activity.
+    pub claude: bool,
+    pub rules: Rules,
     /// For the start times in the session table.
     pub tz: jiff::tz::TimeZone,
 }
@@ -66,6 +76,8 @@ pub struct App {
     /// Host terminal size, columns then rows.
     size: (u16, u16),
     needs_draw: bool,
+    /// The focused session sent a change not yet taken (taken when drawing).
+    focused_changed: bool,
     /// Background sessions with unread changes, and when to read them.
     background: Vec<SessionId>,
     background_due: Option<Instant>,
@@ -73,6 +85,9 @@ pub struct App {
     table_due: Option<Instant>,
     /// Status each session had when last drawn, to redraw only on change.
     drawn_status: BTreeMap<usize, Status>,
+    trackers: HashMap<SessionId, Tracker>,
+    /// The host terminal has the user's focus (as far as it reports).
+    host_focused: bool,
     host_output: Vec<u8>,
     quit: bool,
 }
@@ -93,11 +108,14 @@ impl App {
             show_full_id: false,
             size,
             needs_draw: true,
+            focused_changed: false,
             background: Vec::new(),
             background_due: None,
             last_background: None,
             table_due: None,
             drawn_status: BTreeMap::new(),
+            trackers: HashMap::new(),
+            host_focused: true,
             host_output: Vec::new(),
             quit: false,
         }
@@ -146,6 +164,8 @@ impl App {
                 self.needs_draw = true;
             }
             Event::Session(id) => self.on_session(id, now),
+            Event::Hook { session, payload } => self.on_hook(session, &payload, now),
+            Event::HostFocus(focused) => self.host_focused = focused,
             Event::Deadline => {}
         }
         self.on_time(now);
@@ -159,6 +179,7 @@ impl App {
             self.message.as_ref().map(|(_, at)| *at + MESSAGE_TIME),
             self.table_due,
             self.sync_deadline(),
+            self.tracker_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -184,6 +205,7 @@ impl App {
         if self.background_due.is_some_and(|due| now >= due) {
             self.read_background(now);
         }
+        self.on_tracker_deadlines(now);
         if let Some((_, at)) = &self.message
             && now >= *at + MESSAGE_TIME
         {
@@ -196,9 +218,9 @@ impl App {
             self.needs_draw = true;
             self.table_due = None;
         }
-        if matches!(self.view, View::Table { .. }) && self.table_due.is_none() {
+        if matches!(self.view, View::Table(_)) && self.table_due.is_none() {
             self.table_due = Some(now + TABLE_REFRESH);
-        } else if !matches!(self.view, View::Table { .. }) {
+        } else if !matches!(self.view, View::Table(_)) {
             self.table_due = None;
         }
     }
@@ -209,6 +231,7 @@ impl App {
             // Its changes are taken when the frame is drawn, so output that
             // arrives until then costs no further messages.
             self.needs_draw = true;
+            self.focused_changed = true;
             return;
         }
         if !self.background.contains(&id) {
@@ -225,7 +248,7 @@ impl App {
     fn read_background(&mut self, now: Instant) {
         self.background_due = None;
         self.last_background = Some(now);
-        let table_open = matches!(self.view, View::Table { .. });
+        let table_open = matches!(self.view, View::Table(_));
         for id in std::mem::take(&mut self.background) {
             let Some(session) = self.registry.get(id) else {
                 continue;
@@ -240,6 +263,7 @@ impl App {
             if changes.title.is_some() && table_open {
                 self.needs_draw = true;
             }
+            self.observe(id, now);
         }
         if self.status_changed() || table_open {
             self.needs_draw = true;
@@ -263,7 +287,7 @@ impl App {
         self.registry.iter().enumerate().any(|(i, s)| {
             self.drawn_status
                 .get(&i)
-                .is_none_or(|drawn| *drawn != s.status())
+                .is_none_or(|drawn| *drawn != self.status_of(s))
         })
     }
 
@@ -300,6 +324,8 @@ impl App {
             // moot since the user is looking.
             drop(s.take_changes());
             self.background.retain(|b| *b != id);
+            // Its status is brought up to date with the first frame.
+            self.focused_changed = true;
         }
         self.needs_draw = true;
     }
@@ -312,13 +338,37 @@ impl App {
                 id: s.id(),
                 number: i + 1,
                 dir: s.spec().dir.clone(),
-                status: s.status(),
+                status: self.status_of(s),
                 title: s.term().title().to_string(),
                 attention: self.attention.contains_key(&s.id()),
                 started: s.started(),
                 last_output: s.last_output(),
+                task: self.task_of(s.id()),
+                reason: self.reason_of(s.id()),
             })
             .collect()
+    }
+
+    /// The registry indices of the table's rows, in the order shown: tab
+    /// order, or the sessions that have waited longest for the user first.
+    fn table_rows(&self, table: &TableView) -> Vec<usize> {
+        let mut rows: Vec<usize> = self
+            .registry
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| table.filter.admits(&self.status_of(s)))
+            .map(|(i, _)| i)
+            .collect();
+        if table.attention_first {
+            let since = |i: &usize| {
+                self.registry
+                    .at(*i)
+                    .and_then(|s| self.attention.get(&s.id()).copied())
+            };
+            // Sessions with attention, oldest first, then the rest in tab order.
+            rows.sort_by_key(|i| (since(i).is_none(), since(i), *i));
+        }
+        rows
     }
 
     /// Starts a session in `dir`, focuses it and remembers the directory.

@@ -1,5 +1,5 @@
 use crate::picker::Picker;
-use crate::session::SessionId;
+use crate::session::{SessionId, Status};
 
 /// What fills the screen besides the tab bar and status line.
 pub enum View {
@@ -9,10 +9,7 @@ pub enum View {
     Scroll {
         offset: usize,
     },
-    /// The session table; `selected` indexes the registry.
-    Table {
-        selected: usize,
-    },
+    Table(TableView),
     /// The directory picker over the tabs; Esc returns to `back`.
     Picker {
         picker: Box<Picker>,
@@ -22,11 +19,63 @@ pub enum View {
     Confirm(Confirm),
 }
 
+/// The session table's state: the selected row (of the rows shown), and how
+/// rows are sorted and filtered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TableView {
+    pub selected: usize,
+    pub attention_first: bool,
+    pub filter: Filter,
+}
+
+/// Which sessions the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Waiting,
+    Busy,
+    Idle,
+    Ended,
+}
+
+impl Filter {
+    pub fn next(self) -> Self {
+        match self {
+            Filter::All => Filter::Waiting,
+            Filter::Waiting => Filter::Busy,
+            Filter::Busy => Filter::Idle,
+            Filter::Idle => Filter::Ended,
+            Filter::Ended => Filter::All,
+        }
+    }
+
+    pub fn admits(self, status: &Status) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Waiting => *status == Status::Waiting,
+            Filter::Busy => *status == Status::Busy,
+            Filter::Idle => matches!(status, Status::Idle | Status::Starting | Status::Running),
+            Filter::Ended => !status.is_live(),
+        }
+    }
+
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Filter::All => None,
+            Filter::Waiting => Some("only waiting"),
+            Filter::Busy => Some("only busy"),
+            Filter::Idle => Some("only idle"),
+            Filter::Ended => Some("only ended"),
+        }
+    }
+}
+
 /// Where a popup returns to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Back {
     Tabs,
-    Table,
+    Table(TableView),
 }
 
 /// An action that waits for the user's yes.

@@ -173,15 +173,6 @@ impl Session {
             .clone()
     }
 
-    /// Replaces the status from a source that knows more than "running" (hooks,
-    /// screen rules). An ended session stays ended.
-    pub fn refine_status(&self, status: Status) {
-        let mut current = self.shared.status.lock().unwrap_or_else(|e| e.into_inner());
-        if current.is_live() {
-            *current = status;
-        }
-    }
-
     pub fn last_output(&self) -> Option<SystemTime> {
         match self.shared.last_output_ms.load(Ordering::Relaxed) {
             0 => None,

@@ -72,4 +72,8 @@ pub struct SessionInfo {
     pub started: SystemTime,
     /// When output last arrived, if ever.
     pub last_output: Option<SystemTime>,
+    /// What the session is working on: the last prompt the user submitted.
+    pub task: Option<String>,
+    /// Why it needs the user, while it does ("needs permission for Bash").
+    pub reason: Option<String>,
 }

@@ -36,6 +36,8 @@ pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {
         attention: false,
         started: at(NOW_SECS - 8 * 60),
         last_output: None,
+        task: None,
+        reason: None,
     }
 }
 

@@ -17,12 +17,14 @@ use super::theme::Theme;
 use super::{hints, status_style, text};
 use crate::session::{SessionInfo, Status};
 
-const FOOTER: [(&str, &str); 6] = [
+const FOOTER: [(&str, &str); 8] = [
     ("↑↓/jk", "move"),
     ("Enter", "focus"),
     ("x", "stop"),
     ("r", "restart"),
     ("n", "new"),
+    ("a", "attention first"),
+    ("f", "filter"),
     ("Esc", "back"),
 ];
 
@@ -51,7 +53,13 @@ pub fn age(d: Duration) -> String {
 }
 
 pub struct SessionTable<'a> {
+    /// The rows, in the order shown (sorted and filtered by the caller).
     pub sessions: &'a [SessionInfo],
+    /// Every session, for the header's counts.
+    pub all: &'a [SessionInfo],
+    /// How the rows are sorted and filtered, when not plainly, e.g.
+    /// `attention first · only waiting`.
+    pub note: Option<&'a str>,
     /// Index into `sessions`; kept on screen by scrolling.
     pub selected: usize,
     pub theme: &'a Theme,
@@ -92,7 +100,7 @@ impl Col {
             Col::Started => "STARTED",
             Col::Status => "STATUS",
             Col::Activity => "OUTPUT",
-            Col::Title => "TITLE",
+            Col::Title => "TASK",
         }
     }
 }
@@ -143,7 +151,7 @@ impl Widget for SessionTable<'_> {
 impl SessionTable<'_> {
     /// `3 sessions: 2 running · 1 exited`, the counts that do not fit left off.
     fn header(&self, room: usize) -> Line<'static> {
-        let n = self.sessions.len();
+        let n = self.all.len();
         let total = match n {
             0 => "no sessions".to_string(),
             1 => "1 session".to_string(),
@@ -167,7 +175,7 @@ impl SessionTable<'_> {
         for kind in kinds {
             let name = status_style::kind(&kind);
             let count = self
-                .sessions
+                .all
                 .iter()
                 .filter(|s| status_style::kind(&s.status) == name)
                 .count();
@@ -183,6 +191,12 @@ impl SessionTable<'_> {
             spans.push(Span::styled(sep, Style::new().fg(self.theme.dim)));
             let color = status_style::color(&kind, self.theme);
             spans.push(Span::styled(part, Style::new().fg(color)));
+        }
+        if let Some(note) = self.note {
+            let note = format!("  [{note}]");
+            if used + text::width(&note) <= room {
+                spans.push(Span::styled(note, Style::new().fg(self.theme.dim)));
+            }
         }
         Line::from(spans)
     }
@@ -206,7 +220,10 @@ impl SessionTable<'_> {
                 Some(t) => age(since(self.now, t)),
                 None => "–".to_string(),
             },
-            Col::Title => session.title.clone(),
+            Col::Title => session
+                .task
+                .clone()
+                .unwrap_or_else(|| session.title.clone()),
         }
     }
 
@@ -240,7 +257,10 @@ impl SessionTable<'_> {
         let title_natural = widths[title].unwrap_or(0);
         widths[title] = None;
         let title_room = avail.saturating_sub(total(&widths) + GAP);
-        let any_title = self.sessions.iter().any(|s| !s.title.is_empty());
+        let any_title = self
+            .sessions
+            .iter()
+            .any(|s| s.task.is_some() || !s.title.is_empty());
         if any_title && (title_room >= title_natural || title_room >= MIN_TITLE) {
             widths[title] = Some(title_natural.min(title_room));
         }
@@ -435,6 +455,8 @@ mod tests {
         render(width, height, |area, buf| {
             SessionTable {
                 sessions,
+                all: sessions,
+                note: None,
                 selected,
                 theme: &theme,
                 now: now(),
@@ -483,6 +505,8 @@ mod tests {
         let backend = render(80, 10, |area, buf| {
             SessionTable {
                 sessions: &all,
+                all: &all,
+                note: None,
                 selected: 2,
                 theme: &theme,
                 now: now(),
@@ -506,6 +530,8 @@ mod tests {
             draw_at_every_size(70, 8, |area, buf| {
                 SessionTable {
                     sessions,
+                    all: sessions,
+                    note: None,
                     selected,
                     theme: &theme,
                     now: now(),
