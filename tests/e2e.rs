@@ -192,3 +192,70 @@ fn quitting_restores_the_terminal() {
         assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
     });
 }
+
+#[test]
+fn a_host_resize_reaches_background_sessions_too() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.resize(100, 30);
+    // The tab bar and status line take two rows of the 30.
+    pty.wait_text("resized to 100x28");
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+    pty.wait_text("resized to 100x28");
+}
+
+#[test]
+fn a_session_that_stops_reading_cannot_freeze_the_ui() {
+    let w = world();
+    // `sleep` never reads its terminal: input piles up until the PTY is full.
+    let mut pty = Pty::spawn(
+        &ccmux_bin(),
+        &[
+            "--cmd",
+            "sleep",
+            w.api.to_str().unwrap(),
+            w.web.to_str().unwrap(),
+            "--",
+            "600",
+        ],
+        &w.home,
+        &w.home,
+        &[],
+        120,
+        40,
+    );
+    pty.wait_text("~/api");
+    let paste = format!("\x1b[200~{}\x1b[201~", "x".repeat(1 << 20));
+    pty.send(paste);
+    pty.send(ALT_2);
+    pty.wait_for("the other tab focused", |s| {
+        s.contains("~/web") && !s.contains("~/api  ")
+    });
+    pty.send(format!("{PREFIX}?"));
+    pty.wait_text("ccmux — keys");
+}
+
+#[test]
+fn help_scrollback_and_a_click_on_a_tab() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.send(format!("{PREFIX}?"));
+    pty.wait_text("ccmux — keys");
+    pty.send("\x1b");
+    wait_idle(&pty);
+    pty.type_line("stream 80");
+    pty.wait_text("line 80");
+    pty.send("\x1b[5;2~"); // Shift-PgUp
+    pty.wait_text("scrollback:");
+    let scrolled = pty.wait_text("line 20");
+    assert!(!scrolled.contains("line 80"), "{scrolled}");
+    pty.send("\x1b");
+    pty.wait_text("line 80");
+    // SGR mouse press and release on the second tab's label.
+    let col = pty.screen().lines().next().unwrap().find("2 ").unwrap() + 1;
+    pty.send(format!("\x1b[<0;{col};1M\x1b[<0;{col};1m"));
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+}

@@ -124,7 +124,8 @@ impl App {
                     self.stop_or_close(id, Back::Tabs, now);
                 }
             }
-            Action::ScrollBack => self.view = View::Scroll { offset: 0 },
+            // Like Shift-PgUp in a terminal: a page up at once.
+            Action::ScrollBack => self.set_scroll(self.page()),
             Action::Help => self.view = View::Help,
             Action::Quit => {
                 if self.registry.live_count() == 0 {
@@ -211,7 +212,7 @@ impl App {
         let View::Scroll { offset } = self.view else {
             return;
         };
-        let page = usize::from(draw::session_size(self.size).0.max(2) - 1);
+        let page = self.page();
         let offset = match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
                 self.view = View::Tabs;
@@ -235,6 +236,11 @@ impl App {
             _ => offset,
         };
         self.set_scroll(offset);
+    }
+
+    /// A page of scrollback: the screen's height less a line of context.
+    fn page(&self) -> usize {
+        usize::from(draw::session_size(self.size).0.max(2) - 1)
     }
 
     fn set_scroll(&mut self, offset: usize) {

@@ -24,6 +24,8 @@ pub fn fake_claude_bin() -> PathBuf {
 struct State {
     term: Term,
     eof: bool,
+    /// BELs (and desktop notifications) the program sent its terminal.
+    alerts: usize,
 }
 
 pub struct Pty {
@@ -78,6 +80,7 @@ impl Pty {
             Mutex::new(State {
                 term: Term::new(rows, cols, 1000),
                 eof: false,
+                alerts: 0,
             }),
             Condvar::new(),
         ));
@@ -92,6 +95,9 @@ impl Pty {
                 let (lock, cv) = &*st;
                 let mut s = lock.lock().unwrap();
                 s.term.process(&buf[..n]);
+                if s.term.take_alert().is_some() {
+                    s.alerts += 1;
+                }
                 // Answer queries the way a real terminal does.
                 let replies = s.term.take_replies();
                 if !replies.is_empty() {
@@ -169,6 +175,12 @@ impl Pty {
 
     pub fn wait_text(&self, needle: &str) -> String {
         self.wait_for(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// How many bells and notifications the program has sent so far.
+    pub fn alerts(&self) -> usize {
+        let (lock, _) = &*self.state;
+        lock.lock().unwrap().alerts
     }
 
     /// Waits for the program to exit and returns its exit code.
