@@ -1,12 +1,18 @@
-//! The fake's state machine: keys and timer ticks in, screen output out.
-//! It does no I/O itself, so the event loop in main.rs stays a thin shell.
+//! The fake's state machine: keys and timer ticks in, screen output and hook
+//! events out. It does no I/O itself, so the event loop in main.rs stays a
+//! thin shell.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use crate::area::{self, Area, Body, Footer, PERMISSION_COMMAND, SPINNER_GLYPHS, View};
-use crate::commands::{self, Command};
+use serde_json::{Value, json};
+
+use crate::area::{
+    self, Area, Body, Footer, PERMISSION_COMMAND, PERMISSION_DESCRIPTION, SPINNER_GLYPHS, View,
+};
+use crate::commands::{self, Ask, Command};
 use crate::editor::Editor;
+use crate::hooks::{EndReason, Event, ToolUse};
 use crate::keys::{Key, KeyParser};
 use crate::screen::Screen;
 
@@ -16,6 +22,14 @@ const COUNT_EVERY: Duration = Duration::from_millis(100);
 const ESC_WAIT: Duration = Duration::from_millis(30);
 const IDLE_TITLE: &str = "\x1b]0;✳ Fake Claude\x07";
 const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
+
+/// What the event loop must do, in this order: hooks see the screen as it
+/// was when they fired.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    Output(String),
+    Hook(Event),
+}
 
 /// What the event loop should do next.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,6 +47,8 @@ enum State {
     },
     Permission {
         selected: usize,
+        /// The tool waiting for the answer.
+        tool: ToolUse,
     },
     KeyDump,
 }
@@ -79,6 +95,13 @@ pub struct App {
     queued: VecDeque<String>,
     ctrl_c_armed: bool,
     modes: Modes,
+    /// Output and hooks not yet handed to the event loop; the output still
+    /// being drawn stays in the screen until the next hook or hand-over.
+    effects: Vec<Effect>,
+    /// SessionEnd has fired: it fires once, whichever way the fake exits.
+    ended: bool,
+    /// For `tool_use_id`s unique within the session.
+    tool_uses: u64,
 }
 
 impl App {
@@ -92,6 +115,9 @@ impl App {
             queued: VecDeque::new(),
             ctrl_c_armed: false,
             modes: Modes::default(),
+            effects: Vec::new(),
+            ended: false,
+            tool_uses: 0,
         }
     }
 
@@ -100,6 +126,15 @@ impl App {
         self.screen.raw("\x1b[?2004h");
         self.screen.raw(IDLE_TITLE);
         self.print(banner);
+        self.hook(Event::SessionStart);
+    }
+
+    /// SessionEnd, unless it already fired (the user exited at the prompt).
+    pub fn end(&mut self, reason: EndReason) {
+        if !self.ended {
+            self.ended = true;
+            self.hook(Event::SessionEnd(reason));
+        }
     }
 
     /// Lines for the transcript that are not answers to anything typed.
@@ -111,8 +146,25 @@ impl App {
         self.screen.set_sync(sync);
     }
 
-    pub fn take_output(&mut self) -> String {
-        self.screen.take_output()
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        self.flush_output();
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Hooks held the event loop for `by`. Timers move on by as much, as if
+    /// the clock had stopped meanwhile: a task started just before a slow
+    /// hook must not then burst out every step it missed.
+    pub fn shift_clock(&mut self, by: Duration) {
+        if let Some(due) = &mut self.esc_due {
+            *due += by;
+        }
+        if let State::Busy { task, spin_due, .. } = &mut self.state {
+            *spin_due += by;
+            match task {
+                Task::Stream { due, .. } | Task::Count { due, .. } => *due += by,
+                Task::Slow { until } => *until += by,
+            }
+        }
     }
 
     /// When the loop must wake up even without input; `None` means sleep.
@@ -199,8 +251,8 @@ impl App {
     }
 
     fn key(&mut self, key: Key, now: Instant) -> Flow {
-        if let State::Permission { selected } = self.state {
-            return self.permission_key(key, selected, now);
+        if matches!(self.state, State::Permission { .. }) {
+            return self.permission_key(key, now);
         }
         if key != Key::CtrlC {
             self.ctrl_c_armed = false;
@@ -219,9 +271,11 @@ impl App {
                 }
             }
             Key::CtrlC if !self.editor.is_empty() => self.editor.clear(),
-            Key::CtrlC if self.ctrl_c_armed => return Flow::Exit(0),
+            Key::CtrlC if self.ctrl_c_armed => return self.exit(0, EndReason::PromptInputExit),
             Key::CtrlC => self.ctrl_c_armed = true,
-            Key::CtrlD if self.editor.is_empty() => return Flow::Exit(0),
+            Key::CtrlD if self.editor.is_empty() => {
+                return self.exit(0, EndReason::PromptInputExit);
+            }
             Key::Esc if matches!(self.state, State::Busy { .. }) => {
                 self.queued.clear();
                 self.become_idle();
@@ -234,27 +288,33 @@ impl App {
         Flow::Continue
     }
 
-    fn permission_key(&mut self, key: Key, selected: usize, now: Instant) -> Flow {
+    fn permission_key(&mut self, key: Key, now: Instant) -> Flow {
         let approve = match key {
             Key::Char('1') => true,
             Key::Char('2') | Key::Esc | Key::CtrlC => false,
-            Key::Enter => selected == 0,
+            Key::Enter => matches!(self.state, State::Permission { selected: 0, .. }),
             Key::Up | Key::Down => {
-                self.state = State::Permission {
-                    selected: 1 - selected,
-                };
+                if let State::Permission { selected, .. } = &mut self.state {
+                    *selected = 1 - *selected;
+                }
                 self.redraw();
                 return Flow::Continue;
             }
             _ => return Flow::Continue,
         };
-        self.state = State::Idle;
-        let answer = if approve {
-            "● approved"
-        } else {
-            "● denied"
+        let State::Permission { tool, .. } = std::mem::replace(&mut self.state, State::Idle) else {
+            return Flow::Continue;
         };
-        self.print(&[answer.to_owned()]);
+        if approve {
+            let response =
+                json!({"stdout": "", "stderr": "", "interrupted": false, "isImage": false});
+            self.hook(Event::PostToolUse { tool, response });
+            self.print(&["● approved".to_owned()]);
+            self.end_turn("● approved");
+        } else {
+            // Claude stops the turn on a denial: no Stop hook, like Esc.
+            self.print(&["● denied".to_owned()]);
+        }
         self.run_queued(now)
     }
 
@@ -266,6 +326,9 @@ impl App {
             .enumerate()
             .map(|(i, part)| format!("{}{part}", if i == 0 { "> " } else { "  " }))
             .collect();
+        self.hook(Event::UserPromptSubmit {
+            prompt: line.to_owned(),
+        });
         let reply = match commands::parse(line) {
             Command::Stream { lines: last, every } => {
                 self.begin_task(
@@ -296,9 +359,35 @@ impl App {
                 self.print(&lines);
                 return Flow::Continue;
             }
-            Command::Perm => {
-                self.state = State::Permission { selected: 0 };
-                format!("● Bash({PERMISSION_COMMAND})")
+            Command::Perm(ask) => {
+                let input = json!({
+                    "command": PERMISSION_COMMAND,
+                    "description": PERMISSION_DESCRIPTION,
+                });
+                let tool = self.tool_use("Bash", input);
+                self.hook(Event::PreToolUse(tool.clone()));
+                self.state = State::Permission {
+                    selected: 0,
+                    tool: tool.clone(),
+                };
+                lines.push(format!("● Bash({PERMISSION_COMMAND})"));
+                self.print(&lines);
+                // Fired once the dialog is on screen, as Claude does.
+                self.hook(match ask {
+                    Ask::PermissionRequest => Event::PermissionRequest(tool),
+                    Ask::Notification => Event::Notification {
+                        kind: "permission_prompt".to_owned(),
+                        message: "Claude needs your permission to use Bash".to_owned(),
+                    },
+                });
+                return Flow::Continue;
+            }
+            Command::Tool(name) => {
+                let tool = self.tool_use(&name, json!({}));
+                self.hook(Event::PreToolUse(tool.clone()));
+                let response = json!({"output": "done"});
+                self.hook(Event::PostToolUse { tool, response });
+                format!("● {name} done")
             }
             Command::Keys => {
                 self.state = State::KeyDump;
@@ -339,11 +428,12 @@ impl App {
             Command::Clear => {
                 let area = self.area();
                 self.screen.clear(&area);
+                self.end_turn("");
                 return self.run_queued(now);
             }
             Command::Exit(code) => {
                 self.print(&lines);
-                return Flow::Exit(code);
+                return self.exit(code, EndReason::Other);
             }
             Command::Size => {
                 let (cols, rows) = self.screen.size();
@@ -355,8 +445,10 @@ impl App {
             },
             Command::Say(text) => format!("● You said: {}", text.replace('\n', "⏎")),
         };
+        let last = reply.clone();
         lines.push(reply);
         self.print(&lines);
+        self.end_turn(&last);
         self.run_queued(now)
     }
 
@@ -429,11 +521,11 @@ impl App {
         } else if spun {
             self.redraw();
         }
-        if done {
-            self.run_queued(now)
-        } else {
-            Flow::Continue
+        if !done {
+            return Flow::Continue;
         }
+        self.end_turn(out.last().map_or("", String::as_str));
+        self.run_queued(now)
     }
 
     fn begin_task(&mut self, task: Task, now: Instant) {
@@ -443,6 +535,41 @@ impl App {
             spin: 0,
             spin_due: now + SPIN_EVERY,
         };
+    }
+
+    fn exit(&mut self, code: i32, reason: EndReason) -> Flow {
+        self.end(reason);
+        Flow::Exit(code)
+    }
+
+    /// The turn is over: Stop, with the answer's last line as Claude's last
+    /// message.
+    fn end_turn(&mut self, last_line: &str) {
+        let last_message = last_line.strip_prefix("● ").unwrap_or(last_line);
+        self.hook(Event::Stop {
+            last_message: last_message.to_owned(),
+        });
+    }
+
+    fn tool_use(&mut self, name: &str, input: Value) -> ToolUse {
+        self.tool_uses += 1;
+        ToolUse {
+            name: name.to_owned(),
+            input,
+            id: format!("toolu_fake{:06}", self.tool_uses),
+        }
+    }
+
+    fn hook(&mut self, event: Event) {
+        self.flush_output();
+        self.effects.push(Effect::Hook(event));
+    }
+
+    fn flush_output(&mut self) {
+        let drawn = self.screen.take_output();
+        if !drawn.is_empty() {
+            self.effects.push(Effect::Output(drawn));
+        }
     }
 
     fn become_idle(&mut self) {
@@ -474,7 +601,7 @@ impl App {
                 Body::Input(&input),
                 Footer::Interrupt,
             ),
-            State::Permission { selected } => (
+            State::Permission { selected, .. } => (
                 None,
                 Body::Permission {
                     selected: *selected,
@@ -511,16 +638,21 @@ mod tests {
     struct Harness {
         app: App,
         now: Instant,
+        /// Effects taken from the app and not yet looked at.
+        out: String,
+        hooks: Vec<Event>,
     }
 
     impl Harness {
         fn new() -> Harness {
             let mut app = App::new(Screen::new(80, 24));
             app.start(&["Fake Claude v1".to_owned()]);
-            app.take_output();
+            app.take_effects();
             Harness {
                 app,
                 now: Instant::now(),
+                out: String::new(),
+                hooks: Vec::new(),
             }
         }
 
@@ -533,8 +665,27 @@ mod tests {
             self.app.tick(self.now)
         }
 
+        fn take(&mut self) {
+            for effect in self.app.take_effects() {
+                match effect {
+                    Effect::Output(text) => self.out.push_str(&text),
+                    Effect::Hook(event) => self.hooks.push(event),
+                }
+            }
+        }
+
         fn output(&mut self) -> String {
-            self.app.take_output()
+            self.take();
+            std::mem::take(&mut self.out)
+        }
+
+        fn hooks(&mut self) -> Vec<Event> {
+            self.take();
+            std::mem::take(&mut self.hooks)
+        }
+
+        fn hook_names(&mut self) -> Vec<&'static str> {
+            self.hooks().iter().map(Event::name).collect()
         }
     }
 
@@ -672,5 +823,194 @@ mod tests {
         h.app.resize(100, 30);
         assert_eq!(h.output(), "", "an unchanged size is not news");
         assert_eq!(h.send(b"exit 3\r"), Flow::Exit(3));
+    }
+
+    fn stop(last_message: &str) -> Event {
+        Event::Stop {
+            last_message: last_message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn session_start_fires_after_the_banner() {
+        let mut app = App::new(Screen::new(80, 24));
+        app.start(&["Fake Claude v1".to_owned()]);
+        let effects = app.take_effects();
+        assert!(
+            matches!(&effects[..], [Effect::Output(banner), Effect::Hook(Event::SessionStart)]
+                if banner.contains("Fake Claude v1")),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn a_turn_is_prompt_submit_then_answer_then_stop() {
+        let mut h = Harness::new();
+        h.send(b"hello");
+        h.output();
+        h.send(b"\r");
+        let effects = h.app.take_effects();
+        let [
+            Effect::Hook(Event::UserPromptSubmit { prompt }),
+            Effect::Output(answer),
+            Effect::Hook(Event::Stop { last_message }),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(prompt, "hello");
+        assert!(answer.contains("● You said: hello"), "{answer:?}");
+        assert_eq!(last_message, "You said: hello");
+    }
+
+    #[test]
+    fn approved_permission_runs_the_tool_hooks_then_stops() {
+        let mut h = Harness::new();
+        h.send(b"perm");
+        h.output();
+        h.send(b"\r");
+        let effects = h.app.take_effects();
+        let [
+            Effect::Hook(Event::UserPromptSubmit { .. }),
+            Effect::Hook(Event::PreToolUse(pre)),
+            Effect::Output(dialog),
+            Effect::Hook(Event::PermissionRequest(asked)),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            dialog.contains("Do you want to proceed?"),
+            "the box shows first"
+        );
+        assert_eq!(pre, asked);
+        assert_eq!(pre.name, "Bash");
+        assert_eq!(pre.input["command"], PERMISSION_COMMAND);
+        assert_eq!(pre.input["description"], PERMISSION_DESCRIPTION);
+
+        h.send(b"\r");
+        let hooks = h.hooks();
+        let [Event::PostToolUse { tool, response }, Event::Stop { .. }] = &hooks[..] else {
+            panic!("{hooks:?}");
+        };
+        assert_eq!(tool, pre);
+        assert_eq!(response["interrupted"], false);
+    }
+
+    #[test]
+    fn denied_permission_and_interrupts_send_no_stop() {
+        let mut h = Harness::new();
+        h.send(b"perm\r");
+        h.hooks();
+        h.send(b"2");
+        assert!(h.output().contains("● denied"));
+        assert_eq!(h.hooks(), []);
+
+        h.send(b"count\r");
+        assert_eq!(h.hook_names(), ["UserPromptSubmit"]);
+        h.wait(150);
+        h.send(b"\x1b");
+        h.wait(ESC_WAIT.as_millis() as u64);
+        assert!(h.output().contains("Interrupted"));
+        assert_eq!(h.hooks(), []);
+    }
+
+    #[test]
+    fn notify_perm_announces_the_dialog_with_a_notification() {
+        let mut h = Harness::new();
+        h.send(b"notify-perm\r");
+        let hooks = h.hooks();
+        assert_eq!(
+            hooks.last(),
+            Some(&Event::Notification {
+                kind: "permission_prompt".into(),
+                message: "Claude needs your permission to use Bash".into(),
+            })
+        );
+        assert_eq!(
+            hooks.iter().map(Event::name).collect::<Vec<_>>(),
+            ["UserPromptSubmit", "PreToolUse", "Notification"]
+        );
+        h.send(b"1");
+        assert_eq!(h.hook_names(), ["PostToolUse", "Stop"]);
+    }
+
+    #[test]
+    fn tools_without_permission_and_unique_ids() {
+        let mut h = Harness::new();
+        h.send(b"tool Read\rtool Read\r");
+        let hooks = h.hooks();
+        let ids: Vec<&str> = hooks
+            .iter()
+            .filter_map(|event| match event {
+                Event::PreToolUse(tool) | Event::PostToolUse { tool, .. } => {
+                    assert_eq!(tool.name, "Read");
+                    Some(tool.id.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(ids[0], ids[1], "pre and post of one use share the id");
+        assert_ne!(ids[0], ids[2]);
+        assert_eq!(hooks[3], stop("Read done"));
+    }
+
+    #[test]
+    fn busy_tasks_stop_when_done_and_queued_lines_follow() {
+        let mut h = Harness::new();
+        h.send(b"stream 2 10\r");
+        assert_eq!(h.hook_names(), ["UserPromptSubmit"]);
+        h.wait(10);
+        assert_eq!(h.hooks(), [], "still streaming");
+        h.wait(10);
+        assert_eq!(h.hooks(), [stop("line 2")]);
+
+        h.send(b"slow 1\rhello\r");
+        assert_eq!(h.hook_names(), ["UserPromptSubmit"], "hello waits");
+        h.wait(1000);
+        let hooks = h.hooks();
+        assert_eq!(hooks[0], stop("slow done"));
+        assert_eq!(
+            hooks[1],
+            Event::UserPromptSubmit {
+                prompt: "hello".into()
+            }
+        );
+        assert_eq!(hooks[2], stop("You said: hello"));
+    }
+
+    #[test]
+    fn session_end_fires_once_with_the_way_out() {
+        let mut h = Harness::new();
+        h.send(b"\x03");
+        assert_eq!(h.send(b"\x03"), Flow::Exit(0));
+        h.app.end(EndReason::Other);
+        assert_eq!(h.hooks(), [Event::SessionEnd(EndReason::PromptInputExit)]);
+
+        let mut h = Harness::new();
+        assert_eq!(h.send(b"\x04"), Flow::Exit(0));
+        assert_eq!(h.hooks(), [Event::SessionEnd(EndReason::PromptInputExit)]);
+
+        let mut h = Harness::new();
+        assert_eq!(h.send(b"exit 2\r"), Flow::Exit(2));
+        assert_eq!(h.hook_names(), ["UserPromptSubmit", "SessionEnd"]);
+
+        let mut h = Harness::new();
+        h.app.end(EndReason::Other);
+        assert_eq!(h.hooks(), [Event::SessionEnd(EndReason::Other)]);
+    }
+
+    #[test]
+    fn time_spent_in_hooks_does_not_count() {
+        let mut h = Harness::new();
+        h.send(b"stream 3 10\r");
+        h.output();
+        h.now += Duration::from_secs(5);
+        h.app.shift_clock(Duration::from_secs(5));
+        h.wait(10);
+        let out = h.output();
+        assert!(out.contains("line 1") && !out.contains("line 2"), "{out:?}");
+        assert!(h.app.deadline().is_some_and(|due| due > h.now));
     }
 }

@@ -7,6 +7,7 @@ use crate::width::{str_width, wrap};
 pub const PROMPT: &str = "❯\u{a0}";
 pub const SPINNER_GLYPHS: [char; 6] = ['·', '✢', '*', '✶', '✻', '✽'];
 pub const PERMISSION_COMMAND: &str = "echo hi > out.txt";
+pub const PERMISSION_DESCRIPTION: &str = "Write hi to out.txt";
 
 pub enum Body<'a> {
     /// The input box showing this text.
@@ -83,7 +84,7 @@ pub fn build(view: &View, cols: usize, rows: usize) -> Area {
                 " Bash command".to_owned(),
                 String::new(),
                 format!("   {PERMISSION_COMMAND}"),
-                "   Write hi to out.txt".to_owned(),
+                format!("   {PERMISSION_DESCRIPTION}"),
                 String::new(),
                 " Do you want to proceed?".to_owned(),
                 option(1, "Yes"),

@@ -13,7 +13,10 @@ pub enum Command {
     Count,
     /// Spin for a while, then answer.
     Slow(Duration),
-    Perm,
+    /// Ask to run a Bash command, announcing the dialog to hooks this way.
+    Perm(Ask),
+    /// Use a tool that needs no permission, then answer.
+    Tool(String),
     Title(String),
     Bell,
     Notify(String),
@@ -27,6 +30,14 @@ pub enum Command {
     Env(String),
     /// Anything else, answered with `● You said: …`.
     Say(String),
+}
+
+/// How a permission dialog is announced to hooks: newer Claude Code sends
+/// PermissionRequest, older versions only a `permission_prompt` Notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    PermissionRequest,
+    Notification,
 }
 
 pub fn parse(line: &str) -> Command {
@@ -43,7 +54,12 @@ pub fn parse(line: &str) -> Command {
                 .and_then(|s| Duration::try_from_secs_f64(s).ok())
                 .map(Command::Slow),
         },
-        "perm" if rest.is_empty() => Some(Command::Perm),
+        "perm" if rest.is_empty() => Some(Command::Perm(Ask::PermissionRequest)),
+        "notify-perm" if rest.is_empty() => Some(Command::Perm(Ask::Notification)),
+        "tool" => match (args.next(), args.next()) {
+            (Some(name), None) => Some(Command::Tool(name.to_owned())),
+            _ => None,
+        },
         "title" => Some(Command::Title(rest.to_owned())),
         "bell" if rest.is_empty() => Some(Command::Bell),
         "notify" => Some(Command::Notify(rest.to_owned())),
@@ -118,6 +134,9 @@ mod tests {
         assert_eq!(parse("exit 3"), Command::Exit(3));
         assert_eq!(parse("exit"), Command::Exit(0));
         assert_eq!(parse("env HOME"), Command::Env("HOME".into()));
+        assert_eq!(parse("perm"), Command::Perm(Ask::PermissionRequest));
+        assert_eq!(parse("notify-perm"), Command::Perm(Ask::Notification));
+        assert_eq!(parse("tool Read"), Command::Tool("Read".into()));
     }
 
     #[test]
@@ -132,6 +151,9 @@ mod tests {
             "exit now",
             "env",
             "count to ten",
+            "perm now",
+            "tool",
+            "tool a b",
             "hello world",
             "",
         ] {

@@ -2,73 +2,115 @@
 //! end-to-end tests run inside real PTYs. It draws like Claude's classic
 //! renderer, asks the terminal the same startup queries and answers a few
 //! typed commands (`stream 5`, `perm`, `keys`, … see commands.rs) so a test
-//! can drive every state a multiplexer has to show.
+//! can drive every state a multiplexer has to show. Given `--settings` with
+//! hooks, it runs them at the moments Claude Code does (see hooks.rs).
 
 mod app;
 mod area;
 mod commands;
 mod editor;
+mod hooks;
 mod keys;
+mod matcher;
 mod queries;
 mod screen;
+mod settings;
 mod tty;
 mod width;
 
 use std::io;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use app::{App, Flow};
+use app::{App, Effect, Flow};
+use hooks::{EndReason, Runner, Session};
 use screen::Screen;
+use settings::Hooks;
 
+#[derive(Debug)]
 struct Options {
     queries: bool,
     query_timeout: Duration,
+    session_id: Option<String>,
+    /// Inline JSON or a file path, as given.
+    settings: Option<String>,
 }
 
-/// Unknown arguments are ignored: the multiplexer passes the real CLI's
-/// flags (`--session-id`, `--settings`, …) and the fake must accept them.
+/// Unknown arguments are ignored: the multiplexer may pass more of the real
+/// CLI's flags than the fake understands.
 fn parse_args(args: impl IntoIterator<Item = String>) -> Options {
     let mut options = Options {
         queries: true,
         query_timeout: Duration::from_secs(3),
+        session_id: None,
+        settings: None,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        let timeout = match arg.as_str() {
-            "--no-queries" => {
-                options.queries = false;
-                None
-            }
-            "--query-timeout" => args.next(),
-            other => other.strip_prefix("--query-timeout=").map(str::to_owned),
+        if arg == "--no-queries" {
+            options.queries = false;
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_owned())),
+            None => (arg.as_str(), None),
         };
-        if let Some(ms) = timeout.and_then(|ms| ms.parse().ok()) {
-            options.query_timeout = Duration::from_millis(ms);
+        let mut value = || inline.clone().or_else(|| args.next());
+        match flag {
+            "--query-timeout" => {
+                if let Some(ms) = value().and_then(|ms| ms.parse().ok()) {
+                    options.query_timeout = Duration::from_millis(ms);
+                }
+            }
+            "--session-id" => options.session_id = value(),
+            "--settings" => options.settings = value(),
+            _ => {}
         }
     }
     options
 }
 
-fn banner(cols: u16, rows: u16) -> Vec<String> {
+/// The hooks from `--settings`, and why they were ignored if they were.
+fn load_hooks(settings: Option<&str>) -> (Hooks, Option<String>) {
+    match settings.map(settings::load) {
+        None => (Hooks::default(), None),
+        Some(Ok(hooks)) => (hooks, None),
+        Some(Err(why)) => (Hooks::default(), Some(why)),
+    }
+}
+
+fn banner(cols: u16, rows: u16, hooks: &Hooks, settings_error: Option<&str>) -> Vec<String> {
     let var = |name: &str| std::env::var(name).unwrap_or_else(|_| "-".to_owned());
     let cwd = std::env::current_dir()
         .map(|dir| dir.display().to_string())
         .unwrap_or_else(|_| "-".to_owned());
-    vec![
+    let mut lines = vec![
         "Fake Claude v1".to_owned(),
         format!("cwd: {cwd}"),
         format!("session: {}", var("CCMUX_SESSION_ID")),
         format!("term: {} {}", var("TERM"), var("COLORTERM")),
         format!("size: {cols}x{rows}"),
-    ]
+        match hooks.event_count() {
+            0 => "hooks: off".to_owned(),
+            n => format!("hooks: on ({n} events)"),
+        },
+    ];
+    lines.extend(settings_error.map(|why| format!("SETTINGS IGNORED: {why}")));
+    lines
 }
 
 fn run(options: &Options) -> io::Result<i32> {
-    let winch = tty::Winch::install().ok();
+    let (hooks, settings_error) = load_hooks(options.settings.as_deref());
     let (cols, rows) = tty::window_size();
+    let banner = banner(cols, rows, &hooks, settings_error.as_deref());
+    // Hooks run in the session's directory; "." stands in for one that vanished.
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let runner = Runner::new(hooks, Session::new(options.session_id.clone(), cwd));
+
+    let winch = tty::Winch::install().ok();
     let mut app = App::new(Screen::new(cols, rows));
-    app.start(&banner(cols, rows));
-    tty::write_all(app.take_output().as_bytes())?;
+    app.start(&banner);
+    perform(&mut app, &runner)?;
 
     let typed = if options.queries {
         match queries::probe(options.query_timeout)? {
@@ -85,7 +127,7 @@ fn run(options: &Options) -> io::Result<i32> {
                 app.announce(&lines);
                 probe.typed
             }
-            queries::Outcome::Eof => return Ok(finish(&mut app, 0)),
+            queries::Outcome::Eof => return Ok(finish(&mut app, &runner, 0)),
         }
     } else {
         app.announce(&["terminal: - sync=off (no queries)".to_owned()]);
@@ -95,7 +137,7 @@ fn run(options: &Options) -> io::Result<i32> {
     let mut flow = app.input(&typed, Instant::now());
     let mut chunk = [0u8; 8192];
     while flow == Flow::Continue {
-        tty::write_all(app.take_output().as_bytes())?;
+        perform(&mut app, &runner)?;
         let timeout = app
             .deadline()
             .map(|due| due.saturating_duration_since(Instant::now()));
@@ -121,11 +163,39 @@ fn run(options: &Options) -> io::Result<i32> {
     let Flow::Exit(code) = flow else {
         return Ok(0);
     };
-    Ok(finish(&mut app, code))
+    Ok(finish(&mut app, &runner, code))
 }
 
-/// Put the terminal modes back; the terminal may already be gone, which is fine.
-fn finish(app: &mut App, code: i32) -> i32 {
+/// Write what the app drew and run the hooks it fired, in order. Hooks run
+/// synchronously, as Claude runs them, and the app's timers are told how long
+/// they took. A write that fails (the terminal is gone) does not stop the
+/// hooks: SessionEnd must still run.
+fn perform(app: &mut App, runner: &Runner) -> io::Result<()> {
+    let mut written = Ok(());
+    let mut in_hooks = Duration::ZERO;
+    for effect in app.take_effects() {
+        match effect {
+            Effect::Output(text) => {
+                if written.is_ok() {
+                    written = tty::write_all(text.as_bytes());
+                }
+            }
+            Effect::Hook(event) => {
+                let started = Instant::now();
+                runner.run(&event);
+                in_hooks += started.elapsed();
+            }
+        }
+    }
+    app.shift_clock(in_hooks);
+    written
+}
+
+/// End the session (unless the user already did) and put the terminal modes
+/// back; the terminal may already be gone, which is fine.
+fn finish(app: &mut App, runner: &Runner, code: i32) -> i32 {
+    app.end(EndReason::Other);
+    let _ = perform(app, runner);
     let _ = tty::write_all(app.finish().as_bytes());
     code
 }
@@ -172,9 +242,44 @@ mod tests {
     }
 
     #[test]
-    fn real_cli_flags_are_ignored() {
+    fn session_id_and_settings_in_both_forms() {
         let options = args(&["--session-id", "abc", "--settings", "/tmp/s.json", "-c"]);
         assert!(options.queries);
         assert_eq!(options.query_timeout, Duration::from_secs(3));
+        assert_eq!(options.session_id.as_deref(), Some("abc"));
+        assert_eq!(options.settings.as_deref(), Some("/tmp/s.json"));
+
+        let options = args(&["--session-id=x", r#"--settings={"hooks":{"a=b":[]}}"#]);
+        assert_eq!(options.session_id.as_deref(), Some("x"));
+        assert_eq!(options.settings.as_deref(), Some(r#"{"hooks":{"a=b":[]}}"#));
+    }
+
+    #[test]
+    fn flags_missing_their_value_are_harmless() {
+        let options = args(&["--settings"]);
+        assert_eq!(options.settings, None);
+        let options = args(&["--session-id="]);
+        assert_eq!(options.session_id.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn banner_says_whether_hooks_are_on() {
+        let (hooks, why) = load_hooks(None);
+        let lines = banner(80, 24, &hooks, why.as_deref());
+        assert_eq!(lines.last().map(String::as_str), Some("hooks: off"));
+
+        let settings = r#"{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "true"}]}],
+            "SessionEnd": [{"hooks": [{"type": "command", "command": "true"}]}]}}"#;
+        let (hooks, why) = load_hooks(Some(settings));
+        let lines = banner(80, 24, &hooks, why.as_deref());
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("hooks: on (2 events)")
+        );
+
+        let (hooks, why) = load_hooks(Some("/nonexistent.json"));
+        let lines = banner(80, 24, &hooks, why.as_deref());
+        assert_eq!(lines[lines.len() - 2], "hooks: off");
+        assert!(lines[lines.len() - 1].starts_with("SETTINGS IGNORED: cannot read"));
     }
 }
