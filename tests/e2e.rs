@@ -259,3 +259,25 @@ fn help_scrollback_and_a_click_on_a_tab() {
     pty.send(format!("\x1b[<0;{col};1M\x1b[<0;{col};1m"));
     pty.wait_text(&format!("cwd: {}", w.web.display()));
 }
+
+#[test]
+fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
+    let w = world();
+    let mut pty = Pty::spawn(
+        &ccmux_bin(),
+        &["--cmd", "surely-not-installed-anywhere", w.api.to_str().unwrap()],
+        &w.home,
+        &w.home,
+        &[],
+        120,
+        40,
+    );
+    pty.wait_text("failed to start: `surely-not-installed-anywhere` is not on PATH");
+    pty.send(format!("{PREFIX}q"));
+    assert_eq!(pty.wait_exit(), 0);
+
+    let mut pty = start(&w, &[&w.api]);
+    wait_idle(&pty);
+    pty.type_line("exit 7");
+    pty.wait_text("exited 7");
+}

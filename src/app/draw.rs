@@ -5,10 +5,12 @@ use std::time::{Instant, SystemTime};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Clear;
+use ratatui::style::Style;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{App, Confirm, TableView, View};
 use crate::action::Action;
+use crate::session::Status;
 use crate::ui::confirm::render_confirm;
 use crate::ui::help::render_help;
 use crate::ui::path::display_path;
@@ -181,6 +183,14 @@ impl App {
             frame.render_widget(line, Rect::new(body.x, y, body.width, 1.min(body.height)));
             return;
         };
+        if let Status::Failed(why) = session.status() {
+            let text = format!("failed to start: {why}");
+            let paragraph = Paragraph::new(text)
+                .style(Style::new().fg(self.opts.theme.failed))
+                .wrap(Wrap { trim: false });
+            frame.render_widget(paragraph, body);
+            return;
+        }
         let mut term = session.term();
         if offset > 0 {
             term.screen_mut().set_scrollback(offset);
