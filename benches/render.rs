@@ -1,0 +1,257 @@
+//! What a frame costs: `ScreenView` copying a 200x50 session screen into a
+//! ratatui buffer, the same through ratatui's diff and crossterm's encoding
+//! (with the bytes a frame sends to the host terminal), and a whole
+//! `App::draw` (tab bar, screen, status line) on a `TestBackend`.
+//!
+//! `cargo bench --bench render`
+
+#[path = "common/corpus.rs"]
+mod corpus;
+#[path = "common/timing.rs"]
+mod timing;
+
+use std::cell::Cell;
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use ccmux::app::{App, Options};
+use ccmux::keys::Keymap;
+use ccmux::picker::RecentDirs;
+use ccmux::session::{Launch, Registry, Term};
+use ccmux::ui::screen_view::ScreenView;
+use ccmux::ui::theme::Theme;
+use corpus::{Kind, MIXED, Rng, corpus};
+use timing::{Stats, machine, report, sample};
+
+const ROWS: u16 = 50;
+const COLS: u16 = 200;
+const WARMUP: usize = 200;
+const FRAMES: usize = 2000;
+
+fn main() {
+    println!("render: {COLS}x{ROWS} session screen, {FRAMES} frames after {WARMUP} warm-up");
+    println!("machine: {}", machine());
+
+    let full = usize::from(ROWS);
+    let screens = [
+        ("truecolor text", pair(Kind::Truecolor, full)),
+        ("256-colour text", pair(Kind::Sgr256, full)),
+        ("wide chars (CJK/emoji)", pair(Kind::Wide, full)),
+        ("mixed corpus", (mixed_tail(1), mixed_tail(2))),
+        // What a shell or `cat` shows: most of the screen blank.
+        ("5 short lines, rest blank", pair(Kind::Words, 5)),
+    ];
+
+    println!("\nScreenView::render into a Buffer:");
+    for (name, (a, _)) in &screens {
+        let term = term_with(a);
+        let mut buf = Buffer::empty(Rect::new(0, 0, COLS, ROWS));
+        let Ok(stats) = sample(WARMUP, FRAMES, || {
+            let start = Instant::now();
+            ScreenView::new(term.screen()).render(buf.area, &mut buf);
+            let took = start.elapsed();
+            black_box(&buf);
+            Ok::<_, Infallible>(took)
+        });
+        report(&format!("  {name}"), &stats, None);
+    }
+
+    println!("\nTerminal::draw through crossterm into a byte counter (render + diff + encode):");
+    for (name, (a, b)) in &screens {
+        let frames = [term_with(a), term_with(b)];
+        let (stats, bytes) = host_frames(|i| &frames[i % 2]);
+        report(&format!("  {name}, repainted"), &stats, None);
+        println!("{:<44} {bytes} B per frame to the host terminal", "");
+        let (stats, bytes) = host_frames(|_| &frames[0]);
+        report(&format!("  {name}, unchanged"), &stats, None);
+        println!("{:<44} {bytes} B per frame to the host terminal", "");
+    }
+
+    println!("\nApp::draw, two tabs, the focused one showing the screen:");
+    for (name, (a, b)) in &screens {
+        println!(" {name}:");
+        if let Err(e) = app_frames(a, b) {
+            println!("  cannot run the App bench: {e}");
+        }
+    }
+    println!("machine: {}", machine());
+}
+
+/// Two different paints of the first `rows` rows with lines of `kind`, so
+/// every drawn cell changes from one to the other.
+fn pair(kind: Kind, rows: usize) -> (Vec<u8>, Vec<u8>) {
+    (paint(kind, rows, 1), paint(kind, rows, 2))
+}
+
+/// Bytes that clear the screen and fill its first `rows` rows with lines of
+/// `kind`, without scrolling, the way a full-screen program repaints. Full
+/// screens get full-width lines, partial ones short lines.
+fn paint(kind: Kind, rows: usize, seed: u64) -> Vec<u8> {
+    let mut r = Rng::new(seed);
+    let width = if rows < usize::from(ROWS) {
+        40
+    } else {
+        usize::from(COLS)
+    };
+    let mut out = b"\x1b[H\x1b[2J".to_vec();
+    for row in 1..=rows {
+        out.extend_from_slice(format!("\x1b[{row};1H").as_bytes());
+        out.extend_from_slice(kind.line(&mut r, width).as_bytes());
+    }
+    out
+}
+
+/// What the screen shows after the mixed corpus scrolled through it.
+fn mixed_tail(seed: u64) -> Vec<u8> {
+    corpus(MIXED, 256 * 1024, seed)
+}
+
+fn term_with(bytes: &[u8]) -> Term {
+    let mut term = Term::new(ROWS, COLS, 0);
+    term.process(bytes);
+    term
+}
+
+/// Counts what crossterm would send to the host terminal. Shared, since the
+/// backend's own accessor for its writer is an unstable ratatui feature.
+#[derive(Clone, Default)]
+struct Counter(Rc<Cell<u64>>);
+
+impl Counter {
+    fn get(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.set(self.0.get() + buf.len() as u64);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Frames drawn with `screen(i)` as frame i's content: the time of each
+/// `Terminal::draw`, and the mean bytes a frame wrote.
+fn host_frames<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
+    let area = Rect::new(0, 0, COLS, ROWS);
+    let counter = Counter::default();
+    let backend = CrosstermBackend::new(counter.clone());
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    let Ok(mut terminal) = Terminal::with_options(backend, options) else {
+        return (Stats::of(Vec::new()), 0);
+    };
+    let mut i = 0;
+    let mut draw = || {
+        let term = screen(i);
+        i += 1;
+        let start = Instant::now();
+        let drawn = terminal.draw(|f| f.render_widget(ScreenView::new(term.screen()), f.area()));
+        let took = start.elapsed();
+        black_box(drawn.is_ok());
+        took
+    };
+    for _ in 0..WARMUP {
+        draw();
+    }
+    let before = counter.get();
+    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
+    let bytes = (counter.get() - before) / FRAMES as u64;
+    (stats, bytes)
+}
+
+/// A whole App frame on a TestBackend (and on crossterm, for the bytes):
+/// two tabs running `sleep`, the focused one's screen filled by hand with
+/// `a`, then, for the changing case, repainted with `a` and `b` in turn
+/// between frames (the repaint is not timed).
+fn app_frames(a: &[u8], b: &[u8]) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let launch = Launch {
+        program: "sleep".into(),
+        args: vec!["1000".into()],
+        env: Vec::new(),
+        scrollback: 10_000,
+    };
+    let (registry, _events) = Registry::new(launch, ROWS, COLS);
+    let mut app = App::new(registry, options(dir.path().into()), (COLS, ROWS + 2));
+    app.registry_mut().spawn(dir.path().into());
+    app.registry_mut().spawn(dir.path().into());
+    let result = time_app(&mut app, a, b);
+    app.registry().stop_all();
+    result
+}
+
+fn time_app(app: &mut App, a: &[u8], b: &[u8]) -> Result<(), String> {
+    let paint = |app: &App, bytes: &[u8]| {
+        if let Some(s) = app.registry().at(0) {
+            s.term().process(bytes);
+        }
+    };
+    paint(app, a);
+    let area = Rect::new(0, 0, COLS, ROWS + 2);
+
+    let test = TestBackend::new(area.width, area.height);
+    let mut terminal = Terminal::new(test).map_err(|e| e.to_string())?;
+    let stats = sample(WARMUP, FRAMES, || app_frame(&mut terminal, app))?;
+    report("  TestBackend, nothing changes", &stats, None);
+    let mut flip = false;
+    let stats = sample(WARMUP, FRAMES, || {
+        flip = !flip;
+        paint(app, if flip { a } else { b });
+        app_frame(&mut terminal, app)
+    })?;
+    report("  TestBackend, screen repainted", &stats, None);
+
+    let counter = Counter::default();
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    let backend = CrosstermBackend::new(counter.clone());
+    let mut terminal = Terminal::with_options(backend, options).map_err(|e| e.to_string())?;
+    let before = counter.get();
+    let stats = sample(0, FRAMES, || {
+        flip = !flip;
+        paint(app, if flip { a } else { b });
+        app_frame(&mut terminal, app)
+    })?;
+    let bytes = (counter.get() - before) / FRAMES as u64;
+    report("  crossterm, screen repainted", &stats, None);
+    println!("{:<44} {bytes} B per frame to the host terminal", "");
+    Ok(())
+}
+
+fn app_frame<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<Duration, String> {
+    let now = Instant::now();
+    terminal
+        .draw(|f| app.draw(f, now))
+        .map_err(|e| format!("cannot draw: {e}"))?;
+    Ok(now.elapsed())
+}
+
+fn options(dir: PathBuf) -> Options {
+    Options {
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        picker_start: dir,
+        show_hidden: false,
+        home: None,
+        recent: RecentDirs::default(),
+        recent_path: None,
+        notify: false,
+        tz: jiff::tz::TimeZone::UTC,
+    }
+}
