@@ -14,7 +14,7 @@ mod settings;
 
 pub use client::{run_hook, send};
 pub use server::HookServer;
-pub use settings::{HOOK_TIMEOUT_SECS, claude_args};
+pub use settings::claude_args;
 
 use crate::session::SessionId;
 

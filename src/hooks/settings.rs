@@ -16,7 +16,7 @@ use crate::session::SessionId;
 
 /// How long Claude lets the hook run. `ccmux hook` gives up by itself within
 /// about a second; this is Claude's backstop, never the expected case.
-pub const HOOK_TIMEOUT_SECS: u64 = 5;
+const HOOK_TIMEOUT_SECS: u64 = 5;
 
 /// Every event registered, and whether it names a tool (those take a matcher).
 const EVENTS: &[(&str, bool)] = &[
