@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod hooks;
 pub mod keys;
 pub mod picker;
 pub mod session;
