@@ -12,6 +12,8 @@
 //!
 //! `cargo bench --bench key_latency`
 
+#[path = "common/app.rs"]
+mod app;
 #[path = "common/corpus.rs"]
 mod corpus;
 #[path = "common/timing.rs"]
@@ -22,11 +24,10 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use ccmux::app::{App, Event, Options};
-use ccmux::keys::Keymap;
-use ccmux::picker::RecentDirs;
+use ccmux::app::{App, Event};
+
 use ccmux::session::{Launch, Registry};
-use ccmux::ui::theme::Theme;
+
 use corpus::{MIXED, corpus};
 use timing::{Stats, machine, report, sample};
 
@@ -87,9 +88,10 @@ fn keys(dirs: &[&Path]) -> Result<Stats, String> {
         args: vec!["s.sh".into()],
         env: Vec::new(),
         scrollback: 10_000,
+        claude_hooks: None,
     };
     let (registry, _events) = Registry::new(launch, ROWS, COLS);
-    let mut app = App::new(registry, options(dirs[0].into()), (COLS, ROWS + 2));
+    let mut app = App::new(registry, app::options(dirs[0].into()), (COLS, ROWS + 2));
     for dir in dirs {
         app.registry_mut().spawn(dir.to_path_buf());
     }
@@ -168,18 +170,4 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) -> Result<(), String> 
         std::thread::yield_now();
     }
     Ok(())
-}
-
-fn options(dir: PathBuf) -> Options {
-    Options {
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        picker_start: dir,
-        show_hidden: false,
-        home: None,
-        recent: RecentDirs::default(),
-        recent_path: None,
-        notify: false,
-        tz: jiff::tz::TimeZone::UTC,
-    }
 }

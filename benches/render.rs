@@ -5,6 +5,8 @@
 //!
 //! `cargo bench --bench render`
 
+#[path = "common/app.rs"]
+mod app;
 #[path = "common/corpus.rs"]
 mod corpus;
 #[path = "common/timing.rs"]
@@ -14,7 +16,7 @@ use std::cell::Cell;
 use std::convert::Infallible;
 use std::hint::black_box;
 use std::io::{self, Write};
-use std::path::PathBuf;
+
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -24,12 +26,11 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use ccmux::app::{App, Options};
-use ccmux::keys::Keymap;
-use ccmux::picker::RecentDirs;
+use ccmux::app::App;
+
 use ccmux::session::{Launch, Registry, Term};
 use ccmux::ui::screen_view::ScreenView;
-use ccmux::ui::theme::Theme;
+
 use corpus::{Kind, MIXED, Rng, corpus};
 use timing::{Stats, machine, report, sample};
 
@@ -185,9 +186,10 @@ fn app_frames(a: &[u8], b: &[u8]) -> Result<(), String> {
         args: vec!["1000".into()],
         env: Vec::new(),
         scrollback: 10_000,
+        claude_hooks: None,
     };
     let (registry, _events) = Registry::new(launch, ROWS, COLS);
-    let mut app = App::new(registry, options(dir.path().into()), (COLS, ROWS + 2));
+    let mut app = App::new(registry, app::options(dir.path().into()), (COLS, ROWS + 2));
     app.registry_mut().spawn(dir.path().into());
     app.registry_mut().spawn(dir.path().into());
     let result = time_app(&mut app, a, b);
@@ -240,18 +242,4 @@ fn app_frame<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<Du
         .draw(|f| app.draw(f, now))
         .map_err(|e| format!("cannot draw: {e}"))?;
     Ok(now.elapsed())
-}
-
-fn options(dir: PathBuf) -> Options {
-    Options {
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        picker_start: dir,
-        show_hidden: false,
-        home: None,
-        recent: RecentDirs::default(),
-        recent_path: None,
-        notify: false,
-        tz: jiff::tz::TimeZone::UTC,
-    }
 }

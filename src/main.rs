@@ -1,3 +1,4 @@
+use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -6,12 +7,18 @@ use clap::Parser;
 use ccmux::app::{self, App, NotifyStyle, Options};
 use ccmux::cli::{Cli, resolve_dirs};
 use ccmux::config::Config;
+use ccmux::hooks::{self, HookServer};
 use ccmux::picker::RecentDirs;
 use ccmux::session::{Launch, Registry};
 use ccmux::status::Rules;
 use ccmux::tui;
 
 fn main() -> ExitCode {
+    // Claude Code runs `ccmux hook` on every tool call: answer before clap,
+    // config or anything else costs time.
+    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(hooks::SUBCOMMAND)) {
+        return hooks::run_hook();
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,6 +64,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
         ));
     }
 
+    let claude = config.is_claude();
+    let hook_server = if claude {
+        match HookServer::bind() {
+            Ok(server) => Some(server),
+            Err(e) => {
+                // Statuses then come from the screen rules alone.
+                eprintln!("ccmux: hooks are off: {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut env: Vec<(String, String)> = config.env.clone().into_iter().collect();
+    let mut claude_hooks = None;
+    if let Some(server) = &hook_server {
+        env.push((
+            hooks::SOCKET_ENV.to_string(),
+            server.path().display().to_string(),
+        ));
+        claude_hooks = std::env::current_exe().ok();
+    }
     let launch = Launch {
         program: config.command.clone(),
         args: if cli.args.is_empty() {
@@ -64,8 +93,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } else {
             cli.args
         },
-        env: config.env.clone().into_iter().collect(),
+        env,
         scrollback: config.scrollback,
+        claude_hooks,
     };
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
     let recent_path =
@@ -103,12 +133,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             std::env::var("TERM").ok().as_deref(),
             std::env::var("TERM_PROGRAM").ok().as_deref(),
         ),
-        claude: config.is_claude(),
+        claude,
         rules: Rules::default(),
         tz: jiff::tz::TimeZone::system(),
     };
     let app = App::new(registry, opts, size);
-    let result = tui::run(&mut host, app, events);
+    let result = tui::run(&mut host, app, events, hook_server);
     drop(host);
     let app = result?;
     let live = app.registry().live_count();

@@ -20,10 +20,15 @@ use ratatui::crossterm::{cursor, execute};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::app::{App, Event};
+use crate::hooks::HookServer;
 use crate::session::SessionId;
 
 /// At most 60 frames a second; bursts of output in between are coalesced.
 const FRAME: Duration = Duration::from_micros(16_667);
+/// After a key, the next frame is drawn at once rather than at the next frame
+/// slot: it is most likely the echo of what was typed, and typing must feel
+/// instant. Bounded by typing speed, so floods still get the 60 fps cap.
+const ECHO_WINDOW: Duration = Duration::from_millis(50);
 
 /// The host terminal in the modes ccmux needs. Dropping it (or a panic, via
 /// the hook `install_panic_hook` sets) puts every mode back.
@@ -126,6 +131,7 @@ pub fn run(
     host: &mut HostTerminal,
     mut app: App,
     mut sessions: UnboundedReceiver<SessionId>,
+    hooks: Option<HookServer>,
 ) -> Result<App> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -133,16 +139,26 @@ pub fn run(
         .context("cannot start the event loop")?;
     let mut input = spawn_input_reader()?;
     runtime.block_on(async {
+        let (hook_tx, mut hook_rx) = unbounded_channel();
+        if let Some(server) = hooks {
+            // Ends (and removes the socket) when the runtime goes.
+            tokio::spawn(server.serve(hook_tx));
+        }
         let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let mut last_frame: Option<Instant> = None;
+        let mut echo_until: Option<Instant> = None;
         loop {
             let now = Instant::now();
-            let frame_due = last_frame.map_or(now, |t| t + FRAME);
+            let frame_due = match echo_until {
+                Some(until) if now <= until => now,
+                _ => last_frame.map_or(now, |t| t + FRAME),
+            };
             if app.needs_draw() && app.frame_ready(now) && now >= frame_due {
                 host.terminal.draw(|f| app.draw(f, now))?;
                 last_frame = Some(now);
+                echo_until = None;
                 let out = app.take_host_output();
                 if !out.is_empty() {
                     let backend = host.terminal.backend_mut();
@@ -163,12 +179,20 @@ pub fn run(
                 ev = input.recv() => match ev {
                     Some(ev) => {
                         if let Some(ev) = convert(ev) {
-                            app.handle(ev, Instant::now());
+                            let now = Instant::now();
+                            if matches!(ev, Event::Key(_) | Event::Paste(_)) {
+                                echo_until = Some(now + ECHO_WINDOW);
+                            }
+                            app.handle(ev, now);
                         }
                     }
                     // The terminal is gone: nothing left to show anything on.
                     None => return Ok(()),
                 },
+                Some(msg) = hook_rx.recv() => app.handle(
+                    Event::Hook { session: msg.session, payload: msg.payload },
+                    Instant::now(),
+                ),
                 Some(id) = sessions.recv() => app.handle(Event::Session(id), Instant::now()),
                 _ = sleep_until(deadline), if deadline.is_some() => {
                     app.handle(Event::Deadline, Instant::now());

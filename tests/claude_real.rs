@@ -111,7 +111,8 @@ fn prepare_home(home: &Path, dirs: &[&Path], version: &str) -> PathBuf {
         "lastOnboardingVersion": version,
         "theme": "dark",
         "numStartups": 1,
-        "autoUpdates": false,
+        // No `autoUpdates` here: Claude Code would migrate it into the user's
+        // settings.json (DISABLE_AUTOUPDATER is in the environment instead).
         "hasSeenTasksHint": true,
         "hasSeenAutoDefaultNudge": true,
         "shiftEnterKeyBindingInstalled": true,
@@ -196,9 +197,11 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     pty.wait_text("MOCK-SLOW-DONE");
     pty.wait_text(&tab(1, "○", "a"));
     pty.send(format!("{PREFIX}s"));
-    let table = pty.wait_text("please be slow");
-    assert!(table.contains("2 idle"), "{table}");
+    pty.wait_for("the table with the prompt as task", |s| {
+        s.contains("2 sessions: 2 idle") && s.contains("TASK") && s.contains("please be slow")
+    });
     pty.send("\x1b");
+    pty.wait_for("the table to close", |s| !s.contains("TASK"));
 
     // A tool call in session 2 while session 1 is focused: waiting, marked
     // for attention, and the host terminal hears a bell.
@@ -222,9 +225,10 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     }
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table to say waiting", |s| {
-        s.contains("waiting") && s.contains("please use the tool")
+        s.contains("1 waiting") && s.contains("TASK") && s.contains("please use the tool")
     });
     pty.send("\x1b");
+    pty.wait_for("the table to close", |s| !s.contains("TASK"));
 
     // The jump key lands on it; approving makes it busy, then idle.
     pty.send(format!("{PREFIX}a"));

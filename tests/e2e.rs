@@ -265,7 +265,11 @@ fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
     let w = world();
     let mut pty = Pty::spawn(
         &ccmux_bin(),
-        &["--cmd", "surely-not-installed-anywhere", w.api.to_str().unwrap()],
+        &[
+            "--cmd",
+            "surely-not-installed-anywhere",
+            w.api.to_str().unwrap(),
+        ],
         &w.home,
         &w.home,
         &[],

@@ -85,6 +85,7 @@ impl Session {
     pub(super) fn start(
         id: SessionId,
         spec: SpawnSpec,
+        lead_args: &[String],
         rows: u16,
         cols: u16,
         scrollback: usize,
@@ -109,7 +110,7 @@ impl Session {
             input: None,
             pid: None,
         };
-        match pty::spawn(&session.spec, id, rows, cols) {
+        match pty::spawn(&session.spec, lead_args, id, rows, cols) {
             Ok(p) => session.serve(p),
             Err(why) => {
                 session.shared.set_status(Status::Failed(why));

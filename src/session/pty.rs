@@ -45,7 +45,15 @@ const HOST_VARS: &[&str] = &[
     "COLUMNS",
 ];
 
-pub fn spawn(spec: &SpawnSpec, id: SessionId, rows: u16, cols: u16) -> Result<Pty, String> {
+/// Starts `spec` with `lead_args` before its own arguments (the per-session
+/// ones ccmux adds, such as Claude Code's `--session-id`).
+pub fn spawn(
+    spec: &SpawnSpec,
+    lead_args: &[String],
+    id: SessionId,
+    rows: u16,
+    cols: u16,
+) -> Result<Pty, String> {
     let program = resolve(&spec.program, std::env::var_os("PATH").as_deref())?;
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -57,6 +65,7 @@ pub fn spawn(spec: &SpawnSpec, id: SessionId, rows: u16, cols: u16) -> Result<Pt
         .map_err(|e| format!("cannot open a pty: {e}"))?;
 
     let mut cmd = CommandBuilder::new(program);
+    cmd.args(lead_args);
     cmd.args(&spec.args);
     cmd.cwd(&spec.dir);
     for var in HOST_VARS {

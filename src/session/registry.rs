@@ -19,6 +19,9 @@ pub struct Launch {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub scrollback: usize,
+    /// For Claude Code: this ccmux executable, whose `hook` subcommand every
+    /// session's hooks run, so each session reports what it is doing.
+    pub claude_hooks: Option<PathBuf>,
 }
 
 pub struct Registry {
@@ -61,9 +64,27 @@ impl Registry {
     fn spawn_spec(&mut self, spec: SpawnSpec, at: Option<usize>) -> SessionId {
         let id = SessionId::new();
         let (rows, cols) = self.size;
+        // Claude Code gets the session's own id, so ccmux always knows which
+        // conversation is which, and hooks layered over the user's settings
+        // (`--settings` adds to them; no file of the user's is touched).
+        let lead_args = match &self.launch.claude_hooks {
+            Some(exe) => {
+                let mut args = crate::hooks::claude_args(&id, exe);
+                if resumes(&spec.args)
+                    && let Some(i) = args.iter().position(|a| a == "--session-id")
+                {
+                    // Claude Code refuses --session-id beside --resume or
+                    // --continue: the conversation keeps its own id then.
+                    args.drain(i..(i + 2).min(args.len()));
+                }
+                args
+            }
+            None => Vec::new(),
+        };
         let session = Session::start(
             id,
             spec,
+            &lead_args,
             rows,
             cols,
             self.launch.scrollback,
@@ -157,5 +178,26 @@ impl Registry {
     /// Counts of sessions per status word, for headers.
     pub fn statuses(&self) -> Vec<Status> {
         self.sessions.iter().map(|s| s.status()).collect()
+    }
+}
+
+/// Whether Claude Code's arguments pick up an earlier conversation.
+fn resumes(args: &[String]) -> bool {
+    args.iter().any(|a| {
+        matches!(a.as_str(), "-r" | "-c" | "--resume" | "--continue") || a.starts_with("--resume=")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resuming_is_recognised() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(resumes(&args(&["--model", "x", "--resume"])));
+        assert!(resumes(&args(&["-c"])));
+        assert!(resumes(&args(&["--resume=abc"])));
+        assert!(!resumes(&args(&["--model", "opus"])));
     }
 }
