@@ -60,6 +60,19 @@ pub fn color(status: &Status, theme: &Theme) -> Color {
     }
 }
 
+/// One status of each kind, in the order a session goes through them.
+pub fn kinds() -> [Status; 7] {
+    [
+        Status::Starting,
+        Status::Running,
+        Status::Idle,
+        Status::Busy,
+        Status::Waiting,
+        Status::Exited(0),
+        Status::Failed(String::new()),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,15 +91,7 @@ mod tests {
 
     #[test]
     fn glyphs_are_distinct_and_one_cell_wide() {
-        let all = [
-            Status::Starting,
-            Status::Running,
-            Status::Idle,
-            Status::Busy,
-            Status::Waiting,
-            Status::Exited(0),
-            Status::Failed(String::new()),
-        ];
+        let all = kinds();
         let glyphs: std::collections::HashSet<_> = all.iter().map(glyph).collect();
         assert_eq!(glyphs.len(), all.len());
         assert!(glyphs.iter().all(|g| super::super::text::width(g) == 1));

@@ -15,7 +15,7 @@ use ratatui::widgets::Widget;
 use super::path::display_path;
 use super::theme::Theme;
 use super::{hints, status_style, text};
-use crate::session::{SessionInfo, Status};
+use crate::session::SessionInfo;
 
 const FOOTER: [(&str, &str); 8] = [
     ("↑↓/jk", "move"),
@@ -162,17 +162,7 @@ impl SessionTable<'_> {
             total,
             Style::new().add_modifier(Modifier::BOLD),
         )];
-        // One status of each kind, in the order a session goes through them.
-        let kinds = [
-            Status::Starting,
-            Status::Running,
-            Status::Idle,
-            Status::Busy,
-            Status::Waiting,
-            Status::Exited(0),
-            Status::Failed(String::new()),
-        ];
-        for kind in kinds {
+        for kind in status_style::kinds() {
             let name = status_style::kind(&kind);
             let count = self
                 .all
@@ -397,6 +387,7 @@ mod tests {
     use insta::assert_snapshot;
 
     use super::*;
+    use crate::session::Status;
     use crate::ui::fixtures::{NOW_SECS, at, draw_at_every_size, now, render, session};
 
     #[test]
