@@ -285,3 +285,63 @@ fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
     pty.type_line("exit 7");
     pty.wait_text("exited 7");
 }
+
+/// With `agent = "claude"`, the fake Claude gets `--settings` hooks like the
+/// real one and reports through `ccmux hook`: statuses follow its events.
+#[test]
+fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
+    let w = world();
+    let config = w.home.join("ccmux.toml");
+    std::fs::write(&config, "agent = \"claude\"\n").expect("write config");
+    let fake = fake_claude_bin();
+    let mut pty = Pty::spawn(
+        &ccmux_bin(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--cmd",
+            fake.to_str().unwrap(),
+            w.api.to_str().unwrap(),
+            w.web.to_str().unwrap(),
+        ],
+        &w.home,
+        &w.home,
+        &[],
+        120,
+        40,
+    );
+    let screen = pty.wait_for("both idle from SessionStart", |s| {
+        s.contains("1 ○ api") && s.contains("2 ○ web")
+    });
+    assert!(screen.contains("hooks: on"), "{screen}");
+
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+    // The prompt must come up while another tab is focused: the fake queues
+    // `perm` behind a one-second job, and we leave at once.
+    pty.type_line("slow 1");
+    pty.type_line("perm");
+    let bells = pty.alerts();
+    pty.send(ALT_1);
+    pty.wait_text(&format!("cwd: {}", w.api.display()));
+    pty.wait_text("2 ◆ web !");
+    let deadline = std::time::Instant::now() + support::DEADLINE;
+    while pty.alerts() == bells {
+        assert!(std::time::Instant::now() < deadline, "no bell");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    pty.send(format!("{PREFIX}s"));
+    pty.wait_for("the table", |s| {
+        s.contains("1 idle") && s.contains("1 waiting") && s.contains("perm")
+    });
+    pty.send("\x1b");
+    pty.wait_for("the tabs again", |s| !s.contains("TASK"));
+    pty.send(format!("{PREFIX}a"));
+    pty.wait_text("Do you want to proceed?");
+    pty.send("1");
+    pty.wait_text("approved");
+    pty.wait_for("idle again, attention cleared", |s| {
+        s.contains("2 ○ web") && !s.contains("2 ○ web !")
+    });
+}

@@ -11,7 +11,7 @@ use super::{App, Back, Confirm, TableView, View};
 use crate::action::Action;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
 use crate::picker::{Picker, PickerOutcome};
-use crate::session::STOP_GRACE;
+use crate::session::{STOP_GRACE, Status};
 use crate::ui::tabbar::tab_at;
 
 /// Lines one wheel notch scrolls our own scrollback.
@@ -147,11 +147,23 @@ impl App {
                 }
             }
             Action::NextAttention => {
+                // Marked sessions, oldest first; then any other that waits
+                // for the user (one left waiting while it was looked at).
                 let oldest = self
                     .attention
                     .iter()
                     .min_by_key(|(_, since)| **since)
-                    .and_then(|(id, _)| self.registry.index_of(*id));
+                    .and_then(|(id, _)| self.registry.index_of(*id))
+                    .or_else(|| {
+                        let waiting = |(i, s): &(usize, &crate::session::Session)| {
+                            *i != self.focused && self.status_of(s) == Status::Waiting
+                        };
+                        self.registry
+                            .iter()
+                            .enumerate()
+                            .find(waiting)
+                            .map(|(i, _)| i)
+                    });
                 match oldest {
                     Some(i) => {
                         self.view = View::Tabs;

@@ -153,6 +153,7 @@ impl App {
     }
 
     pub fn handle(&mut self, event: Event, now: Instant) {
+        self.track_new_sessions(now);
         match event {
             Event::Key(key) => self.on_key(key, now),
             Event::Paste(text) => self.on_paste(&text),

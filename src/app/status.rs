@@ -11,6 +11,18 @@ use crate::session::{Session, SessionId, Status};
 use crate::status::{Change, Tracker, parse_hook};
 
 impl App {
+    /// Gives every session a tracker from the first event on, so one that
+    /// never prints still goes from starting to idle.
+    pub(super) fn track_new_sessions(&mut self, now: Instant) {
+        if self.trackers.len() == self.registry.len() {
+            return;
+        }
+        let ids: Vec<SessionId> = self.registry.iter().map(Session::id).collect();
+        for id in ids {
+            self.tracker(id, now);
+        }
+    }
+
     fn tracker(&mut self, id: SessionId, now: Instant) -> &mut Tracker {
         let claude = self.opts.claude;
         self.trackers.entry(id).or_insert_with(|| {

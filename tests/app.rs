@@ -1,0 +1,190 @@
+//! The App driven with injected events and drawn on a TestBackend, with real
+//! sessions running `cat` (which echoes whatever reaches its terminal), to
+//! hold the core promise: navigation never writes to a session.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ccmux::app::{App, Event, NotifyStyle, Options, View};
+use ccmux::keys::Keymap;
+use ccmux::picker::RecentDirs;
+use ccmux::session::{Launch, Registry, SessionId};
+use ccmux::status::Rules;
+use ccmux::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const SIZE: (u16, u16) = (80, 24);
+
+struct Harness {
+    app: App,
+    events: UnboundedReceiver<SessionId>,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn new(dir: &Path, sessions: usize) -> Harness {
+        let launch = Launch {
+            program: "cat".into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            scrollback: 100,
+            claude_hooks: None,
+        };
+        let (rows, cols) = ccmux::app::session_size(SIZE);
+        let (mut registry, events) = Registry::new(launch, rows, cols);
+        for _ in 0..sessions {
+            registry.spawn(dir.to_path_buf());
+        }
+        let opts = Options {
+            keymap: Keymap::default(),
+            theme: Theme::default(),
+            picker_start: dir.to_path_buf(),
+            show_hidden: false,
+            home: None,
+            recent: RecentDirs::default(),
+            recent_path: None,
+            notify: false,
+            notify_style: NotifyStyle::Osc9,
+            claude: false,
+            rules: Rules::default(),
+            tz: jiff::tz::TimeZone::UTC,
+        };
+        let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
+        Harness {
+            app: App::new(registry, opts, SIZE),
+            events,
+            terminal,
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.app
+            .handle(Event::Key(KeyEvent::new(code, mods)), Instant::now());
+        self.pump();
+    }
+
+    fn prefix(&mut self, c: char) {
+        self.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        self.key(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    /// Feeds whatever the sessions reported, and draws when the App asks.
+    fn pump(&mut self) {
+        while let Ok(id) = self.events.try_recv() {
+            self.app.handle(Event::Session(id), Instant::now());
+        }
+        if self.app.needs_draw() {
+            let now = Instant::now();
+            let app = &mut self.app;
+            self.terminal.draw(|f| app.draw(f, now)).expect("draw");
+        }
+    }
+
+    /// What session `i` shows, as text.
+    fn session_text(&self, i: usize) -> String {
+        let s = self.app.registry().at(i).expect("session");
+        s.term().screen().contents()
+    }
+
+    fn wait_session(&mut self, i: usize, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.session_text(i).trim_end() != want {
+            assert!(
+                Instant::now() < deadline,
+                "session {i} shows {:?}, want {want:?}",
+                self.session_text(i)
+            );
+            std::thread::sleep(Duration::from_millis(10));
+            self.pump();
+        }
+    }
+
+    fn frame(&self) -> String {
+        let buf = self.terminal.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[test]
+fn navigation_never_writes_to_a_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(dir.path(), 2);
+    h.typed("x");
+    h.wait_session(0, "x");
+
+    // Everything that only changes what is looked at.
+    h.key(KeyCode::Char('2'), KeyModifiers::ALT);
+    assert_eq!(h.app.focused(), 1);
+    h.prefix('s');
+    assert!(matches!(h.app.view(), View::Table(_)));
+    h.key(KeyCode::Down, KeyModifiers::NONE);
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.prefix('c');
+    assert!(matches!(h.app.view(), View::Picker { .. }));
+    h.typed("zz");
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.prefix('?');
+    assert!(matches!(h.app.view(), View::Help));
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::PageUp, KeyModifiers::SHIFT);
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::PageDown, KeyModifiers::CONTROL);
+    assert_eq!(h.app.focused(), 0);
+    h.prefix('x');
+    h.key(KeyCode::Char('n'), KeyModifiers::NONE);
+    h.prefix('q');
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(!h.app.should_quit());
+
+    // A terminal is first in, first out: had anything above reached a
+    // session, it would show before these.
+    h.typed("y");
+    h.wait_session(0, "xy");
+    h.key(KeyCode::Char('2'), KeyModifiers::ALT);
+    h.typed("z");
+    h.wait_session(1, "z");
+    assert!(h.app.registry().iter().all(|s| s.status().is_live()));
+}
+
+#[test]
+fn the_frame_shows_tabs_the_focused_screen_and_the_status_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(dir.path(), 2);
+    h.typed("hello");
+    h.wait_session(0, "hello");
+    h.pump();
+    let frame = h.frame();
+    let lines: Vec<&str> = frame.lines().collect();
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    // Both tabs show the directory's name; `cat` has just printed, so the
+    // focused one is busy by the output rule.
+    assert!(lines[0].starts_with(&format!(" 1 ◐ {name}")), "{frame}");
+    // The other has printed nothing: starting, then idle a moment later.
+    assert!(
+        lines[0].contains(&format!(" 2 ◌ {name}")) || lines[0].contains(&format!(" 2 ○ {name}")),
+        "{frame}"
+    );
+    assert_eq!(lines[1].trim_end(), "hello", "{frame}");
+    assert!(lines[23].contains("Ctrl-q ? help"), "{frame}");
+}
