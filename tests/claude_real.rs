@@ -225,7 +225,9 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     }
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table to say waiting", |s| {
-        s.contains("1 waiting") && s.contains("TASK") && s.contains("please use the tool")
+        s.contains("waiting: needs permission for Bash")
+            && s.contains("TASK")
+            && s.contains("please use the tool")
     });
     pty.send("\x1b");
     pty.wait_for("the table to close", |s| !s.contains("TASK"));

@@ -333,7 +333,9 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
 
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table", |s| {
-        s.contains("1 idle") && s.contains("1 waiting") && s.contains("perm")
+        s.contains("1 idle")
+            && s.contains("waiting: needs permission for Bash")
+            && s.contains("perm")
     });
     pty.send("\x1b");
     pty.wait_for("the tabs again", |s| !s.contains("TASK"));

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use ratatui::style::Color;
 
 use super::theme::Theme;
-use crate::session::Status;
+use crate::session::{SessionInfo, Status};
 
 pub fn glyph(status: &Status) -> &'static str {
     match status {
@@ -30,6 +30,15 @@ pub fn word(status: &Status) -> Cow<'static, str> {
         Status::Failed(why) if why.is_empty() => Cow::Borrowed("failed"),
         Status::Failed(why) => Cow::Owned(format!("failed: {why}")),
         other => Cow::Borrowed(kind(other)),
+    }
+}
+
+/// The status with why it waits, where known: `waiting: needs permission
+/// for Bash`.
+pub fn describe(session: &SessionInfo) -> Cow<'static, str> {
+    match (&session.status, &session.reason) {
+        (Status::Waiting, Some(why)) => Cow::Owned(format!("waiting: {why}")),
+        (status, _) => word(status),
     }
 }
 
@@ -87,6 +96,16 @@ mod tests {
         );
         assert_eq!(word(&Status::Failed(String::new())), "failed");
         assert_eq!(word(&Status::Busy), "busy");
+    }
+
+    #[test]
+    fn waiting_says_why() {
+        let mut s = crate::ui::fixtures::session(1, "/x", Status::Waiting);
+        assert_eq!(describe(&s), "waiting");
+        s.reason = Some("needs permission for Bash".into());
+        assert_eq!(describe(&s), "waiting: needs permission for Bash");
+        s.status = Status::Idle;
+        assert_eq!(describe(&s), "idle");
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl StatusLine<'_> {
         };
         let theme = self.theme;
         let glyph = status_style::glyph(&session.status);
-        let word = status_style::word(&session.status);
+        let word = status_style::describe(session);
         let status_style = Style::new().fg(status_style::color(&session.status, theme));
         let dir = display_path(&session.dir, self.home);
         let id = if self.show_full_id {

@@ -31,14 +31,15 @@ const FOOTER: [(&str, &str); 8] = [
 const GAP: usize = 2;
 /// Cells before the first column: margin, selection mark, space.
 const LEAD: usize = 3;
-/// Directories and failure reasons longer than this are cut, so they leave the
-/// title some room.
+/// Directories, failure reasons and why a session waits are cut past these,
+/// so they leave the task some room. `◆ waiting: needs permission for Bash`
+/// fits whole.
 const MAX_DIR: usize = 40;
-const MAX_STATUS: usize = 30;
+const MAX_STATUS: usize = 38;
 /// A directory or title cut shorter than this says too little to keep.
 const MIN_DIR: usize = 6;
 const MIN_TITLE: usize = 8;
-/// Room for `◆ waiting` and `■ exited 130`; only failure reasons are longer.
+/// Room for `◆ waiting` and `■ exited 130`; only reasons are longer.
 const MIN_STATUS: usize = 12;
 
 /// How long ago, in the largest whole unit: `0s`, `59s`, `5m`, `1h`, `3d`.
@@ -204,7 +205,7 @@ impl SessionTable<'_> {
             Col::Status => format!(
                 "{} {}",
                 status_style::glyph(&session.status),
-                status_style::word(&session.status)
+                status_style::describe(session)
             ),
             Col::Activity => match session.last_output {
                 Some(t) => age(since(self.now, t)),
