@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use super::SessionId;
 use super::instance::Session;
 use super::pty::SpawnSpec;
-use super::{SessionId, Status};
 
 /// How long a stopped program gets between SIGTERM and SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
@@ -44,10 +44,6 @@ impl Registry {
             events,
         };
         (registry, rx)
-    }
-
-    pub fn launch(&self) -> &Launch {
-        &self.launch
     }
 
     /// Starts the configured program in `dir`, as the last tab.
@@ -173,11 +169,6 @@ impl Registry {
             let left = deadline.saturating_duration_since(Instant::now());
             s.wait_exit(left);
         }
-    }
-
-    /// Counts of sessions per status word, for headers.
-    pub fn statuses(&self) -> Vec<Status> {
-        self.sessions.iter().map(|s| s.status()).collect()
     }
 }
 
