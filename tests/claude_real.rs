@@ -1,5 +1,5 @@
 //! The real Claude Code CLI, offline against our mock of the Anthropic API
-//! (tests/bin/mock_anthropic.rs), in ccmux sessions: statuses come from the
+//! (tests/bin/mock_anthropic/), in ccmux sessions: statuses come from the
 //! hooks ccmux injects, and the user's own settings stay untouched.
 //!
 //! Needs the CLI: set CCMUX_CLAUDE_BIN to its path (`.ci/run` installs a

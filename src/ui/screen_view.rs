@@ -101,6 +101,10 @@ pub fn cursor_position(screen: &vt100::Screen, area: Rect) -> Option<Position> {
 /// advances by vt100's count and does not skip or overwrite a neighbour.
 fn set_symbol(target: &mut Cell, contents: &str, width: u16) {
     target.set_symbol(contents);
+    // Most cells are one ASCII byte, one column wide in both: skip measuring.
+    if contents.len() == 1 && width == 1 {
+        return;
+    }
     if contents.cell_width() != width
         && let Some(width) = NonZeroU16::new(width)
     {
