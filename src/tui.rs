@@ -159,12 +159,13 @@ pub fn run(
                 host.terminal.draw(|f| app.draw(f, now))?;
                 last_frame = Some(now);
                 echo_until = None;
-                let out = app.take_host_output();
-                if !out.is_empty() {
-                    let backend = host.terminal.backend_mut();
-                    backend.write_all(&out)?;
-                    backend.flush()?;
-                }
+            }
+            // Bells, notifications, clipboard: between frames, never inside one.
+            let out = app.take_host_output();
+            if !out.is_empty() {
+                let backend = host.terminal.backend_mut();
+                backend.write_all(&out)?;
+                backend.flush()?;
             }
             if app.should_quit() {
                 return Ok::<(), anyhow::Error>(());

@@ -180,10 +180,12 @@ fn quitting_restores_the_terminal() {
     let mut pty = start(&w, &[&w.api]);
     wait_idle(&pty);
     assert!(pty.with_screen(|s| s.alternate_screen()));
+    assert!(!pty.is_cooked(), "ccmux runs the terminal raw");
     pty.send(format!("{PREFIX}q"));
     pty.wait_text("Quit ccmux");
     pty.send("y");
     assert_eq!(pty.wait_exit(), 0);
+    assert!(pty.is_cooked(), "raw mode left behind");
     pty.wait_eof();
     pty.with_screen(|s| {
         assert!(!s.alternate_screen(), "still on the alternate screen");
@@ -346,4 +348,18 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
     pty.wait_for("idle again, attention cleared", |s| {
         s.contains("2 ○ web") && !s.contains("2 ○ web !")
     });
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_stops_the_sessions() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api, &w.web]);
+    wait_idle(&pty);
+    pty.signal(libc::SIGTERM);
+    assert_eq!(pty.wait_exit(), 0);
+    pty.wait_eof();
+    assert!(pty.is_cooked(), "raw mode left behind");
+    let screen = pty.screen();
+    assert!(screen.contains("stopping 2 session(s)"), "{screen}");
+    assert!(!pty.with_screen(|s| s.alternate_screen()));
 }

@@ -146,8 +146,8 @@ impl App {
         self.needs_draw
     }
 
-    /// Bytes for the host terminal (BEL, OSC 52), written by the loop after a
-    /// frame so they never land in the middle of one.
+    /// Bytes for the host terminal (BEL, notifications, OSC 52), written by
+    /// the loop between frames so they never land in the middle of one.
     pub fn take_host_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.host_output)
     }

@@ -199,6 +199,24 @@ impl Pty {
         }
     }
 
+    /// Sends `signal` to the program.
+    pub fn signal(&self, signal: libc::c_int) {
+        let pid = self.child.process_id().expect("pid") as libc::pid_t;
+        // SAFETY: kill has no memory effects.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill");
+    }
+
+    /// Whether the terminal is in cooked mode (line editing and echo on), as
+    /// a shell expects it: raw mode left behind would break the user's shell.
+    pub fn is_cooked(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("pty fd");
+        // SAFETY: tcgetattr writes only into the termios we own; on Linux the
+        // master side reports the terminal's (slave's) settings.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0, "tcgetattr");
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
     /// Everything the program wrote is parsed and the PTY closed.
     pub fn wait_eof(&self) {
         let (lock, cv) = &*self.state;
