@@ -257,7 +257,8 @@ fn help_scrollback_and_a_click_on_a_tab() {
     pty.send("\x1b");
     pty.wait_text("line 80");
     // SGR mouse press and release on the second tab's label.
-    let col = pty.screen().lines().next().unwrap().find("2 ").unwrap() + 1;
+    let tabs: Vec<char> = pty.screen().lines().next().unwrap().chars().collect();
+    let col = tabs.windows(2).position(|w| w == ['2', ' ']).unwrap() + 1;
     pty.send(format!("\x1b[<0;{col};1M\x1b[<0;{col};1m"));
     pty.wait_text(&format!("cwd: {}", w.web.display()));
 }
