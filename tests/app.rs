@@ -26,9 +26,13 @@ struct Harness {
 
 impl Harness {
     fn new(dir: &Path, sessions: usize) -> Harness {
+        Self::running(dir, sessions, "cat", &[])
+    }
+
+    fn running(dir: &Path, sessions: usize, program: &str, args: &[&str]) -> Harness {
         let launch = Launch {
-            program: "cat".into(),
-            args: Vec::new(),
+            program: program.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
             scrollback: 100,
             claude_hooks: None,
@@ -187,4 +191,30 @@ fn the_frame_shows_tabs_the_focused_screen_and_the_status_line() {
     );
     assert_eq!(lines[1].trim_end(), "hello", "{frame}");
     assert!(lines[23].contains("Ctrl-q ? help"), "{frame}");
+}
+
+#[test]
+fn keys_follow_the_kitty_flags_a_session_pushed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Pushes "disambiguate", then echoes what it is sent (the tty shows ESC
+    // as ^[).
+    let script = r#"printf '\033[>1u'; exec cat"#;
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", script]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while h
+        .app
+        .registry()
+        .at(0)
+        .expect("session")
+        .term()
+        .kitty_flags()
+        == 0
+    {
+        assert!(Instant::now() < deadline, "the push never arrived");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::Char('c'), KeyModifiers::ALT);
+    h.typed("x");
+    h.wait_session(0, "^[[27u^[[99;3ux");
 }

@@ -91,7 +91,7 @@ impl App {
 
     fn send_key(&mut self, key: &KeyEvent) {
         if let Some(s) = self.registry.at(self.focused) {
-            let modes = InputModes::from_screen(s.term().screen());
+            let modes = InputModes::of(&s.term());
             s.write(encode_key(key, &modes));
         }
     }
@@ -330,7 +330,7 @@ impl App {
             }
             View::Tabs => {
                 if let Some(s) = self.registry.at(self.focused) {
-                    let modes = InputModes::from_screen(s.term().screen());
+                    let modes = InputModes::of(&s.term());
                     s.write(encode_paste(text, &modes));
                 }
             }
@@ -362,7 +362,7 @@ impl App {
                 let Some(s) = self.registry.at(self.focused) else {
                     return;
                 };
-                let modes = InputModes::from_screen(s.term().screen());
+                let modes = InputModes::of(&s.term());
                 if let Some(bytes) = encode_mouse(&mouse, x - body.x, y - body.y, &modes) {
                     s.write(bytes);
                 } else if mouse.kind == MouseEventKind::ScrollUp {

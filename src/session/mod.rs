@@ -11,4 +11,4 @@ pub use instance::{Changes, Session};
 pub use pty::SpawnSpec;
 pub use registry::{Launch, Registry, STOP_GRACE};
 pub use status::{SessionId, SessionInfo, Status};
-pub use term::{Alert, Term, panicking_in_vt100};
+pub use term::{Alert, KITTY_DISAMBIGUATE, Term, panicking_in_vt100};

@@ -19,6 +19,14 @@ const TERMINAL_NAME: &str = concat!("ccmux(", env!("CARGO_PKG_VERSION"), ")");
 /// Synchronized output (mode 2026) as DECRQM reports it: 1 = set, 2 = reset.
 const SYNC_MODE: u16 = 2026;
 
+/// The kitty keyboard protocol's progressive enhancements we honour: only
+/// "disambiguate escape codes" (Esc, Alt+key and Ctrl+key as `CSI … u`).
+/// A program asking for more gets this much, and is told so when it asks.
+pub const KITTY_DISAMBIGUATE: u8 = 0b1;
+/// How deep a program may push keyboard flags; the kitty spec lets a terminal
+/// drop the oldest entries beyond a limit of its own.
+const KITTY_STACK: usize = 16;
+
 pub struct Term {
     parser: vt100::Parser<Callbacks>,
 }
@@ -57,6 +65,8 @@ pub struct Callbacks {
     clipboard: Option<Vec<u8>>,
     /// When the program began a synchronized frame it has not finished yet.
     sync_since: Option<Instant>,
+    /// Kitty keyboard flags the program pushed, the current ones last.
+    kitty_flags: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +150,11 @@ impl Term {
     pub fn sync_since(&self) -> Option<Instant> {
         self.parser.callbacks().sync_since
     }
+
+    /// The kitty keyboard flags in force (0: keys as xterm encodes them).
+    pub fn kitty_flags(&self) -> u8 {
+        self.parser.callbacks().kitty_flags()
+    }
 }
 
 fn nonzero(n: u16) -> NonZeroU16 {
@@ -153,6 +168,41 @@ fn columns(n: u16) -> NonZeroU16 {
 }
 
 impl Callbacks {
+    fn kitty_flags(&self) -> u8 {
+        self.kitty_flags.last().copied().unwrap_or(0)
+    }
+
+    /// `CSI > flags u` pushes, `CSI < n u` pops, `CSI = flags ; mode u` sets.
+    fn kitty_keyboard(&mut self, marker: u8, params: &[&[u16]]) {
+        let arg = |i: usize| params.get(i).and_then(|p| p.first()).copied();
+        let flags = |i: usize| (arg(i).unwrap_or(0) & u16::from(KITTY_DISAMBIGUATE)) as u8;
+        match marker {
+            b'>' => {
+                if self.kitty_flags.len() == KITTY_STACK {
+                    self.kitty_flags.remove(0);
+                }
+                self.kitty_flags.push(flags(0));
+            }
+            b'<' => {
+                let n = usize::from(arg(0).unwrap_or(1).max(1));
+                let keep = self.kitty_flags.len().saturating_sub(n);
+                self.kitty_flags.truncate(keep);
+            }
+            _ => {
+                let current = self.kitty_flags();
+                let new = match arg(1).unwrap_or(1) {
+                    2 => current | flags(0),
+                    3 => current & !flags(0),
+                    _ => flags(0),
+                };
+                match self.kitty_flags.last_mut() {
+                    Some(top) => *top = new,
+                    None => self.kitty_flags.push(new),
+                }
+            }
+        }
+    }
+
     fn reply(&mut self, bytes: impl AsRef<[u8]>) {
         self.replies.extend_from_slice(bytes.as_ref());
     }
@@ -233,11 +283,15 @@ impl vt100::Callbacks for Callbacks {
             (Some(b'$'), None, 'p') => {
                 self.reply(format!("\x1b[{};0$y", first_param(params)));
             }
-            // The kitty keyboard query (`CSI ? u`) stays unanswered on purpose:
-            // keys reach the program as xterm encodes them, and per the
-            // protocol's detection rule, a DA1 reply without a flags reply
-            // says exactly that. Answering "0 flags" would invite a push of
-            // flags we would then not honour.
+            // The kitty keyboard protocol: the query is answered with the
+            // flags in force, which are only ever the ones we honour.
+            (Some(b'?'), None, 'u') => {
+                let flags = self.kitty_flags();
+                self.reply(format!("\x1b[?{flags}u"));
+            }
+            (Some(marker @ (b'>' | b'<' | b'=')), None, 'u') => {
+                self.kitty_keyboard(marker, params);
+            }
             // XTWINOPS 18: the text area size in characters.
             (None, None, 't') if first_param(params) == 18 => {
                 let (rows, cols) = screen.size();
@@ -309,7 +363,7 @@ mod tests {
         assert_eq!(replies("\x1b[?2004h\x1b[?2004$p"), "\x1b[?2004;1$y");
         assert_eq!(replies("\x1b[?7777$p"), "\x1b[?7777;0$y");
         assert_eq!(replies("\x1b[>c"), "\x1b[>1;10;0c");
-        assert_eq!(replies("\x1b[?u\x1b[c"), "\x1b[?62;22c");
+        assert_eq!(replies("\x1b[?u\x1b[c"), "\x1b[?0u\x1b[?62;22c");
     }
 
     #[test]
@@ -362,6 +416,29 @@ mod tests {
         t.process("❤\u{FE0F}\u{301}\x1b[9C❤\u{FE0F}\x1b[2@\x1b[b".as_bytes());
         t.set_size(1, 1);
         t.process(b"ok");
+    }
+
+    #[test]
+    fn kitty_keyboard_flags_are_a_stack_of_what_we_honour() {
+        let mut t = term();
+        // Asked for everything: only "disambiguate" is granted, and said so.
+        t.process(b"\x1b[>31u\x1b[?u");
+        assert_eq!(t.take_replies(), b"\x1b[?1u");
+        assert_eq!(t.kitty_flags(), KITTY_DISAMBIGUATE);
+        t.process(b"\x1b[>0u");
+        assert_eq!(t.kitty_flags(), 0);
+        t.process(b"\x1b[<u");
+        assert_eq!(t.kitty_flags(), 1);
+        t.process(b"\x1b[=1;3u");
+        assert_eq!(t.kitty_flags(), 0);
+        t.process(b"\x1b[=1;2u");
+        assert_eq!(t.kitty_flags(), 1);
+        t.process(b"\x1b[<9u");
+        assert_eq!(t.kitty_flags(), 0);
+        for _ in 0..100 {
+            t.process(b"\x1b[>1u");
+        }
+        assert_eq!(t.kitty_flags(), 1);
     }
 
     #[test]

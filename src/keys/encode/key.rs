@@ -5,6 +5,24 @@ use crate::keys::control::control_byte;
 
 const ESC: u8 = 0x1b;
 
+/// The kitty protocol's "disambiguate escape codes": Esc, and a text key
+/// with Alt or Ctrl, as `CSI code ; modifiers u`, so a program can tell Esc
+/// from the start of a sequence and Ctrl-i from Tab. Other keys keep their
+/// legacy bytes (Enter, Tab and Backspace on purpose, per the spec).
+fn disambiguated(code: KeyCode, param: u8, alt_or_ctrl: bool) -> Option<Vec<u8>> {
+    let key = match code {
+        KeyCode::Esc => 27,
+        // The unshifted key: shifted keys are reported only with flag 4.
+        KeyCode::Char(c) if alt_or_ctrl => u32::from(c.to_ascii_lowercase()),
+        _ => return None,
+    };
+    Some(if param == 1 {
+        format!("\x1b[{key}u").into_bytes()
+    } else {
+        format!("\x1b[{key};{param}u").into_bytes()
+    })
+}
+
 /// The bytes xterm sends for a key, in the session's modes. Empty when the
 /// key has no encoding (a release, a bare modifier, media keys).
 pub fn encode_key(key: &KeyEvent, modes: &InputModes) -> Vec<u8> {
@@ -38,6 +56,11 @@ pub fn encode_key(key: &KeyEvent, modes: &InputModes) -> Vec<u8> {
             bytes.to_vec()
         }
     };
+    if modes.kitty_flags & crate::session::KITTY_DISAMBIGUATE != 0
+        && let Some(bytes) = disambiguated(code, param, alt || ctrl)
+    {
+        return bytes;
+    }
     match code {
         KeyCode::Char(c) => alt_prefixed(&char_bytes(c, shift, ctrl)),
         // What Claude Code reads as "newline without submitting": the kitty
@@ -192,6 +215,37 @@ mod tests {
         ];
         for (code, mods, want) in cases {
             assert_eq!(show(&enc(*code, *mods)), show(want), "{code:?} {mods:?}");
+        }
+    }
+
+    #[test]
+    fn kitty_disambiguate_reports_esc_alt_and_ctrl_keys_as_csi_u() {
+        let m = InputModes {
+            kitty_flags: crate::session::KITTY_DISAMBIGUATE,
+            ..InputModes::default()
+        };
+        let cases: &[(KeyCode, KeyModifiers, &[u8])] = &[
+            (KeyCode::Esc, NONE, b"\x1b[27u"),
+            (KeyCode::Esc, SHIFT, b"\x1b[27;2u"),
+            (KeyCode::Char('c'), CTRL, b"\x1b[99;5u"),
+            (KeyCode::Char('i'), CTRL, b"\x1b[105;5u"),
+            (KeyCode::Char('b'), ALT, b"\x1b[98;3u"),
+            (KeyCode::Char('B'), ALT.union(SHIFT), b"\x1b[98;4u"),
+            // Text, Enter, Tab, Backspace and arrows stay as they were.
+            (KeyCode::Char('a'), NONE, b"a"),
+            (KeyCode::Char('A'), SHIFT, b"A"),
+            (KeyCode::Enter, NONE, b"\r"),
+            (KeyCode::Enter, SHIFT, b"\x1b[13;2u"),
+            (KeyCode::Tab, NONE, b"\t"),
+            (KeyCode::Backspace, NONE, b"\x7f"),
+            (KeyCode::Up, CTRL, b"\x1b[1;5A"),
+        ];
+        for (code, mods, want) in cases {
+            assert_eq!(
+                encode_key(&KeyEvent::new(*code, *mods), &m),
+                want.to_vec(),
+                "{code:?} {mods:?}"
+            );
         }
     }
 

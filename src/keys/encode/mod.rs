@@ -21,6 +21,9 @@ pub struct InputModes {
     pub bracketed_paste: bool,
     pub mouse_mode: vt100::MouseProtocolMode,
     pub mouse_encoding: vt100::MouseProtocolEncoding,
+    /// Kitty keyboard protocol flags the session pushed (vt100 does not
+    /// track them; the session's Term does).
+    pub kitty_flags: u8,
 }
 
 impl InputModes {
@@ -31,6 +34,16 @@ impl InputModes {
             bracketed_paste: screen.bracketed_paste(),
             mouse_mode: screen.mouse_protocol_mode(),
             mouse_encoding: screen.mouse_protocol_encoding(),
+            kitty_flags: 0,
+        }
+    }
+
+    /// Everything the session asked for: the screen's modes and its kitty
+    /// keyboard flags.
+    pub fn of(term: &crate::session::Term) -> Self {
+        Self {
+            kitty_flags: term.kitty_flags(),
+            ..Self::from_screen(term.screen())
         }
     }
 }
@@ -56,6 +69,7 @@ mod tests {
                 bracketed_paste: true,
                 mouse_mode: vt100::MouseProtocolMode::ButtonMotion,
                 mouse_encoding: vt100::MouseProtocolEncoding::Sgr,
+                kitty_flags: 0,
             }
         );
     }
