@@ -246,8 +246,10 @@ fn help_scrollback_and_a_click_on_a_tab() {
     wait_idle(&pty);
     pty.send(format!("{PREFIX}?"));
     pty.wait_text("ccmux — keys");
+    // Wait for Esc to land before typing on: a terminal reads Esc followed at
+    // once by a letter as Alt+letter.
     pty.send("\x1b");
-    wait_idle(&pty);
+    pty.wait_for("help to close", |s| !s.contains("ccmux — keys"));
     pty.type_line("stream 80");
     pty.wait_text("line 80");
     pty.send("\x1b[5;2~"); // Shift-PgUp

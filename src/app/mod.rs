@@ -272,16 +272,36 @@ impl App {
     }
 
     /// A session rang or notified. In the background that marks its tab until
-    /// it is focused.
-    fn alert(&mut self, id: SessionId, _alert: Alert, now: Instant) {
-        let focused = self.registry.at(self.focused).map(|s| s.id());
-        if focused != Some(id) {
+    /// it is focused. The host terminal hears the bell, as under tmux; a
+    /// notification is passed on, naming the session, when the user is not
+    /// looking at it.
+    fn alert(&mut self, id: SessionId, alert: Alert, now: Instant) {
+        let focused = self.registry.at(self.focused).map(|s| s.id()) == Some(id);
+        if !focused {
             self.attention.entry(id).or_insert(now);
             self.needs_draw = true;
         }
-        if self.opts.notify {
-            self.host_output.push(0x07);
+        if !self.opts.notify {
+            return;
         }
+        match alert {
+            Alert::Notification(text) if !focused || !self.host_focused => {
+                self.notify_host(id, &text);
+            }
+            _ => self.host_output.push(0x07),
+        }
+    }
+
+    /// A bell and a desktop notification for the host terminal: "api: why".
+    fn notify_host(&mut self, id: SessionId, why: &str) {
+        let name = self
+            .registry
+            .get(id)
+            .and_then(|s| s.spec().dir.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| id.short());
+        let bytes = self.opts.notify_style.encode(&name, why);
+        self.host_output.extend_from_slice(&bytes);
     }
 
     fn status_changed(&self) -> bool {

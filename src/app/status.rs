@@ -114,14 +114,7 @@ impl App {
             self.needs_draw = true;
         }
         if self.opts.notify && (!focused || !self.host_focused) {
-            let name = self
-                .registry
-                .get(id)
-                .and_then(|s| s.spec().dir.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| id.short());
-            let bytes = self.opts.notify_style.encode(&name, &why);
-            self.host_output.extend_from_slice(&bytes);
+            self.notify_host(id, &why);
         }
     }
 

@@ -93,7 +93,7 @@ impl Pty {
                     Ok(n) => n,
                 };
                 let (lock, cv) = &*st;
-                let mut s = lock.lock().unwrap();
+                let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
                 s.term.process(&buf[..n]);
                 if s.term.take_alert().is_some() {
                     s.alerts += 1;
@@ -101,12 +101,15 @@ impl Pty {
                 // Answer queries the way a real terminal does.
                 let replies = s.term.take_replies();
                 if !replies.is_empty() {
-                    let _ = replies_to.lock().unwrap().write_all(&replies);
+                    let _ = replies_to
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .write_all(&replies);
                 }
                 cv.notify_all();
             }
             let (lock, cv) = &*st;
-            lock.lock().unwrap().eof = true;
+            lock.lock().unwrap_or_else(|e| e.into_inner()).eof = true;
             cv.notify_all();
         });
         Pty {
@@ -118,7 +121,7 @@ impl Pty {
     }
 
     pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
-        let mut w = self.writer.lock().unwrap();
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         w.write_all(bytes.as_ref()).expect("write to pty");
         w.flush().expect("flush pty");
     }
@@ -139,19 +142,26 @@ impl Pty {
             })
             .expect("resize");
         let (lock, _) = &*self.state;
-        lock.lock().unwrap().term.set_size(rows, cols);
+        lock.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .term
+            .set_size(rows, cols);
     }
 
     /// The screen's text, rows joined by newlines.
     pub fn screen(&self) -> String {
         let (lock, _) = &*self.state;
-        lock.lock().unwrap().term.screen().contents()
+        lock.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .term
+            .screen()
+            .contents()
     }
 
     /// Calls `f` with the parsed screen.
     pub fn with_screen<T>(&self, f: impl FnOnce(&vt100::Screen) -> T) -> T {
         let (lock, _) = &*self.state;
-        f(lock.lock().unwrap().term.screen())
+        f(lock.lock().unwrap_or_else(|e| e.into_inner()).term.screen())
     }
 
     /// Waits until `pred` holds for the screen text; panics with the screen
@@ -159,7 +169,7 @@ impl Pty {
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let (lock, cv) = &*self.state;
         let deadline = Instant::now() + DEADLINE;
-        let mut s = lock.lock().unwrap();
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             let text = s.term.screen().contents();
             if pred(&text) {
@@ -180,7 +190,7 @@ impl Pty {
     /// How many bells and notifications the program has sent so far.
     pub fn alerts(&self) -> usize {
         let (lock, _) = &*self.state;
-        lock.lock().unwrap().alerts
+        lock.lock().unwrap_or_else(|e| e.into_inner()).alerts
     }
 
     /// Waits for the program to exit and returns its exit code.
@@ -221,7 +231,7 @@ impl Pty {
     pub fn wait_eof(&self) {
         let (lock, cv) = &*self.state;
         let deadline = Instant::now() + DEADLINE;
-        let mut s = lock.lock().unwrap();
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
         while !s.eof {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(!left.is_zero(), "no EOF");
