@@ -155,14 +155,9 @@ impl App {
                     .min_by_key(|(_, since)| **since)
                     .and_then(|(id, _)| self.registry.index_of(*id))
                     .or_else(|| {
-                        let waiting = |(i, s): &(usize, &crate::session::Session)| {
-                            *i != self.focused && self.status_of(s) == Status::Waiting
-                        };
-                        self.registry
-                            .iter()
-                            .enumerate()
-                            .find(waiting)
-                            .map(|(i, _)| i)
+                        self.registry.iter().enumerate().position(|(i, s)| {
+                            i != self.focused && self.status_of(s) == Status::Waiting
+                        })
                     });
                 match oldest {
                     Some(i) => {

@@ -55,14 +55,10 @@ impl App {
         };
         let ended = session.status();
         let screen = self.opts.claude.then(|| session.term().screen().contents());
-        let rules = &self.opts.rules;
-        let tracker = self.trackers.entry(id).or_insert_with(|| {
-            if screen.is_some() {
-                Tracker::claude()
-            } else {
-                Tracker::generic(now)
-            }
-        });
+        self.tracker(id, now);
+        let (Some(tracker), rules) = (self.trackers.get_mut(&id), &self.opts.rules) else {
+            return;
+        };
         if !ended.is_live() {
             tracker.on_exit(ended);
             self.needs_draw = true;
