@@ -218,3 +218,55 @@ fn keys_follow_the_kitty_flags_a_session_pushed() {
     h.typed("x");
     h.wait_session(0, "^[[27u^[[99;3ux");
 }
+
+/// Background output is read in batches at most every 250 ms: a flood in a
+/// hidden tab costs the UI a few looks a second, not one per read. Time is
+/// injected, so this is about the rule, not the clock.
+#[test]
+fn background_changes_are_read_at_most_four_times_a_second() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(dir.path(), 2);
+    h.pump();
+    let hidden = h.app.registry().at(1).expect("session").id();
+    let next_event = |h: &mut Harness| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(id) = h.events.try_recv() {
+                return id;
+            }
+            assert!(Instant::now() < deadline, "no change reported");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+
+    let t0 = Instant::now();
+    h.app
+        .registry()
+        .at(1)
+        .expect("session")
+        .write(b"a".to_vec());
+    assert_eq!(next_event(&mut h), hidden);
+    h.app.handle(Event::Session(hidden), t0);
+    // The first change is read at once (and taken, re-arming the message).
+    assert_eq!(h.app.next_deadline().filter(|d| *d <= t0), None);
+
+    h.app
+        .registry()
+        .at(1)
+        .expect("session")
+        .write(b"b".to_vec());
+    assert_eq!(next_event(&mut h), hidden);
+    let t1 = t0 + Duration::from_millis(10);
+    h.app.handle(Event::Session(hidden), t1);
+    // The next one waits for its batch.
+    let due = h.app.next_deadline().expect("a batch is due");
+    assert!(due >= t0 + Duration::from_millis(250), "{:?}", due - t0);
+    // Until then the session sends nothing more, however much it prints.
+    h.app
+        .registry()
+        .at(1)
+        .expect("session")
+        .write(b"cdef".to_vec());
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(h.events.try_recv().is_err());
+}
