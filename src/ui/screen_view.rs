@@ -31,15 +31,20 @@ impl Widget for ScreenView<'_> {
         let rows = screen_rows.get().min(area.height);
         let cols = screen_cols.get().min(area.width);
 
+        // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
+        let mut lines = self.screen.visible_rows_cells();
         for y in 0..area.height {
+            let line = if y < rows {
+                lines.next().unwrap_or_default()
+            } else {
+                &[]
+            };
+            // Scrollback kept from a wider screen can hold more cells than the screen has columns.
+            let line = &line[..line.len().min(usize::from(cols))];
             let mut x = 0;
             while x < area.width {
                 let at = Position::new(area.x + x, area.y + y);
-                let source = if y < rows && x < cols {
-                    self.screen.cell(y, x)
-                } else {
-                    None
-                };
+                let source = line.get(usize::from(x));
                 let Some(target) = buf.cell_mut(at) else {
                     break;
                 };

@@ -670,6 +670,18 @@ impl Screen {
         self.grid().visible_cell(crate::grid::Pos { row, col })
     }
 
+    /// Returns the cells of each visible row, top to bottom, at the current
+    /// scrollback offset: the same cells [`Self::cell`] returns, without
+    /// walking the scrollback again for every cell. A row may hold more cells
+    /// than the screen has columns (scrollback kept from a wider screen).
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn visible_rows_cells(
+        &self,
+    ) -> impl Iterator<Item = &[crate::Cell]> + '_ {
+        self.grid().visible_rows().map(crate::row::Row::cells_slice)
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
