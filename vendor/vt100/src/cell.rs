@@ -40,6 +40,15 @@ impl Cell {
         }
     }
 
+    /// Whether this is `Self::DEFAULT`, a never-written blank cell.
+    ///
+    /// patched (see PATCHES.md): the same answer as `== Self::DEFAULT`, whose
+    /// comparison of zero content bytes is still a call to memcmp; trimming
+    /// the blank tail of every scrolled line spent most of its time there.
+    pub(crate) fn is_default(&self) -> bool {
+        self.len == 0 && self.attrs == Self::DEFAULT.attrs
+    }
+
     fn len(&self) -> usize {
         usize::from(self.len & LEN_BITS)
     }

@@ -692,7 +692,6 @@ impl Grid {
 
         // Number of to-be-removed rows.
         let num_removed = count.min(num_between);
-        let new_row = || crate::row::Row::new(self.size.cols());
 
         if let Some(scrollback) =
             self.scrollback.as_mut().filter(|_| scrollback_enabled)
@@ -720,11 +719,12 @@ impl Grid {
                 row.reset();
             }
 
+            // screen rows are always as wide as the screen, so resetting one
+            // in place leaves what upstream's fresh Row::new(cols) was.
             scrollback.rows.extend(
-                between[num_reset..num_removed].iter_mut().map(|row| {
-                    row.trim();
-                    core::mem::replace(row, new_row())
-                }),
+                between[num_reset..num_removed]
+                    .iter_mut()
+                    .map(crate::row::Row::take_trimmed),
             );
 
             if scrollback.offset > 0 {

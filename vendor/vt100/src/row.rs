@@ -155,16 +155,28 @@ impl Row {
         }
     }
 
-    /// Trims trailing blank cells from the row.
-    pub fn trim(&mut self) {
+    /// Returns a copy of the row without its trailing blank cells, and resets
+    /// this row to blank in place.
+    ///
+    /// patched (see PATCHES.md): upstream trimmed the row itself (a shrinking
+    /// realloc) and replaced it with a newly allocated blank row, two
+    /// full-width allocations per scrolled line; this allocates only the
+    /// trimmed copy, nothing at all for a blank line. The copy has exactly the
+    /// capacity upstream's shrink_to_fit left, so scrollback memory is
+    /// unchanged.
+    pub fn take_trimmed(&mut self) -> Self {
         let excess = self
             .cells
             .iter()
             .rev()
-            .take_while(|c| **c == crate::cell::Cell::DEFAULT)
+            .take_while(|c| c.is_default())
             .count();
-        self.cells.truncate(self.cells.len() - excess);
-        self.cells.shrink_to_fit();
+        let taken = Self {
+            cells: self.cells[..self.cells.len() - excess].to_vec(),
+            wrapped: self.wrapped,
+        };
+        self.reset();
+        taken
     }
 
     pub fn wrap(&mut self, wrap: bool) {
