@@ -244,11 +244,13 @@ mod tests {
     }
 
     #[test]
-    fn orphaned_wide_cell_in_the_last_screen_column_stays_inside_the_screen() {
-        // When VS16 widens a character in the bottom-right cell, vt100 0.18.1 scrolls to wrap it
-        // but then leaves it, flagged wide, in the last column of the row above with no right
-        // half. The area is wider than the screen; the character must not spill beyond it.
-        let p = parser(2, 3, 0, "\x1b[2;3H\x1b[41m1\u{FE0F}".as_bytes());
+    fn wide_cell_cut_by_the_screen_edge_in_scrollback_stays_inside_the_screen() {
+        // Scrollback keeps rows at the width they had: after a narrowing resize, a wide character
+        // that ended a scrolled-off row sits in the last column with its right half past the
+        // screen. The area is wider than the screen; the character must not spill beyond it.
+        let mut p = parser(2, 4, 10, "ab\x1b[41m漢\x1b[m\r\n\r\n".as_bytes());
+        p.set_size(NonZeroU16::new(2).unwrap(), NonZeroU16::new(3).unwrap());
+        p.screen_mut().set_scrollback(1);
         assert!(p.screen().cell(0, 2).unwrap().is_wide());
         assert_snapshot!(draw_full(p.screen(), 4, 2));
     }

@@ -852,13 +852,15 @@ impl Grid {
         self.col_clamp();
     }
 
-    pub fn col_wrap<F>(&mut self, width: u16, wrap: bool, on_row: F)
+    /// Returns the number of rows scrolled up to make room (patched: see
+    /// PATCHES.md), so callers holding a position can follow their cell.
+    pub fn col_wrap<F>(&mut self, width: u16, wrap: bool, on_row: F) -> u16
     where
         F: FnMut(&crate::row::Row),
     {
         if self.pos.col <= self.size.cols() - width {
             // we haven't reached the end of the row yet
-            return;
+            return 0;
         }
 
         let mut prev_pos = self.pos;
@@ -870,7 +872,7 @@ impl Grid {
             // this case, we want to do the scrolling (via row_inc_scroll)
             // but don't want to set the wrap state (since it never makes
             // sense on a 1-height grid).
-            return;
+            return scrolled;
         }
 
         prev_pos.row -= scrolled;
@@ -881,6 +883,7 @@ impl Grid {
             // self.pos.row
             .unwrap()
             .wrap(wrap && prev_pos.row + 1 == new_pos.row);
+        scrolled
     }
 
     fn row_clamp_top(&mut self, limit_to_scroll_region: bool) -> u16 {

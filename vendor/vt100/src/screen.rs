@@ -1,5 +1,5 @@
 use crate::term::BufWrite as _;
-use alloc::{string::String, string::ToString as _};
+use alloc::string::String;
 use unicode_width::UnicodeWidthChar as _;
 
 const MODE_APPLICATION_KEYPAD: u8 = 0b0000_0001;
@@ -931,27 +931,31 @@ impl Screen {
     // if we already have a character in a cell, but adding a continuation
     // character widened the cell off the end of the row, we need to move the
     // base character to the beginning of the next row
+    //
+    // patched (see PATCHES.md): `widened` is the cell as it was before the
+    // wrap, and `old_pos` where it is now, or None if the wrap scrolled it
+    // off a one-row screen. upstream read the cell back at its position from
+    // before the wrap, which after a scroll is the new blank row: the
+    // character was lost and a wide cell with no continuation was left in the
+    // last column, on which later writes unwrapped None.
     fn wrap_widened_cell(
         &mut self,
-        old_pos: crate::grid::Pos,
+        widened: &crate::Cell,
+        old_pos: Option<crate::grid::Pos>,
         new_pos: crate::grid::Pos,
     ) {
         if new_pos.col == 0 {
             let attrs = self.attrs;
-            let contents = self
-                .grid()
-                .drawing_cell(old_pos)
-                .unwrap()
-                .contents()
-                .to_string();
             self.grid_mut()
                 .drawing_cell_mut(new_pos)
                 .unwrap()
-                .set_contents(&contents, attrs);
-            self.grid_mut()
-                .drawing_cell_mut(old_pos)
-                .unwrap()
-                .clear(attrs);
+                .set_contents(widened.contents(), attrs);
+            if let Some(old_pos) = old_pos {
+                self.grid_mut()
+                    .drawing_cell_mut(old_pos)
+                    .unwrap()
+                    .clear(attrs);
+            }
             self.grid_mut().col_inc(2);
         } else {
             self.grid_mut().col_inc(1);
@@ -1144,12 +1148,22 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let cell_is_wide =
                 screen.grid().drawing_cell(base_pos).unwrap().is_wide();
             if !cell_was_wide && cell_is_wide {
+                let widened =
+                    screen.grid().drawing_cell(base_pos).unwrap().clone();
                 let on_row = Self::on_row(screen, &mut self.callbacks);
-                screen.grid_mut().col_wrap(1, false, on_row);
+                let scrolled = screen.grid_mut().col_wrap(1, false, on_row);
                 // col_wrap always leaves self.grid().pos() on a valid cell,
                 // so .drawing_cell(new_pos).unwrap() will always be valid.
                 let new_pos = screen.grid().pos();
-                screen.wrap_widened_cell(base_pos, new_pos);
+                // the widened cell's row moved up with the scroll, or off
+                // the top of a one-row screen.
+                let old_pos = base_pos.row.checked_sub(scrolled).map(|row| {
+                    crate::grid::Pos {
+                        row,
+                        col: base_pos.col,
+                    }
+                });
+                screen.wrap_widened_cell(&widened, old_pos, new_pos);
                 if new_pos.col == 0 {
                     base_pos = new_pos;
                 }
