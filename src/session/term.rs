@@ -42,8 +42,10 @@ pub fn panicking_in_vt100() -> bool {
 }
 
 /// Runs `f` with vt100's panics caught. vt100 0.18.1 unwraps None on some
-/// real input (an emoji with VS16 in the bottom-right cell, then a write over
-/// it once scrolled): a program's output must never take ccmux down.
+/// real input; our patched copy fixes the case we met (an emoji with VS16 in
+/// the bottom-right cell, then a write over it once scrolled, see
+/// vendor/vt100/PATCHES.md), but a program's output must never take ccmux
+/// down, whatever else is left.
 fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     IN_VT100.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(f));

@@ -31,15 +31,20 @@ impl Widget for ScreenView<'_> {
         let rows = screen_rows.get().min(area.height);
         let cols = screen_cols.get().min(area.width);
 
+        // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
+        let mut lines = self.screen.visible_rows_cells();
         for y in 0..area.height {
+            let line = if y < rows {
+                lines.next().unwrap_or_default()
+            } else {
+                &[]
+            };
+            // Scrollback kept from a wider screen can hold more cells than the screen has columns.
+            let line = &line[..line.len().min(usize::from(cols))];
             let mut x = 0;
             while x < area.width {
                 let at = Position::new(area.x + x, area.y + y);
-                let source = if y < rows && x < cols {
-                    self.screen.cell(y, x)
-                } else {
-                    None
-                };
+                let source = line.get(usize::from(x));
                 let Some(target) = buf.cell_mut(at) else {
                     break;
                 };
@@ -239,11 +244,13 @@ mod tests {
     }
 
     #[test]
-    fn orphaned_wide_cell_in_the_last_screen_column_stays_inside_the_screen() {
-        // When VS16 widens a character in the bottom-right cell, vt100 0.18.1 scrolls to wrap it
-        // but then leaves it, flagged wide, in the last column of the row above with no right
-        // half. The area is wider than the screen; the character must not spill beyond it.
-        let p = parser(2, 3, 0, "\x1b[2;3H\x1b[41m1\u{FE0F}".as_bytes());
+    fn wide_cell_cut_by_the_screen_edge_in_scrollback_stays_inside_the_screen() {
+        // Scrollback keeps rows at the width they had: after a narrowing resize, a wide character
+        // that ended a scrolled-off row sits in the last column with its right half past the
+        // screen. The area is wider than the screen; the character must not spill beyond it.
+        let mut p = parser(2, 4, 10, "ab\x1b[41m漢\x1b[m\r\n\r\n".as_bytes());
+        p.set_size(NonZeroU16::new(2).unwrap(), NonZeroU16::new(3).unwrap());
+        p.screen_mut().set_scrollback(1);
         assert!(p.screen().cell(0, 2).unwrap().is_wide());
         assert_snapshot!(draw_full(p.screen(), 4, 2));
     }
