@@ -215,14 +215,7 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     pty.send("\x1b1");
     let screen = pty.wait_text(&format!("{} !", tab(2, "◆", "b")));
     assert!(!screen.contains("Do you want to proceed?"), "{screen}");
-    let deadline = Instant::now() + DEADLINE;
-    while pty.alerts() == bells_before {
-        assert!(
-            Instant::now() < deadline,
-            "no bell reached the host terminal"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.wait_alert_after(bells_before);
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table to say waiting", |s| {
         s.contains("waiting: needs permission for Bash")

@@ -330,11 +330,7 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
     pty.send(ALT_1);
     pty.wait_text(&format!("cwd: {}", w.api.display()));
     pty.wait_text("2 ◆ web !");
-    let deadline = std::time::Instant::now() + support::DEADLINE;
-    while pty.alerts() == bells {
-        assert!(std::time::Instant::now() < deadline, "no bell");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    pty.wait_alert_after(bells);
 
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table", |s| {

@@ -209,6 +209,25 @@ impl Pty {
         }
     }
 
+    /// Waits until the program has sent more than `seen` bells or
+    /// notifications.
+    pub fn wait_alert_after(&self, seen: usize) {
+        let (lock, cv) = &*self.state;
+        let deadline = Instant::now() + DEADLINE;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while s.alerts <= seen {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no bell or notification reached the terminal"
+            );
+            s = cv
+                .wait_timeout(s, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
     /// Sends `signal` to the program.
     pub fn signal(&self, signal: libc::c_int) {
         let pid = self.child.process_id().expect("pid") as libc::pid_t;
