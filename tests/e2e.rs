@@ -157,6 +157,13 @@ fn stop_asks_and_then_ends_only_that_session() {
         s.contains("1 idle") && s.contains("1 exited")
     });
     assert!(table.contains("~/web"), "{table}");
+
+    // `r` starts the ended one again, in its directory, as a new session.
+    pty.send("r");
+    pty.wait_text("restarted");
+    pty.send("\r");
+    pty.wait_text(&format!("cwd: {}", w.api.display()));
+    pty.wait_text("? for shortcuts");
 }
 
 #[test]
@@ -257,6 +264,16 @@ fn help_scrollback_and_a_click_on_a_tab() {
     let scrolled = pty.wait_text("line 20");
     assert!(!scrolled.contains("line 80"), "{scrolled}");
     pty.send("\x1b");
+    pty.wait_text("line 80");
+    // The wheel scrolls our scrollback too (the session did not ask for the mouse).
+    for _ in 0..15 {
+        pty.send("\x1b[<64;20;10M");
+    }
+    pty.wait_text("scrollback: 45 lines up");
+    for _ in 0..15 {
+        pty.send("\x1b[<65;20;10M");
+    }
+    pty.wait_for("back at the bottom", |s| !s.contains("scrollback:"));
     pty.wait_text("line 80");
     // SGR mouse press and release on the second tab's label.
     let tabs: Vec<char> = pty.screen().lines().next().unwrap().chars().collect();
@@ -361,4 +378,24 @@ fn sigterm_restores_the_terminal_and_stops_the_sessions() {
     let screen = pty.screen();
     assert!(screen.contains("stopping 2 session(s)"), "{screen}");
     assert!(!pty.with_screen(|s| s.alternate_screen()));
+}
+
+#[test]
+fn the_full_session_id_is_shown_and_copied() {
+    let w = world();
+    let mut pty = start(&w, &[&w.api]);
+    let screen = wait_idle(&pty);
+    let id = screen
+        .lines()
+        .find_map(|l| l.strip_prefix("session: "))
+        .expect("the fake prints its CCMUX_SESSION_ID")
+        .trim()
+        .to_string();
+    pty.send(format!("{PREFIX}i"));
+    pty.wait_text(&format!("session id {id} copied"));
+    use base64::Engine;
+    let copied = base64::engine::general_purpose::STANDARD
+        .decode(pty.clipboard().expect("an OSC 52 copy"))
+        .expect("base64");
+    assert_eq!(String::from_utf8_lossy(&copied), id);
 }

@@ -26,6 +26,8 @@ struct State {
     eof: bool,
     /// BELs (and desktop notifications) the program sent its terminal.
     alerts: usize,
+    /// The last OSC 52 clipboard copy (base64), if any.
+    clipboard: Option<Vec<u8>>,
 }
 
 pub struct Pty {
@@ -81,6 +83,7 @@ impl Pty {
                 term: Term::new(rows, cols, 1000),
                 eof: false,
                 alerts: 0,
+                clipboard: None,
             }),
             Condvar::new(),
         ));
@@ -97,6 +100,9 @@ impl Pty {
                 s.term.process(&buf[..n]);
                 if s.term.take_alert().is_some() {
                     s.alerts += 1;
+                }
+                if let Some(copy) = s.term.take_clipboard() {
+                    s.clipboard = Some(copy);
                 }
                 // Answer queries the way a real terminal does.
                 let replies = s.term.take_replies();
@@ -207,6 +213,15 @@ impl Pty {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// What the program last copied to the clipboard with OSC 52 (base64).
+    pub fn clipboard(&self) -> Option<Vec<u8>> {
+        let (lock, _) = &*self.state;
+        lock.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clipboard
+            .clone()
     }
 
     /// Waits until the program has sent more than `seen` bells or
