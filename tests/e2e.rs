@@ -308,15 +308,13 @@ fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
     pty.wait_text("exited 7");
 }
 
-/// With `agent = "claude"`, the fake Claude gets `--settings` hooks like the
-/// real one and reports through `ccmux hook`: statuses follow its events.
-#[test]
-fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
-    let w = world();
+/// ccmux with `agent = "claude"`: the fake Claude then gets `--settings`
+/// hooks like the real one and reports through `ccmux hook`.
+fn start_with_hooks(w: &World) -> Pty {
     let config = w.home.join("ccmux.toml");
     std::fs::write(&config, "agent = \"claude\"\n").expect("write config");
     let fake = fake_claude_bin();
-    let mut pty = Pty::spawn(
+    Pty::spawn(
         &ccmux_bin(),
         &[
             "--config",
@@ -331,7 +329,35 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
         &[],
         120,
         40,
-    );
+    )
+}
+
+#[test]
+fn a_turn_finished_in_the_background_is_marked_until_focused() {
+    let w = world();
+    let mut pty = start_with_hooks(&w);
+    pty.wait_for("both idle", |s| {
+        s.contains("1 ○ api") && s.contains("2 ○ web")
+    });
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.web.display()));
+    pty.type_line("slow 1");
+    pty.wait_text("2 ◐ web");
+    pty.send(ALT_1);
+    pty.wait_text(&format!("cwd: {}", w.api.display()));
+    // Stop, then idle after the debounce: the turn is over, and marked.
+    pty.wait_text("2 ○ web !");
+    pty.send(ALT_2);
+    pty.wait_for("the mark cleared on focus", |s| {
+        s.contains("slow done") && s.contains("2 ○ web") && !s.contains("2 ○ web !")
+    });
+}
+
+/// Statuses follow the fake Claude's hook events.
+#[test]
+fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
+    let w = world();
+    let mut pty = start_with_hooks(&w);
     let screen = pty.wait_for("both idle from SessionStart", |s| {
         s.contains("1 ○ api") && s.contains("2 ○ web")
     });
