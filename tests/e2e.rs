@@ -374,6 +374,13 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
     pty.wait_text(&format!("cwd: {}", w.api.display()));
     pty.wait_text("2 ◆ web !");
     pty.wait_alert_after(bells);
+    // One notification naming the session and why, in OSC 9 for this
+    // terminal (TERM_PROGRAM unset).
+    let notes = pty.notifications();
+    assert!(
+        notes.iter().any(|n| n == "web: needs permission for Bash"),
+        "{notes:?}"
+    );
 
     pty.send(format!("{PREFIX}s"));
     pty.wait_for("the table", |s| {

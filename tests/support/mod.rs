@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use ccmux::session::Term;
+use ccmux::session::{Alert, Term};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 /// Generous: tests wait on conditions, and a loaded 2-core CI box is slow.
@@ -28,6 +28,8 @@ struct State {
     alerts: usize,
     /// The last OSC 52 clipboard copy (base64), if any.
     clipboard: Option<Vec<u8>>,
+    /// Desktop notifications (OSC 9/99/777) the program sent, in order.
+    notifications: Vec<String>,
 }
 
 pub struct Pty {
@@ -84,6 +86,7 @@ impl Pty {
                 eof: false,
                 alerts: 0,
                 clipboard: None,
+                notifications: Vec::new(),
             }),
             Condvar::new(),
         ));
@@ -98,8 +101,13 @@ impl Pty {
                 let (lock, cv) = &*st;
                 let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
                 s.term.process(&buf[..n]);
-                if s.term.take_alert().is_some() {
-                    s.alerts += 1;
+                match s.term.take_alert() {
+                    Some(Alert::Notification(text)) => {
+                        s.alerts += 1;
+                        s.notifications.push(text);
+                    }
+                    Some(Alert::Bell) => s.alerts += 1,
+                    None => {}
                 }
                 if let Some(copy) = s.term.take_clipboard() {
                     s.clipboard = Some(copy);
@@ -213,6 +221,15 @@ impl Pty {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The desktop notifications the program has sent so far.
+    pub fn notifications(&self) -> Vec<String> {
+        let (lock, _) = &*self.state;
+        lock.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .notifications
+            .clone()
     }
 
     /// What the program last copied to the clipboard with OSC 52 (base64).
