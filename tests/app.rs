@@ -270,3 +270,42 @@ fn background_changes_are_read_at_most_four_times_a_second() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(h.events.try_recv().is_err());
 }
+
+/// Scrolled back, the lines being read stay put while output goes on.
+#[test]
+fn the_scrolled_back_view_stays_on_its_lines_as_output_arrives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !h.session_text(0).contains("100") {
+        assert!(Instant::now() < deadline, "no output");
+        std::thread::sleep(Duration::from_millis(10));
+        h.pump();
+    }
+    h.key(KeyCode::PageUp, KeyModifiers::SHIFT);
+    h.pump();
+    let before = h.frame();
+    let top = before.lines().nth(1).expect("a body row").to_string();
+    assert!(top.trim().parse::<u32>().is_ok(), "{before}");
+
+    // The terminal echoes both lines, then cat prints them: four more lines
+    // scroll off the top.
+    h.app
+        .registry()
+        .at(0)
+        .expect("session")
+        .write(b"a\rb\r".to_vec());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !h.session_text(0).contains("a\nb\na\nb") {
+        assert!(
+            Instant::now() < deadline,
+            "no echo: {:?}",
+            h.session_text(0)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.pump();
+    let after = h.frame();
+    assert_eq!(after.lines().nth(1), Some(top.as_str()), "{after}");
+    assert!(after.contains("scrollback: "), "{after}");
+}

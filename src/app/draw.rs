@@ -54,6 +54,7 @@ impl App {
         let area = frame.area();
         self.size = (area.width, area.height);
         let layout = layout(self.size);
+        self.keep_scrolled_lines();
         let infos = self.infos();
         self.drawn_status = infos
             .iter()
@@ -89,13 +90,13 @@ impl App {
                 };
                 frame.render_widget(table, layout.body);
             }
-            View::Scroll { offset } => self.draw_screen(frame, layout.body, *offset),
+            View::Scroll { offset, .. } => self.draw_screen(frame, layout.body, *offset),
             _ => self.draw_screen(frame, layout.body, 0),
         }
 
         let hints = self.hints();
         let message = match (&self.view, &self.message) {
-            (View::Scroll { offset }, _) => Some(format!(
+            (View::Scroll { offset, .. }, _) => Some(format!(
                 "scrollback: {offset} lines up — ↑↓ PgUp PgDn g G, Esc to leave"
             )),
             (_, Some((m, _))) => Some(m.clone()),
@@ -204,6 +205,25 @@ impl App {
         if let (Some(pos), View::Tabs) = (cursor, &self.view) {
             frame.set_cursor_position(pos);
         }
+    }
+
+    /// While scrolled back, output that pushes lines into the scrollback
+    /// moves the view up by as much, so the lines being read stay put (as in
+    /// tmux's copy mode).
+    fn keep_scrolled_lines(&mut self) {
+        let View::Scroll { offset, seen } = &mut self.view else {
+            return;
+        };
+        let Some(session) = self.registry.at(self.focused) else {
+            return;
+        };
+        let term = session.term();
+        let now = term.lines_scrolled();
+        let grown = usize::try_from(now.saturating_sub(*seen)).unwrap_or(usize::MAX);
+        *offset = offset
+            .saturating_add(grown)
+            .min(term.screen().scrollback_len());
+        *seen = now;
     }
 
     fn take_focused_changes(&mut self, now: Instant) {

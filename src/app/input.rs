@@ -28,8 +28,8 @@ impl App {
                 self.on_tabs_key(key, now);
                 return;
             }
-            View::Scroll { offset } => {
-                self.view = View::Scroll { offset };
+            View::Scroll { offset, seen } => {
+                self.view = View::Scroll { offset, seen };
                 self.on_scroll_key(key, now);
                 return;
             }
@@ -216,7 +216,7 @@ impl App {
     }
 
     fn on_scroll_key(&mut self, key: KeyEvent, _now: Instant) {
-        let View::Scroll { offset } = self.view else {
+        let View::Scroll { offset, .. } = self.view else {
             return;
         };
         let page = self.page();
@@ -251,12 +251,13 @@ impl App {
     }
 
     fn set_scroll(&mut self, offset: usize) {
-        let max = self
-            .registry
-            .at(self.focused)
-            .map_or(0, |s| s.term().screen().scrollback_len());
+        let (max, seen) = self.registry.at(self.focused).map_or((0, 0), |s| {
+            let term = s.term();
+            (term.screen().scrollback_len(), term.lines_scrolled())
+        });
         self.view = View::Scroll {
             offset: offset.min(max),
+            seen,
         };
         self.needs_draw = true;
     }
@@ -364,7 +365,7 @@ impl App {
                     self.set_scroll(WHEEL_LINES);
                 }
             }
-            View::Scroll { offset } => match mouse.kind {
+            View::Scroll { offset, .. } => match mouse.kind {
                 MouseEventKind::ScrollUp => self.set_scroll(offset + WHEEL_LINES),
                 MouseEventKind::ScrollDown if offset <= WHEEL_LINES => {
                     self.view = View::Tabs;

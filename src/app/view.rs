@@ -6,8 +6,11 @@ pub enum View {
     /// The focused session's screen.
     Tabs,
     /// The focused session's scrollback, `offset` lines up from the bottom.
+    /// `seen` is its `Term::lines_scrolled` when last drawn: as output goes on,
+    /// the offset grows by as much, so the view stays on the same lines.
     Scroll {
         offset: usize,
+        seen: u64,
     },
     Table(TableView),
     /// The directory picker over the tabs; Esc returns to `back`.

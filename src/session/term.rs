@@ -69,6 +69,9 @@ pub struct Callbacks {
     sync_since: Option<Instant>,
     /// Kitty keyboard flags the program pushed, the current ones last.
     kitty_flags: Vec<u8>,
+    /// Main-screen rows that left the scrollback (dropped at its capacity, or
+    /// erased): with its length, how many lines ever scrolled off the top.
+    rows_dropped: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +154,17 @@ impl Term {
     /// When the program started the frame it is still drawing, if it is.
     pub fn sync_since(&self) -> Option<Instant> {
         self.parser.callbacks().sync_since
+    }
+
+    /// How many lines have scrolled off the top of the main screen so far. It
+    /// only grows while output flows, so a view into the scrollback can stay
+    /// on the same lines by moving up as much as this grew.
+    pub fn lines_scrolled(&self) -> u64 {
+        let screen = self.parser.screen();
+        if screen.alternate_screen() {
+            return 0;
+        }
+        screen.scrollback_len() as u64 + self.parser.callbacks().rows_dropped
     }
 
     /// The kitty keyboard flags in force (0: keys as xterm encodes them).
@@ -311,6 +325,12 @@ impl vt100::Callbacks for Callbacks {
                 };
             }
             _ => {}
+        }
+    }
+
+    fn on_scroll(&mut self, _: vt100::capture::RowContents<'_>, alternate_screen: bool) {
+        if !alternate_screen {
+            self.rows_dropped += 1;
         }
     }
 
