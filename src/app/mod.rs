@@ -341,11 +341,9 @@ impl App {
         if let Some(s) = self.registry.at(index) {
             let id = s.id();
             self.attention.remove(&id);
-            // Whatever it printed while hidden is drawn now; its alerts are
-            // moot since the user is looking.
-            drop(s.take_changes());
+            // What it printed, copied or rang while hidden and not yet read is
+            // taken with the first frame, as for any focused session.
             self.background.retain(|b| *b != id);
-            // Its status is brought up to date with the first frame.
             self.focused_changed = true;
         }
         self.needs_draw = true;

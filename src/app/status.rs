@@ -50,23 +50,32 @@ impl App {
 
     /// The session's screen changed (or its program ended).
     pub(super) fn observe(&mut self, id: SessionId, now: Instant) {
-        let Some(session) = self.registry.get(id) else {
+        if self.registry.get(id).is_none() {
+            return;
+        }
+        self.tracker(id, now);
+        let (Some(session), Some(tracker), rules) = (
+            self.registry.get(id),
+            self.trackers.get_mut(&id),
+            &self.opts.rules,
+        ) else {
             return;
         };
         let ended = session.status();
-        let screen = self.opts.claude.then(|| session.term().screen().contents());
-        self.tracker(id, now);
-        let (Some(tracker), rules) = (self.trackers.get_mut(&id), &self.opts.rules) else {
-            return;
-        };
         if !ended.is_live() {
             tracker.on_exit(ended);
             self.needs_draw = true;
             return;
         }
-        let change = match &screen {
-            Some(text) => tracker.on_screen(text, rules, now),
-            None => tracker.on_output(now),
+        let change = if !self.opts.claude {
+            tracker.on_output(now)
+        } else if tracker.reads_screen(now) {
+            // Copying the screen's text is the costly part: only when the
+            // tracker will read it.
+            let text = session.term().screen().contents();
+            tracker.on_screen(&text, rules, now)
+        } else {
+            return;
         };
         self.apply(id, change, now);
     }

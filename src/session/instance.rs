@@ -255,7 +255,7 @@ impl Session {
         }
     }
 
-    /// Waits until the child has exited, at most until `deadline`.
+    /// Waits until the child has exited, at most `timeout`; says whether it did.
     pub fn wait_exit(&self, timeout: Duration) -> bool {
         let exited = self.shared.exited.lock().unwrap_or_else(|e| e.into_inner());
         let (exited, _) = self

@@ -223,15 +223,14 @@ impl Tracker {
     /// not reporting. With hooks, the screen only ends a turn that Claude
     /// ended without a Stop (see [`HOOK_SILENCE`]).
     pub fn on_screen(&mut self, screen_text: &str, rules: &Rules, now: Instant) -> Change {
-        if !self.status.is_live() || self.kind != Kind::Claude {
+        if !self.reads_screen(now) {
             return Change::default();
         }
         let Some(verdict) = rules.classify(screen_text) else {
             return Change::default();
         };
-        if let Some(last_hook) = self.last_hook {
-            let silent = now.saturating_duration_since(last_hook) >= HOOK_SILENCE;
-            if verdict.status == ScreenStatus::Idle && silent && self.is_working() {
+        if self.last_hook.is_some() {
+            if verdict.status == ScreenStatus::Idle {
                 self.idle_soon(now);
             }
             return Change::default();
@@ -248,6 +247,20 @@ impl Tracker {
             }
             ScreenStatus::Idle if self.status == Status::Starting => self.idle(false),
             ScreenStatus::Idle => Change::default(),
+        }
+    }
+
+    /// Whether `on_screen` would look at the screen now: for a live Claude
+    /// session without hooks, or whose hooks have been silent a while during
+    /// a turn. The caller can skip reading the screen otherwise; it changes
+    /// on every frame a busy session draws.
+    pub fn reads_screen(&self, now: Instant) -> bool {
+        if !self.status.is_live() || self.kind != Kind::Claude {
+            return false;
+        }
+        match self.last_hook {
+            None => true,
+            Some(last) => self.is_working() && now.saturating_duration_since(last) >= HOOK_SILENCE,
         }
     }
 
@@ -719,6 +732,9 @@ mod tests {
         // The idle prompt is still drawn right after submitting.
         assert_eq!(t.on_screen(IDLE, &rules, t0 + 100 * MS), Change::default());
         assert_eq!(t.next_deadline(), None);
+        // So the caller need not even copy the screen for it.
+        assert!(!t.reads_screen(t0 + 100 * MS));
+        assert!(t.reads_screen(t0 + HOOK_SILENCE));
     }
 
     #[test]
@@ -738,6 +754,7 @@ mod tests {
     fn generic_programs_are_busy_while_output_flows() {
         let t0 = Instant::now();
         let mut t = Tracker::generic(t0);
+        assert!(!t.reads_screen(t0));
         assert_eq!(t.on_screen(BUSY, &Rules::default(), t0), Change::default());
         assert_eq!(t.on_output(t0 + 100 * MS), to(Status::Busy));
         assert_eq!(t.on_output(t0 + 1000 * MS), Change::default());
