@@ -428,7 +428,7 @@ fn the_full_session_id_is_shown_and_copied() {
     pty.wait_text(&format!("session id {id} copied"));
     use base64::Engine;
     let copied = base64::engine::general_purpose::STANDARD
-        .decode(pty.clipboard().expect("an OSC 52 copy"))
+        .decode(pty.wait_clipboard())
         .expect("base64");
     assert_eq!(String::from_utf8_lossy(&copied), id);
 }

@@ -232,13 +232,23 @@ impl Pty {
             .clone()
     }
 
-    /// What the program last copied to the clipboard with OSC 52 (base64).
-    pub fn clipboard(&self) -> Option<Vec<u8>> {
-        let (lock, _) = &*self.state;
-        lock.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clipboard
-            .clone()
+    /// Waits for the program's first OSC 52 clipboard copy and returns it
+    /// (base64).
+    pub fn wait_clipboard(&self) -> Vec<u8> {
+        let (lock, cv) = &*self.state;
+        let deadline = Instant::now() + DEADLINE;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(copy) = &s.clipboard {
+                return copy.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no OSC 52 copy reached the terminal");
+            s = cv
+                .wait_timeout(s, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
     }
 
     /// Waits until the program has sent more than `seen` bells or
