@@ -5,16 +5,16 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ccmux::app::{App, Event, NotifyStyle, Options, View};
-use ccmux::keys::Keymap;
-use ccmux::picker::RecentDirs;
+use ccmux::app::{App, Event, View};
 use ccmux::session::{Launch, Registry, SessionId};
-use ccmux::status::Rules;
-use ccmux::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
+
+// The App options the benches use too: defaults, nothing persisted, UTC.
+#[path = "../benches/common/app.rs"]
+mod plain;
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -42,20 +42,7 @@ impl Harness {
         for _ in 0..sessions {
             registry.spawn(dir.to_path_buf());
         }
-        let opts = Options {
-            keymap: Keymap::default(),
-            theme: Theme::default(),
-            picker_start: dir.to_path_buf(),
-            show_hidden: false,
-            home: None,
-            recent: RecentDirs::default(),
-            recent_path: None,
-            notify: false,
-            notify_style: NotifyStyle::Osc9,
-            claude: false,
-            rules: Rules::default(),
-            tz: jiff::tz::TimeZone::UTC,
-        };
+        let opts = plain::options(dir.to_path_buf());
         let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
         Harness {
             app: App::new(registry, opts, SIZE),

@@ -1,4 +1,5 @@
-//! The App options the benches share: defaults, nothing persisted, UTC.
+//! The App options the benches and tests/app.rs share: defaults, nothing
+//! persisted, UTC.
 
 use std::path::PathBuf;
 
