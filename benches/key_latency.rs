@@ -24,9 +24,10 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use ccmux::app::{App, Event};
+use ccmux::app::Event;
 
-use ccmux::session::{Launch, Registry};
+use app::Viewer;
+use ccmux::session::Launch;
 
 use corpus::{MIXED, corpus};
 use timing::{Stats, machine, report, sample};
@@ -88,22 +89,21 @@ fn keys(dirs: &[&Path]) -> Result<Stats, String> {
         args: vec!["s.sh".into()],
         env: Vec::new(),
         scrollback: 10_000,
+        claude: Some(false),
         claude_hooks: None,
     };
-    let (registry, _events) = Registry::new(launch, ROWS, COLS);
-    let mut app = App::new(registry, app::options(dirs[0].into()), (COLS, ROWS + 2));
-    for dir in dirs {
-        app.registry_mut().spawn(dir.to_path_buf());
-    }
+    let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    let mut app = Viewer::new(launch, &dirs, (COLS, ROWS + 2));
     let result = type_keys(&mut app, dirs.len() > 1);
-    app.registry().stop_all();
+    app.hub.stop_all();
     result
 }
 
-fn type_keys(app: &mut App, flooding: bool) -> Result<Stats, String> {
+fn type_keys(app: &mut Viewer, flooding: bool) -> Result<Stats, String> {
     if flooding {
         wait_until("the flood to start", || {
-            app.registry()
+            app.hub
+                .registry()
                 .at(1)
                 .is_some_and(|s| s.last_output().is_some())
         })?;
@@ -137,19 +137,23 @@ fn type_keys(app: &mut App, flooding: bool) -> Result<Stats, String> {
     })
 }
 
-fn press(app: &mut App, code: KeyCode, now: Instant) {
-    app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+fn press(v: &mut Viewer, code: KeyCode, now: Instant) {
+    v.app.handle(
+        &mut v.hub,
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        now,
+    );
 }
 
 /// Reads the focused session's screen under its lock.
-fn screen<T>(app: &App, f: impl FnOnce(&vt100::Screen) -> T) -> Option<T> {
-    let session = app.registry().at(app.focused())?;
+fn screen<T>(v: &Viewer, f: impl FnOnce(&vt100::Screen) -> T) -> Option<T> {
+    let session = v.hub.registry().at(v.app.focused())?;
     Some(f(session.term().screen()))
 }
 
 /// The tty echoed the line and `cat` printed it again: the two rows above the
 /// cursor both hold it.
-fn line_copied(app: &App, line: &str) -> bool {
+fn line_copied(app: &Viewer, line: &str) -> bool {
     screen(app, |s| {
         let (row, col) = s.cursor_position();
         if col != 0 || row < 2 {

@@ -26,9 +26,8 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use ccmux::app::App;
-
-use ccmux::session::{Launch, Registry, Term};
+use app::Viewer;
+use ccmux::session::{Launch, Term};
 use ccmux::ui::screen_view::ScreenView;
 
 use corpus::{Kind, MIXED, Rng, corpus};
@@ -186,20 +185,19 @@ fn app_frames(a: &[u8], b: &[u8]) -> Result<(), String> {
         args: vec!["1000".into()],
         env: Vec::new(),
         scrollback: 10_000,
+        claude: Some(false),
         claude_hooks: None,
     };
-    let (registry, _events) = Registry::new(launch, ROWS, COLS);
-    let mut app = App::new(registry, app::options(dir.path().into()), (COLS, ROWS + 2));
-    app.registry_mut().spawn(dir.path().into());
-    app.registry_mut().spawn(dir.path().into());
+    let dirs = [dir.path().to_path_buf(), dir.path().to_path_buf()];
+    let mut app = Viewer::new(launch, &dirs, (COLS, ROWS + 2));
     let result = time_app(&mut app, a, b);
-    app.registry().stop_all();
+    app.hub.stop_all();
     result
 }
 
-fn time_app(app: &mut App, a: &[u8], b: &[u8]) -> Result<(), String> {
-    let paint = |app: &App, bytes: &[u8]| {
-        if let Some(s) = app.registry().at(0) {
+fn time_app(app: &mut Viewer, a: &[u8], b: &[u8]) -> Result<(), String> {
+    let paint = |app: &Viewer, bytes: &[u8]| {
+        if let Some(s) = app.hub.registry().at(0) {
             s.term().process(bytes);
         }
     };
@@ -236,10 +234,14 @@ fn time_app(app: &mut App, a: &[u8], b: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn app_frame<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<Duration, String> {
+fn app_frame<B: Backend>(
+    terminal: &mut Terminal<B>,
+    viewer: &mut Viewer,
+) -> Result<Duration, String> {
     let now = Instant::now();
+    let (hub, app) = (&viewer.hub, &mut viewer.app);
     terminal
-        .draw(|f| app.draw(f, now))
+        .draw(|f| app.draw(hub, f, std::time::SystemTime::now()))
         .map_err(|e| format!("cannot draw: {e}"))?;
     Ok(now.elapsed())
 }

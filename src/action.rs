@@ -15,6 +15,9 @@ pub enum Action {
     StopSession,
     ScrollBack,
     Help,
+    /// Leave this client; every session keeps running.
+    Detach,
+    /// Stop every session and end ccmux, for every client.
     Quit,
     /// The prefix pressed twice: send the prefix key itself to the session.
     SendPrefix,
@@ -36,7 +39,8 @@ impl Action {
             Action::StopSession => "Stop the focused session",
             Action::ScrollBack => "Scroll back through the output",
             Action::Help => "List every key",
-            Action::Quit => "Quit ccmux",
+            Action::Detach => "Detach: leave, sessions keep running",
+            Action::Quit => "Quit: stop every session",
             Action::SendPrefix => "Send the prefix key to the session",
             Action::ShowId => "Show and copy the session id",
             Action::NextAttention => "Go to the session waiting longest",

@@ -2,34 +2,82 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// A terminal multiplexer for Claude Code: one persistent session per
-/// directory, shown as tabs.
+/// directory, shown as tabs. Sessions live in a server and outlive the
+/// terminal: detach with prefix d, come back with `ccmux attach`.
 #[derive(Debug, Parser)]
-#[command(name = "ccmux", version, about)]
+#[command(name = "ccmux", version, about, subcommand_precedence_over_arg = true)]
 pub struct Cli {
-    /// Directories to start a session in, in tab order (default: the current
-    /// directory). The first is focused.
-    #[arg(value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    /// The server to use: its socket is named NAME (default: $CCMUX_SERVER,
+    /// else `default`). Separate servers keep separate sessions.
+    #[arg(short = 'L', value_name = "NAME", global = true)]
+    pub server: Option<String>,
 
-    /// The program every session runs (default: `command` from the config,
-    /// which defaults to `claude`).
-    #[arg(long, value_name = "PROGRAM")]
-    pub cmd: Option<String>,
-
-    /// The config file to use instead of the default one.
-    #[arg(long, value_name = "FILE")]
+    /// The config file to use instead of the default one (read when the
+    /// server starts).
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
     /// Print the default config, with a comment on every key, and exit.
     #[arg(long)]
     pub print_config: bool,
 
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Directories to start a session in, in tab order; the first is
+    /// focused. None: attach to the server's sessions, or start one in the
+    /// current directory if it has none.
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// The program these sessions run (default: `command` from the config,
+    /// which defaults to `claude`).
+    #[arg(long, value_name = "PROGRAM")]
+    pub cmd: Option<String>,
+
     /// Arguments for the program, replacing `args` from the config.
     #[arg(last = true, value_name = "ARGS")]
     pub args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Attach this terminal to the server's sessions.
+    Attach,
+    /// List the sessions: id, status, directory, start, last output, task.
+    Ls {
+        /// An array of objects (id, dir, status, …) for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a session without attaching; prints its id on the last line.
+    New {
+        /// The program it runs (default: the config's `command`).
+        #[arg(long, value_name = "PROGRAM")]
+        cmd: Option<String>,
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Arguments for the program, replacing `args` from the config.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+    /// Stop a session (by id, or any unique prefix of it).
+    Stop {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Stop every session, then the server.
+    KillServer,
+    /// Run the server (ccmux starts it when needed).
+    #[command(hide = true)]
+    Server {
+        /// Stay in the foreground instead of detaching.
+        #[arg(long)]
+        foreground: bool,
+    },
 }
 
 /// Checks every directory before anything starts, so a typo never leaves a

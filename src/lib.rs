@@ -8,11 +8,23 @@
 pub mod action;
 pub mod app;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod hooks;
+pub mod hub;
 pub mod keys;
+pub mod paths;
 pub mod picker;
+pub mod proto;
+pub mod server;
 pub mod session;
 pub mod status;
-pub mod tui;
 pub mod ui;
+
+/// Prints `ccmux: message` on stderr. Never panics: stderr may be a closed
+/// terminal (eprintln! would panic there), and saying why is never worth
+/// dying for.
+pub fn say_error(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "ccmux: {message}");
+}

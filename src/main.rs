@@ -4,14 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use ccmux::app::{self, App, NotifyStyle, Options};
-use ccmux::cli::{Cli, resolve_dirs};
+use ccmux::cli::{Cli, Command, resolve_dirs};
+use ccmux::client::{self, Target};
 use ccmux::config::Config;
-use ccmux::hooks::{self, HookServer};
-use ccmux::picker::RecentDirs;
-use ccmux::session::{Launch, Registry};
-use ccmux::status::Rules;
-use ccmux::tui;
+use ccmux::hooks;
+use ccmux::proto::{NewSession, Request};
+use ccmux::say_error;
 
 fn main() -> ExitCode {
     // Claude Code runs `ccmux hook` on every tool call: answer before clap,
@@ -21,13 +19,13 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(Failure::Usage(msg)) => {
-            eprintln!("ccmux: {msg}");
+            say_error(&msg);
             ExitCode::from(2)
         }
         Err(Failure::Runtime(e)) => {
-            eprintln!("ccmux: {e:#}");
+            say_error(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -45,106 +43,123 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if cli.print_config {
         print!("{}", Config::DEFAULT_TOML);
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
-    let mut config =
-        Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
-    if let Some(cmd) = cli.cmd {
-        config.command = cmd;
+    let name = cli.server.as_deref();
+    if cli.command.is_some() && (!cli.dirs.is_empty() || cli.cmd.is_some() || !cli.args.is_empty())
+    {
+        return Err(Failure::Usage(
+            "directories, --cmd and -- ARGS go without a subcommand (or after `new`)".into(),
+        ));
     }
+    if let Some(Command::Server { foreground }) = &cli.command {
+        let name = ccmux::paths::server_name(name).map_err(|e| Failure::Usage(format!("{e:#}")))?;
+        return Ok(ccmux::server::run(
+            &name,
+            cli.config.as_deref(),
+            *foreground,
+        ));
+    }
+    // A mistake in the config is the user's to fix now, not a server's to
+    // fail on later.
+    Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    let target =
+        Target::new(name, cli.config.clone()).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
-    let dirs = resolve_dirs(&cli.dirs, &cwd).map_err(Failure::Usage)?;
+    let args = (!cli.args.is_empty()).then_some(cli.args);
+    let program = cli.cmd.map(|p| absolute_program(p, &cwd));
+    match cli.command {
+        None => {
+            let dirs = if cli.dirs.is_empty() {
+                Vec::new()
+            } else {
+                resolve_dirs(&cli.dirs, &cwd).map_err(Failure::Usage)?
+            };
+            let sessions = dirs
+                .into_iter()
+                .map(|dir| NewSession {
+                    dir,
+                    program: program.clone(),
+                    args: args.clone(),
+                })
+                .collect();
+            let request = Request::Attach {
+                sessions,
+                program,
+                args,
+            };
+            check_attach(&target)?;
+            Ok(client::attach(target.connect_or_start()?, request)?)
+        }
+        Some(Command::Attach) => {
+            check_attach(&target)?;
+            let request = Request::Attach {
+                sessions: Vec::new(),
+                program: None,
+                args: None,
+            };
+            Ok(client::attach(target.connect()?, request)?)
+        }
+        Some(Command::Ls { json }) => command(&target, false, Request::List { json }),
+        Some(Command::New { cmd, dir, args }) => {
+            let dir = resolve_dirs(&[dir], &cwd)
+                .map_err(Failure::Usage)?
+                .remove(0);
+            let new = NewSession {
+                dir,
+                program: cmd.map(|p| absolute_program(p, &cwd)),
+                args: (!args.is_empty()).then_some(args),
+            };
+            command(&target, true, Request::New(new))
+        }
+        Some(Command::Stop { id }) => command(&target, false, Request::Stop { target: id }),
+        Some(Command::KillServer) => command(&target, false, Request::KillServer),
+        Some(Command::Server { .. }) => unreachable!("handled above"),
+    }
+}
+
+/// Sends one command to the server (starting it first if `start`).
+fn command(target: &Target, start: bool, request: Request) -> Result<ExitCode, Failure> {
+    if let Some(warning) = &target.warning {
+        say_error(warning);
+    }
+    let stream = if start {
+        target.connect_or_start()?
+    } else {
+        target.connect()?
+    };
+    Ok(client::command(stream, request)?)
+}
+
+/// An attached client needs a terminal, and must not be one of its own
+/// server's sessions (it would draw itself inside itself).
+fn check_attach(target: &Target) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
-            "stdin and stdout must be a terminal (ccmux is interactive)".into(),
+            "stdin and stdout must be a terminal to attach (ccmux ls, new and stop work without)"
+                .into(),
         ));
     }
-
-    let claude = config.is_claude();
-    let hook_server = if claude {
-        match HookServer::bind() {
-            Ok(server) => Some(server),
-            Err(e) => {
-                // Statuses then come from the screen rules alone.
-                eprintln!("ccmux: hooks are off: {e:#}");
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let mut env: Vec<(String, String)> = config.env.clone().into_iter().collect();
-    let mut claude_hooks = None;
-    if let Some(server) = &hook_server {
-        env.push((
-            hooks::SOCKET_ENV.to_string(),
-            server.path().display().to_string(),
-        ));
-        claude_hooks = std::env::current_exe().ok();
-    }
-    let launch = Launch {
-        program: config.command.clone(),
-        args: if cli.args.is_empty() {
-            config.args.clone()
-        } else {
-            cli.args
-        },
-        env,
-        scrollback: config.scrollback,
-        claude_hooks,
-    };
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-    let recent_path =
-        directories::ProjectDirs::from("", "", "ccmux").map(|p| p.data_dir().join("recent-dirs"));
-    let mut recent = match &recent_path {
-        Some(path) => RecentDirs::load(path).map_err(|e| Failure::Usage(format!("{e:#}")))?,
-        None => RecentDirs::default(),
-    };
-    for dir in dirs.iter().rev() {
-        recent.touch(dir);
-    }
-
-    tui::install_panic_hook();
-    let mut host = tui::HostTerminal::enter()?;
-    let size = host.size();
-    let (rows, cols) = app::session_size(size);
-    let (mut registry, events) = Registry::new(launch, rows, cols);
-    for dir in &dirs {
-        registry.spawn(dir.clone());
-    }
-    if let Some(path) = &recent_path {
-        // Not being able to remember directories must not stop the user.
-        let _ = recent.save(path);
-    }
-    let opts = Options {
-        keymap: config.keymap.clone(),
-        theme: config.theme.clone(),
-        picker_start: config.picker.start_dir.clone().unwrap_or(cwd),
-        show_hidden: config.picker.show_hidden,
-        home,
-        recent,
-        recent_path,
-        notify: config.notify,
-        notify_style: NotifyStyle::detect(
-            std::env::var("TERM").ok().as_deref(),
-            std::env::var("TERM_PROGRAM").ok().as_deref(),
-        ),
-        claude,
-        rules: Rules::default(),
-        tz: jiff::tz::TimeZone::system(),
-    };
-    let app = App::new(registry, opts, size);
-    let result = tui::run(&mut host, app, events, hook_server);
-    drop(host);
-    let app = result?;
-    let live = app.registry().live_count();
-    if live > 0 {
-        eprintln!("ccmux: stopping {live} session(s)…");
-        app.registry().stop_all();
+    if client::nested_in(&target.socket) {
+        return Err(Failure::Usage(format!(
+            "refusing to attach inside one of this server's own sessions \
+             (unset {} to force, or use another server with -L)",
+            ccmux::paths::NEST_ENV
+        )));
     }
     Ok(())
+}
+
+/// A program named by a relative path (`./run-claude.sh`) is found from
+/// here, as a shell would, not from the server's directory.
+fn absolute_program(program: String, cwd: &std::path::Path) -> String {
+    if program.contains('/') && !program.starts_with('/') {
+        cwd.join(&program).display().to_string()
+    } else {
+        program
+    }
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ccmux::app::{App, Event, View};
-use ccmux::session::{Launch, Registry, SessionId};
+use ccmux::hub::Hub;
+use ccmux::session::{Launch, SessionId};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,10 +16,13 @@ use tokio::sync::mpsc::UnboundedReceiver;
 // The App options the benches use too: defaults, nothing persisted, UTC.
 #[path = "../benches/common/app.rs"]
 mod plain;
+use plain::Viewer;
 
 const SIZE: (u16, u16) = (80, 24);
 
+/// One client's App over a hub, as the server hosts it, without the socket.
 struct Harness {
+    hub: Hub,
     app: App,
     events: UnboundedReceiver<SessionId>,
     terminal: Terminal<TestBackend>,
@@ -35,25 +39,26 @@ impl Harness {
             args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
             scrollback: 100,
+            claude: Some(false),
             claude_hooks: None,
         };
-        let (rows, cols) = ccmux::app::session_size(SIZE);
-        let (mut registry, events) = Registry::new(launch, rows, cols);
-        for _ in 0..sessions {
-            registry.spawn(dir.to_path_buf());
-        }
-        let opts = plain::options(dir.to_path_buf());
+        let dirs = vec![dir.to_path_buf(); sessions];
+        let Viewer { hub, app, events } = Viewer::new(launch, &dirs, SIZE);
         let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
         Harness {
-            app: App::new(registry, opts, SIZE),
+            hub,
+            app,
             events,
             terminal,
         }
     }
 
     fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        self.app
-            .handle(Event::Key(KeyEvent::new(code, mods)), Instant::now());
+        self.app.handle(
+            &mut self.hub,
+            Event::Key(KeyEvent::new(code, mods)),
+            Instant::now(),
+        );
         self.pump();
     }
 
@@ -68,21 +73,31 @@ impl Harness {
         }
     }
 
-    /// Feeds whatever the sessions reported, and draws when the App asks.
+    /// Feeds whatever the sessions reported, and draws when the App asks,
+    /// as the server's loop does.
     fn pump(&mut self) {
+        let now = Instant::now();
         while let Ok(id) = self.events.try_recv() {
-            self.app.handle(Event::Session(id), Instant::now());
+            if self.hub.on_session(id, now) {
+                self.app.session_changed(id);
+            }
+        }
+        self.hub.on_time(now);
+        if self.hub.take_changed() {
+            self.app.mark_dirty();
         }
         if self.app.needs_draw() {
-            let now = Instant::now();
-            let app = &mut self.app;
-            self.terminal.draw(|f| app.draw(f, now)).expect("draw");
+            self.hub.read_viewed(now);
+            let (hub, app) = (&self.hub, &mut self.app);
+            self.terminal
+                .draw(|f| app.draw(hub, f, std::time::SystemTime::now()))
+                .expect("draw");
         }
     }
 
     /// What session `i` shows, as text.
     fn session_text(&self, i: usize) -> String {
-        let s = self.app.registry().at(i).expect("session");
+        let s = self.hub.registry().at(i).expect("session");
         s.term().screen().contents()
     }
 
@@ -150,7 +165,7 @@ fn navigation_never_writes_to_a_session() {
     h.key(KeyCode::Char('2'), KeyModifiers::ALT);
     h.typed("z");
     h.wait_session(1, "z");
-    assert!(h.app.registry().iter().all(|s| s.status().is_live()));
+    assert!(h.hub.registry().iter().all(|s| s.status().is_live()));
 }
 
 #[test]
@@ -189,7 +204,7 @@ fn keys_follow_the_kitty_flags_a_session_pushed() {
     let mut h = Harness::running(dir.path(), 1, "sh", &["-c", script]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while h
-        .app
+        .hub
         .registry()
         .at(0)
         .expect("session")
@@ -207,14 +222,16 @@ fn keys_follow_the_kitty_flags_a_session_pushed() {
 }
 
 /// Background output is read in batches at most every 250 ms: a flood in a
-/// hidden tab costs the UI a few looks a second, not one per read. Time is
-/// injected, so this is about the rule, not the clock.
+/// hidden tab costs the server a few looks a second, not one per read. Time
+/// is injected, so this is about the rule, not the clock. (That a session
+/// sends nothing more until its change is taken is the session core's own
+/// unit test.)
 #[test]
 fn background_changes_are_read_at_most_four_times_a_second() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut h = Harness::new(dir.path(), 2);
     h.pump();
-    let hidden = h.app.registry().at(1).expect("session").id();
+    let hidden = h.hub.registry().at(1).expect("session").id();
     let next_event = |h: &mut Harness| {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -226,36 +243,28 @@ fn background_changes_are_read_at_most_four_times_a_second() {
         }
     };
 
-    let t0 = Instant::now();
-    h.app
-        .registry()
-        .at(1)
-        .expect("session")
-        .write(b"a".to_vec());
+    let t0 = Instant::now() + Duration::from_secs(10);
+    let write = |h: &Harness, bytes: &[u8]| {
+        h.hub
+            .registry()
+            .at(1)
+            .expect("session")
+            .write(bytes.to_vec())
+    };
+    write(&h, b"a");
     assert_eq!(next_event(&mut h), hidden);
-    h.app.handle(Event::Session(hidden), t0);
-    // The first change is read at once (and taken, re-arming the message).
-    assert_eq!(h.app.next_deadline().filter(|d| *d <= t0), None);
+    assert!(!h.hub.on_session(hidden, t0), "nobody shows it");
+    // The first change is read at once.
+    assert_eq!(h.hub.read_due(), Some(t0));
+    h.hub.on_time(t0);
+    assert_eq!(h.hub.read_due(), None);
 
-    h.app
-        .registry()
-        .at(1)
-        .expect("session")
-        .write(b"b".to_vec());
+    write(&h, b"b");
     assert_eq!(next_event(&mut h), hidden);
     let t1 = t0 + Duration::from_millis(10);
-    h.app.handle(Event::Session(hidden), t1);
+    h.hub.on_session(hidden, t1);
     // The next one waits for its batch.
-    let due = h.app.next_deadline().expect("a batch is due");
-    assert!(due >= t0 + Duration::from_millis(250), "{:?}", due - t0);
-    // Until then the session sends nothing more, however much it prints.
-    h.app
-        .registry()
-        .at(1)
-        .expect("session")
-        .write(b"cdef".to_vec());
-    std::thread::sleep(Duration::from_millis(100));
-    assert!(h.events.try_recv().is_err());
+    assert_eq!(h.hub.read_due(), Some(t0 + Duration::from_millis(250)));
 }
 
 /// Scrolled back, the lines being read stay put while output goes on.
@@ -277,7 +286,7 @@ fn the_scrolled_back_view_stays_on_its_lines_as_output_arrives() {
 
     // The terminal echoes both lines, then cat prints them: four more lines
     // scroll off the top.
-    h.app
+    h.hub
         .registry()
         .at(0)
         .expect("session")

@@ -5,13 +5,15 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{Pty, ccmux_bin, fake_claude_bin};
+use support::{Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
 
 const PREFIX: &str = "\x11"; // Ctrl-q
 const ALT_1: &str = "\x1b1";
 const ALT_2: &str = "\x1b2";
 
 struct World {
+    // Declared first, so the server is stopped before its home goes.
+    _server: ServerGuard,
     _tmp: tempfile::TempDir,
     home: PathBuf,
     api: PathBuf,
@@ -29,6 +31,7 @@ fn world() -> World {
         std::fs::create_dir_all(d).expect("mkdir");
     }
     World {
+        _server: ServerGuard(home.clone()),
         _tmp: tmp,
         home,
         api,
@@ -193,6 +196,10 @@ fn quitting_restores_the_terminal() {
     pty.send("y");
     assert_eq!(pty.wait_exit(), 0);
     assert!(pty.is_cooked(), "raw mode left behind");
+    // Quitting stops everything: no server is left to list sessions.
+    let ls = ccmux(&w.home, &["ls"], &[]);
+    assert!(!ls.status.success());
+    assert!(String::from_utf8_lossy(&ls.stderr).contains("no server running"));
     pty.wait_eof();
     pty.with_screen(|s| {
         assert!(!s.alternate_screen(), "still on the alternate screen");
@@ -399,18 +406,39 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
     });
 }
 
+/// A signal ends the client, never the sessions: the terminal is restored
+/// and both sessions still run in the server.
 #[test]
-fn sigterm_restores_the_terminal_and_stops_the_sessions() {
+fn a_fatal_signal_to_the_client_restores_the_terminal_and_keeps_the_sessions() {
     let w = world();
-    let mut pty = start(&w, &[&w.api, &w.web]);
-    wait_idle(&pty);
-    pty.signal(libc::SIGTERM);
-    assert_eq!(pty.wait_exit(), 0);
-    pty.wait_eof();
-    assert!(pty.is_cooked(), "raw mode left behind");
-    let screen = pty.screen();
-    assert!(screen.contains("stopping 2 session(s)"), "{screen}");
-    assert!(!pty.with_screen(|s| s.alternate_screen()));
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGINT, "SIGINT"),
+        (libc::SIGQUIT, "SIGQUIT"),
+        (libc::SIGUSR1, "SIGUSR1"),
+    ] {
+        let mut pty = start(&w, &[]);
+        wait_idle(&pty);
+        assert!(!pty.is_cooked());
+        pty.signal(signal);
+        assert_eq!(pty.wait_exit(), 128 + signal as u32, "{name}");
+        pty.wait_eof();
+        assert!(pty.is_cooked(), "raw mode left behind after {name}");
+        let screen = pty.screen();
+        assert!(
+            screen.contains(&format!("detached: got {name}")),
+            "{screen}"
+        );
+        pty.with_screen(|s| {
+            assert!(!s.alternate_screen(), "{name}");
+            assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+        });
+        let ls = ccmux(&w.home, &["ls", "--json"], &[]);
+        let list: serde_json::Value = serde_json::from_slice(&ls.stdout).expect("ls --json");
+        let sessions = list.as_array().expect("an array");
+        assert_eq!(sessions.len(), 1, "{list}");
+        assert!(sessions[0]["exit_code"].is_null(), "{name}: {list}");
+    }
 }
 
 #[test]

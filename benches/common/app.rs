@@ -1,9 +1,10 @@
-//! The App options the benches and tests/app.rs share: defaults, nothing
-//! persisted, UTC.
+//! The App and Hub options the benches and tests/app.rs share: defaults,
+//! nothing persisted, UTC.
 
 use std::path::PathBuf;
 
 use ccmux::app::{NotifyStyle, Options};
+use ccmux::hub::HubOptions;
 use ccmux::keys::Keymap;
 use ccmux::picker::RecentDirs;
 use ccmux::status::Rules;
@@ -16,12 +17,49 @@ pub fn options(dir: PathBuf) -> Options {
         picker_start: dir,
         show_hidden: false,
         home: None,
-        recent: RecentDirs::default(),
-        recent_path: None,
         notify: false,
         notify_style: NotifyStyle::Osc9,
-        claude: false,
-        rules: Rules::default(),
+        clipboard: true,
         tz: jiff::tz::TimeZone::UTC,
+        env: None,
+        program: None,
+        args: None,
+    }
+}
+
+pub fn hub_options() -> HubOptions {
+    HubOptions {
+        rules: Rules::default(),
+        recent: RecentDirs::default(),
+        recent_path: None,
+    }
+}
+
+/// One client's App over a hub, as the server hosts them (without the
+/// socket): sessions in `dirs` running `launch`, the first focused, on a
+/// terminal of `size` (columns, rows).
+pub struct Viewer {
+    pub hub: ccmux::hub::Hub,
+    pub app: ccmux::app::App,
+    /// The sessions' change messages, for whoever plays the server's loop
+    /// (tests/app.rs; the benches read screens directly).
+    #[allow(dead_code)]
+    pub events: tokio::sync::mpsc::UnboundedReceiver<ccmux::session::SessionId>,
+}
+
+impl Viewer {
+    pub fn new(launch: ccmux::session::Launch, dirs: &[PathBuf], size: (u16, u16)) -> Viewer {
+        let (rows, cols) = ccmux::app::session_size(size);
+        let (mut registry, events) = ccmux::session::Registry::new(launch, rows, cols);
+        for dir in dirs {
+            registry.spawn(dir.clone());
+        }
+        let now = std::time::Instant::now();
+        let mut hub = ccmux::hub::Hub::new(registry, hub_options());
+        hub.attach(1, (rows, cols), now);
+        let start = dirs.first().cloned().unwrap_or_default();
+        let mut app = ccmux::app::App::new(1, options(start), size);
+        app.focus(&mut hub, 0, now);
+        Viewer { hub, app, events }
     }
 }

@@ -1,7 +1,7 @@
 //! Drawing the App: tab bar on top, the focused screen (or the table) in the
 //! middle, the status line at the bottom, popups over them.
 
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,6 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{App, Confirm, TableView, View};
 use crate::action::Action;
+use crate::hub::Hub;
 use crate::session::Status;
 use crate::ui::confirm::render_confirm;
 use crate::ui::help::render_help;
@@ -45,35 +46,29 @@ pub fn session_size(size: (u16, u16)) -> (u16, u16) {
 }
 
 impl App {
-    /// Draws everything. Takes the focused session's changes, since what it
-    /// printed is being shown now.
-    pub fn draw(&mut self, frame: &mut Frame, now: Instant) {
+    /// Draws everything this client shows, from the hub as it is now: the
+    /// loop reads the shown sessions' changes before (`Hub::read_viewed`).
+    /// `wall` is the time of day, for the table's ages.
+    pub fn draw(&mut self, hub: &Hub, frame: &mut Frame, wall: SystemTime) {
         self.needs_draw = false;
-        let wall = SystemTime::now();
-        self.take_focused_changes(now);
         let area = frame.area();
         self.size = (area.width, area.height);
         let layout = layout(self.size);
-        self.keep_scrolled_lines();
-        let infos = self.infos();
-        self.drawn_status = infos
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i, s.status.clone()))
-            .collect();
+        self.keep_scrolled_lines(hub);
+        let infos = hub.infos();
 
         render_tab_bar(
             layout.tabs,
             frame.buffer_mut(),
             &infos,
-            self.focused,
+            self.focus_index,
             &self.opts.theme,
         );
 
         match &self.view {
             View::Table(table) => {
                 let rows: Vec<_> = self
-                    .table_rows(table)
+                    .table_rows(hub, table)
                     .into_iter()
                     .filter_map(|i| infos.get(i).cloned())
                     .collect();
@@ -90,8 +85,8 @@ impl App {
                 };
                 frame.render_widget(table, layout.body);
             }
-            View::Scroll { offset, .. } => self.draw_screen(frame, layout.body, *offset),
-            _ => self.draw_screen(frame, layout.body, 0),
+            View::Scroll { offset, .. } => self.draw_screen(hub, frame, layout.body, *offset),
+            _ => self.draw_screen(hub, frame, layout.body, 0),
         }
 
         let hints = self.hints();
@@ -102,36 +97,25 @@ impl App {
             (_, Some((m, _))) => Some(m.clone()),
             _ => None,
         };
-        if let Some(focused) = infos.get(self.focused) {
-            let status = StatusLine {
-                session: Some(focused),
-                home: self.opts.home.as_deref(),
-                show_full_id: self.show_full_id,
-                hints: &hints,
-                message: message.as_deref(),
-                theme: &self.opts.theme,
-            };
-            frame.render_widget(status, layout.status);
-        } else {
-            let status = StatusLine {
-                session: None,
-                home: self.opts.home.as_deref(),
-                show_full_id: false,
-                hints: &hints,
-                message: message.as_deref(),
-                theme: &self.opts.theme,
-            };
-            frame.render_widget(status, layout.status);
-        }
+        let focused = self.focused.and(infos.get(self.focus_index));
+        let status = StatusLine {
+            session: focused,
+            home: self.opts.home.as_deref(),
+            show_full_id: focused.is_some() && self.show_full_id,
+            hints: &hints,
+            message: message.as_deref(),
+            theme: &self.opts.theme,
+        };
+        frame.render_widget(status, layout.status);
 
-        let theme = self.opts.theme.clone();
+        let theme = &self.opts.theme;
         match &mut self.view {
             View::Picker { picker, .. } => {
                 let popup = centered(area, area.width.saturating_sub(8).clamp(20, 100), {
                     area.height.saturating_sub(4).clamp(8, 30)
                 });
                 frame.render_widget(Clear, popup);
-                picker.render(popup, frame.buffer_mut(), &theme);
+                picker.render(popup, frame.buffer_mut(), theme);
             }
             View::Help => {
                 let bindings: Vec<(String, String)> = self
@@ -141,37 +125,40 @@ impl App {
                     .into_iter()
                     .map(|(keys, action)| (keys, action.description().to_string()))
                     .collect();
-                render_help(area, frame.buffer_mut(), &bindings, &theme);
+                render_help(area, frame.buffer_mut(), &bindings, theme);
             }
             View::Confirm(confirm) => {
                 let (title, message) = match confirm {
                     Confirm::Stop { id, .. } => {
-                        let dir = self
-                            .registry
+                        let dir = hub
+                            .registry()
                             .get(*id)
                             .map(|s| display_path(&s.spec().dir, self.opts.home.as_deref()))
                             .unwrap_or_default();
                         (
                             "Stop session".to_string(),
-                            format!("Stop {} in {dir}? Its program is ended.", id.short()),
+                            format!("Stop {} in {dir}? Its program will be ended.", id.short()),
                         )
                     }
                     Confirm::Quit => {
-                        let n = self.registry.live_count();
+                        let n = hub.registry().live_count();
                         (
                             "Quit ccmux".to_string(),
-                            format!("{n} session(s) still running will be stopped. Quit?"),
+                            format!(
+                                "{n} session(s) still running will be stopped, for every client. \
+                                 Quit? (Detach instead keeps them running.)"
+                            ),
                         )
                     }
                 };
-                render_confirm(area, frame.buffer_mut(), &title, &message, &theme);
+                render_confirm(area, frame.buffer_mut(), &title, &message, theme);
             }
             _ => {}
         }
     }
 
-    fn draw_screen(&self, frame: &mut Frame, body: Rect, offset: usize) {
-        let Some(session) = self.registry.at(self.focused) else {
+    fn draw_screen(&self, hub: &Hub, frame: &mut Frame, body: Rect, offset: usize) {
+        let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
             let hint = format!(
                 "No sessions. {} starts one.",
                 self.opts
@@ -201,7 +188,7 @@ impl App {
         if offset > 0 {
             term.screen_mut().set_scrollback(0);
         }
-        // Only the focused session, in the tab view, owns the host cursor.
+        // Only the focused session, in the tab view, owns the cursor.
         if let (Some(pos), View::Tabs) = (cursor, &self.view) {
             frame.set_cursor_position(pos);
         }
@@ -210,11 +197,11 @@ impl App {
     /// While scrolled back, output that pushes lines into the scrollback
     /// moves the view up by as much, so the lines being read stay put (as in
     /// tmux's copy mode).
-    fn keep_scrolled_lines(&mut self) {
+    fn keep_scrolled_lines(&mut self, hub: &Hub) {
         let View::Scroll { offset, seen } = &mut self.view else {
             return;
         };
-        let Some(session) = self.registry.at(self.focused) else {
+        let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
             return;
         };
         let term = session.term();
@@ -224,24 +211,6 @@ impl App {
             .saturating_add(grown)
             .min(term.screen().scrollback_len());
         *seen = now;
-    }
-
-    fn take_focused_changes(&mut self, now: Instant) {
-        if !std::mem::take(&mut self.focused_changed) {
-            return;
-        }
-        let Some(session) = self.registry.at(self.focused) else {
-            return;
-        };
-        let id = session.id();
-        let changes = session.take_changes();
-        if let Some(clip) = changes.clipboard {
-            self.copy_to_host(&clip);
-        }
-        if let Some(alert) = changes.alert {
-            self.alert(id, alert, now);
-        }
-        self.observe(id, now);
     }
 
     /// The few keys a new user needs first, as zellij shows them.
@@ -254,7 +223,7 @@ impl App {
             hint(Action::SessionTable, "sessions"),
             hint(Action::NextTab, "next"),
             hint(Action::StopSession, "stop"),
-            hint(Action::Quit, "quit"),
+            hint(Action::Detach, "detach"),
         ]
         .into_iter()
         .flatten()

@@ -1,26 +1,32 @@
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::session::SessionId;
-
-/// Everything that can change the App. The terminal loop turns the host
-/// terminal's input and the sessions' change messages into these; tests inject
-/// them directly.
+/// What a client's terminal can tell its App. The server turns the client's
+/// input into these; tests inject them directly. (Session output and hooks
+/// go to the `Hub`, which every App reads.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     Key(KeyEvent),
     Paste(String),
     Mouse(MouseEvent),
-    /// The host terminal's new size, columns then rows.
+    /// The terminal's new size, columns then rows.
     Resize(u16, u16),
-    /// Something changed in a session (output, title, bell, exit).
-    Session(SessionId),
-    /// A Claude Code hook fired in a session: its JSON payload, as received.
-    Hook {
-        session: SessionId,
-        payload: Vec<u8>,
-    },
-    /// The host terminal gained (true) or lost the user's focus.
+    /// The terminal gained (true) or lost the user's focus.
     HostFocus(bool),
     /// The time the App asked for with `next_deadline` has come.
     Deadline,
+}
+
+impl Event {
+    /// The App's view of a terminal input event.
+    pub fn from_input(ev: ratatui::crossterm::event::Event) -> Event {
+        use ratatui::crossterm::event::Event as In;
+        match ev {
+            In::Key(k) => Event::Key(k),
+            In::Paste(p) => Event::Paste(p),
+            In::Mouse(m) => Event::Mouse(m),
+            In::Resize(cols, rows) => Event::Resize(cols, rows),
+            In::FocusGained => Event::HostFocus(true),
+            In::FocusLost => Event::HostFocus(false),
+        }
+    }
 }

@@ -9,41 +9,42 @@ use ratatui::crossterm::event::{
 use super::draw;
 use super::{App, Back, Confirm, TableView, View};
 use crate::action::Action;
+use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
 use crate::picker::{Picker, PickerOutcome};
-use crate::session::{STOP_GRACE, Status};
+use crate::session::{SessionId, Status};
 use crate::ui::tabbar::tab_at;
 
 /// Lines one wheel notch scrolls our own scrollback.
 const WHEEL_LINES: usize = 3;
 
 impl App {
-    pub(super) fn on_key(&mut self, key: KeyEvent, now: Instant) {
+    pub(super) fn on_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
         if key.kind == KeyEventKind::Release {
             return;
         }
         let view = std::mem::replace(&mut self.view, View::Tabs);
         self.view = match view {
             View::Tabs => {
-                self.on_tabs_key(key, now);
+                self.on_tabs_key(hub, key, now);
                 return;
             }
             View::Scroll { offset, seen } => {
                 self.view = View::Scroll { offset, seen };
-                self.on_scroll_key(key, now);
+                self.on_scroll_key(hub, key, now);
                 return;
             }
             View::Table(table) => {
                 self.view = View::Table(table);
-                self.on_table_key(key, table, now);
+                self.on_table_key(hub, key, table, now);
                 return;
             }
             View::Picker { mut picker, back } => match picker.handle_key(key) {
                 PickerOutcome::Pending => View::Picker { picker, back },
                 PickerOutcome::Cancel => back_to(back),
                 PickerOutcome::Open(dir) => {
-                    self.open_session(dir, now);
-                    View::Tabs
+                    self.open_session(hub, dir, now);
+                    return;
                 }
             },
             View::Help => match key.code {
@@ -53,7 +54,7 @@ impl App {
                 _ => View::Help,
             },
             View::Confirm(confirm) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(confirm, now),
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(hub, confirm, now),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => match confirm {
                     Confirm::Stop { back, .. } => back_to(back),
                     Confirm::Quit => View::Tabs,
@@ -64,13 +65,13 @@ impl App {
         self.needs_draw = true;
     }
 
-    fn on_tabs_key(&mut self, key: KeyEvent, now: Instant) {
+    fn on_tabs_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
         if self.prefix {
             self.prefix = false;
             self.message = None;
             self.needs_draw = true;
             match self.opts.keymap.lookup_prefixed(&key) {
-                Some(action) => self.act(action, now),
+                Some(action) => self.act(hub, action, now),
                 None => {
                     let prefix = self.opts.keymap.prefix_label();
                     self.say(format!("{prefix}: no binding for that key"), now);
@@ -79,56 +80,56 @@ impl App {
             return;
         }
         match self.opts.keymap.lookup(&key) {
-            KeyLookup::Action(action) => self.act(action, now),
+            KeyLookup::Action(action) => self.act(hub, action, now),
             KeyLookup::Prefix => {
                 self.prefix = true;
                 let prefix = self.opts.keymap.prefix_label();
                 self.say(format!("{prefix} … (? for help)"), now);
             }
-            KeyLookup::Unbound => self.send_key(&key),
+            KeyLookup::Unbound => self.send_key(hub, &key, now),
         }
     }
 
-    fn send_key(&mut self, key: &KeyEvent) {
-        if let Some(s) = self.registry.at(self.focused) {
+    /// Writes a key to the focused session, as it asked keys to be encoded.
+    /// The user is there: the session takes this client's size.
+    fn send_key(&mut self, hub: &mut Hub, key: &KeyEvent, now: Instant) {
+        let Some(id) = self.focused else { return };
+        hub.typed(self.client, id, now);
+        if let Some(s) = hub.registry().get(id) {
             let modes = InputModes::of(&s.term());
             s.write(encode_key(key, &modes));
         }
     }
 
-    pub(super) fn act(&mut self, action: Action, now: Instant) {
+    pub(super) fn act(&mut self, hub: &mut Hub, action: Action, now: Instant) {
         self.needs_draw = true;
+        let n = hub.registry().len().max(1);
         match action {
-            Action::NextTab => {
-                let n = self.registry.len().max(1);
-                self.focus((self.focused + 1) % n);
-            }
-            Action::PrevTab => {
-                let n = self.registry.len().max(1);
-                self.focus((self.focused + n - 1) % n);
-            }
+            Action::NextTab => self.focus(hub, (self.focus_index + 1) % n, now),
+            Action::PrevTab => self.focus(hub, (self.focus_index + n - 1) % n, now),
             Action::GoToTab(n) => {
-                if usize::from(n) <= self.registry.len() && n > 0 {
-                    self.focus(usize::from(n) - 1);
+                if usize::from(n) <= hub.registry().len() && n > 0 {
+                    self.focus(hub, usize::from(n) - 1, now);
                 }
             }
             Action::SessionTable => {
                 self.view = View::Table(TableView {
-                    selected: self.focused,
+                    selected: self.focus_index,
                     ..TableView::default()
                 });
             }
-            Action::DirectoryPicker => self.open_picker(Back::Tabs),
+            Action::DirectoryPicker => self.open_picker(hub, Back::Tabs),
             Action::StopSession => {
-                if let Some(id) = self.registry.at(self.focused).map(|s| s.id()) {
-                    self.stop_or_close(id, Back::Tabs, now);
+                if let Some(id) = self.focused {
+                    self.stop_or_close(hub, id, Back::Tabs, now);
                 }
             }
             // Like Shift-PgUp in a terminal: a page up at once.
-            Action::ScrollBack => self.set_scroll(self.page()),
+            Action::ScrollBack => self.set_scroll(hub, self.page()),
             Action::Help => self.view = View::Help,
+            Action::Detach => self.detach = true,
             Action::Quit => {
-                if self.registry.live_count() == 0 {
+                if hub.registry().live_count() == 0 {
                     self.quit = true;
                 } else {
                     self.view = View::Confirm(Confirm::Quit);
@@ -136,10 +137,10 @@ impl App {
             }
             Action::SendPrefix => {
                 let key = self.opts.keymap.prefix_event();
-                self.send_key(&key);
+                self.send_key(hub, &key, now);
             }
             Action::ShowId => {
-                if let Some(id) = self.registry.at(self.focused).map(|s| s.id()) {
+                if let Some(id) = self.focused {
                     self.show_full_id = true;
                     let encoded = base64_encode(id.to_string().as_bytes());
                     self.copy_to_host(&encoded);
@@ -149,20 +150,19 @@ impl App {
             Action::NextAttention => {
                 // Marked sessions, oldest first; then any other that waits
                 // for the user (one left waiting while it was looked at).
-                let oldest = self
-                    .attention
-                    .iter()
-                    .min_by_key(|(_, since)| **since)
-                    .and_then(|(id, _)| self.registry.index_of(*id))
+                let registry = hub.registry();
+                let oldest = hub
+                    .oldest_attention()
+                    .and_then(|id| registry.index_of(id))
                     .or_else(|| {
-                        self.registry.iter().enumerate().position(|(i, s)| {
-                            i != self.focused && self.status_of(s) == Status::Waiting
+                        registry.iter().enumerate().position(|(i, s)| {
+                            i != self.focus_index && hub.status_of(s) == Status::Waiting
                         })
                     });
                 match oldest {
                     Some(i) => {
                         self.view = View::Tabs;
-                        self.focus(i);
+                        self.focus(hub, i, now);
                     }
                     None => self.say("no session needs you", now),
                 }
@@ -172,26 +172,23 @@ impl App {
 
     /// Stop asks first while the program runs; an ended session's tab just
     /// closes.
-    fn stop_or_close(&mut self, id: crate::session::SessionId, back: Back, now: Instant) {
-        let live = self.registry.get(id).is_some_and(|s| s.status().is_live());
+    fn stop_or_close(&mut self, hub: &mut Hub, id: SessionId, back: Back, now: Instant) {
+        let live = hub.registry().get(id).is_some_and(|s| s.status().is_live());
         if live {
             self.view = View::Confirm(Confirm::Stop { id, back });
         } else {
-            self.registry.close(id);
-            self.attention.remove(&id);
-            self.focused = self.focused.min(self.registry.len().saturating_sub(1));
-            self.trackers.remove(&id);
+            hub.close(id);
+            self.sync_focus(hub, now);
             self.view = back_to(back);
             self.say("closed", now);
         }
     }
 
-    fn confirmed(&mut self, confirm: Confirm, now: Instant) -> View {
+    fn confirmed(&mut self, hub: &mut Hub, confirm: Confirm, now: Instant) -> View {
         match confirm {
             Confirm::Stop { id, back } => {
-                if let Some(s) = self.registry.get(id) {
-                    s.stop(STOP_GRACE);
-                    self.say(format!("stopping {}", s.id().short()), now);
+                if hub.stop(id) {
+                    self.say(format!("stopping {}", id.short()), now);
                 }
                 back_to(back)
             }
@@ -202,10 +199,10 @@ impl App {
         }
     }
 
-    fn open_picker(&mut self, back: Back) {
+    fn open_picker(&mut self, hub: &Hub, back: Back) {
         let picker = Picker::new(
             self.opts.picker_start.clone(),
-            self.opts.recent.dirs().to_vec(),
+            hub.recent_dirs().to_vec(),
             self.opts.show_hidden,
             self.opts.home.clone(),
         );
@@ -215,7 +212,7 @@ impl App {
         };
     }
 
-    fn on_scroll_key(&mut self, key: KeyEvent, _now: Instant) {
+    fn on_scroll_key(&mut self, hub: &Hub, key: KeyEvent, _now: Instant) {
         let View::Scroll { offset, .. } = self.view else {
             return;
         };
@@ -242,7 +239,7 @@ impl App {
             KeyCode::End | KeyCode::Char('G') => 0,
             _ => offset,
         };
-        self.set_scroll(offset);
+        self.set_scroll(hub, offset);
     }
 
     /// A page of scrollback: the screen's height less a line of context.
@@ -250,8 +247,9 @@ impl App {
         usize::from(draw::session_size(self.size).0.max(2) - 1)
     }
 
-    fn set_scroll(&mut self, offset: usize) {
-        let (max, seen) = self.registry.at(self.focused).map_or((0, 0), |s| {
+    fn set_scroll(&mut self, hub: &Hub, offset: usize) {
+        let session = self.focused.and_then(|id| hub.registry().get(id));
+        let (max, seen) = session.map_or((0, 0), |s| {
             let term = s.term();
             (term.screen().scrollback_len(), term.lines_scrolled())
         });
@@ -262,12 +260,12 @@ impl App {
         self.needs_draw = true;
     }
 
-    fn on_table_key(&mut self, key: KeyEvent, table: TableView, now: Instant) {
-        let rows = self.table_rows(&table);
+    fn on_table_key(&mut self, hub: &mut Hub, key: KeyEvent, table: TableView, now: Instant) {
+        let rows = self.table_rows(hub, &table);
         let last = rows.len().saturating_sub(1);
         let selected = table.selected.min(last);
         let index = rows.get(selected).copied();
-        let id = index.and_then(|i| self.registry.at(i)).map(|s| s.id());
+        let id = index.and_then(|i| hub.registry().at(i)).map(|s| s.id());
         let select = |selected| View::Table(TableView { selected, ..table });
         self.needs_draw = true;
         match key.code {
@@ -278,11 +276,11 @@ impl App {
             KeyCode::Enter => {
                 if let Some(i) = index {
                     self.view = View::Tabs;
-                    self.focus(i);
+                    self.focus(hub, i, now);
                 }
             }
             KeyCode::Esc | KeyCode::Char('q') => self.view = View::Tabs,
-            KeyCode::Char('n') => self.open_picker(Back::Table(table)),
+            KeyCode::Char('n') => self.open_picker(hub, Back::Table(table)),
             KeyCode::Char('a') => {
                 self.view = View::Table(TableView {
                     selected: 0,
@@ -299,15 +297,14 @@ impl App {
             }
             KeyCode::Char('x') => {
                 if let Some(id) = id {
-                    self.stop_or_close(id, Back::Table(table), now);
+                    self.stop_or_close(hub, id, Back::Table(table), now);
                 }
             }
             KeyCode::Char('r') => {
                 if let Some(id) = id {
-                    match self.registry.restart(id) {
+                    match hub.restart(id, now) {
                         Some(_) => {
-                            self.trackers.remove(&id);
-                            self.attention.remove(&id);
+                            self.sync_focus(hub, now);
                             self.say("restarted", now);
                         }
                         None => self.say("still running: stop it first (x)", now),
@@ -318,14 +315,16 @@ impl App {
         }
     }
 
-    pub(super) fn on_paste(&mut self, text: &str) {
+    pub(super) fn on_paste(&mut self, hub: &mut Hub, text: &str, now: Instant) {
         match &mut self.view {
             View::Picker { picker, .. } => {
                 picker.handle_paste(text);
                 self.needs_draw = true;
             }
             View::Tabs => {
-                if let Some(s) = self.registry.at(self.focused) {
+                let Some(id) = self.focused else { return };
+                hub.typed(self.client, id, now);
+                if let Some(s) = hub.registry().get(id) {
                     let modes = InputModes::of(&s.term());
                     s.write(encode_paste(text, &modes));
                 }
@@ -334,16 +333,16 @@ impl App {
         }
     }
 
-    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) {
+    pub(super) fn on_mouse(&mut self, hub: &mut Hub, mouse: MouseEvent, now: Instant) {
         let layout = draw::layout(self.size);
         let (x, y) = (mouse.column, mouse.row);
         if y == layout.tabs.y && layout.tabs.height > 0 {
             if let MouseEventKind::Down(_) = mouse.kind
                 && matches!(self.view, View::Tabs | View::Scroll { .. })
             {
-                let infos = self.infos();
-                if let Some(i) = tab_at(layout.tabs, &infos, self.focused, x) {
-                    self.focus(i);
+                let infos = hub.infos();
+                if let Some(i) = tab_at(layout.tabs, &infos, self.focus_index, x) {
+                    self.focus(hub, i, now);
                 }
             }
             return;
@@ -355,27 +354,27 @@ impl App {
         }
         match self.view {
             View::Tabs => {
-                let Some(s) = self.registry.at(self.focused) else {
+                let Some(s) = self.focused.and_then(|id| hub.registry().get(id)) else {
                     return;
                 };
                 let modes = InputModes::of(&s.term());
                 if let Some(bytes) = encode_mouse(&mouse, x - body.x, y - body.y, &modes) {
                     s.write(bytes);
                 } else if mouse.kind == MouseEventKind::ScrollUp {
-                    self.set_scroll(WHEEL_LINES);
+                    self.set_scroll(hub, WHEEL_LINES);
                 }
             }
             View::Scroll { offset, .. } => match mouse.kind {
-                MouseEventKind::ScrollUp => self.set_scroll(offset + WHEEL_LINES),
+                MouseEventKind::ScrollUp => self.set_scroll(hub, offset + WHEEL_LINES),
                 MouseEventKind::ScrollDown if offset <= WHEEL_LINES => {
                     self.view = View::Tabs;
                     self.needs_draw = true;
                 }
-                MouseEventKind::ScrollDown => self.set_scroll(offset - WHEEL_LINES),
+                MouseEventKind::ScrollDown => self.set_scroll(hub, offset - WHEEL_LINES),
                 _ => {}
             },
             View::Table(table) => {
-                let last = self.table_rows(&table).len().saturating_sub(1);
+                let last = self.table_rows(hub, &table).len().saturating_sub(1);
                 let selected = match mouse.kind {
                     MouseEventKind::ScrollUp => table.selected.saturating_sub(1),
                     MouseEventKind::ScrollDown => (table.selected + 1).min(last),

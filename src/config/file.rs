@@ -18,6 +18,7 @@ pub struct ConfigFile {
     pub scrollback: Option<usize>,
     pub agent: Option<String>,
     pub notify: Option<bool>,
+    pub clipboard: Option<bool>,
     pub picker: Option<PickerFile>,
     pub colors: Option<ColorsFile>,
     pub keys: Option<KeysConfig>,

@@ -34,6 +34,8 @@ pub struct Config {
     pub agent: Option<String>,
     /// Tell the host terminal when a session needs attention.
     pub notify: bool,
+    /// Pass on the focused session's OSC 52 copies to the terminal.
+    pub clipboard: bool,
     pub picker: PickerConfig,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -57,6 +59,7 @@ impl Default for Config {
             scrollback: 10_000,
             agent: None,
             notify: true,
+            clipboard: true,
             picker: PickerConfig::default(),
             theme: Theme::default(),
             keymap: Keymap::default(),
@@ -119,6 +122,9 @@ impl Config {
         config.agent = file.agent;
         if let Some(notify) = file.notify {
             config.notify = notify;
+        }
+        if let Some(clipboard) = file.clipboard {
+            config.clipboard = clipboard;
         }
         if let Some(picker) = file.picker {
             apply_picker(&mut config.picker, picker).map_err(|(span, msg)| fail(span, &msg))?;

@@ -14,6 +14,7 @@ mod settings;
 
 pub use client::{run_hook, send};
 pub use server::HookServer;
+pub(crate) use server::{clear_stale, euid, private_dir};
 pub use settings::claude_args;
 
 use crate::session::SessionId;

@@ -34,38 +34,26 @@ pub struct HookServer {
     socket: SocketFile,
 }
 
-/// The socket's file, removed with the server, and the directory it is in
-/// when that is ccmux's own and nothing else is left in it.
+/// The socket's file, removed with the server.
 struct SocketFile {
     path: PathBuf,
-    own_dir: Option<PathBuf>,
 }
 
 impl Drop for SocketFile {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.path);
-        if let Some(dir) = &self.own_dir {
-            // Fails, as it should, while another instance's socket is there.
-            let _ = fs::remove_dir(dir);
-        }
     }
 }
 
 impl HookServer {
-    /// Listens on `<dir>/<pid>.sock` (mode 0600), where `dir` is
-    /// `$XDG_RUNTIME_DIR/ccmux`, else `/tmp/ccmux-<uid>`: made private (0700)
-    /// if new, refused if it is not a directory of this user's that only this
-    /// user can enter.
+    /// Listens on `<dir>/<pid>.sock` (mode 0600), where `dir` must be a
+    /// directory of this user's that only this user can enter (see
+    /// `paths::socket_dir`); it is left in place.
     ///
     /// Needs no runtime: the socket can be bound, and its path handed to
     /// sessions, before the event loop starts.
-    pub fn bind() -> Result<HookServer> {
-        bind_at(&runtime_dir(), true)
-    }
-
-    /// As `bind`, in a directory of the caller's, which is left in place.
     pub fn bind_in(dir: &Path) -> Result<HookServer> {
-        bind_at(dir, false)
+        bind_at(dir)
     }
 
     /// What sessions get as `CCMUX_SOCKET`.
@@ -103,15 +91,7 @@ impl HookServer {
     }
 }
 
-fn runtime_dir() -> PathBuf {
-    // The spec says a relative XDG_RUNTIME_DIR is to be ignored.
-    match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
-        Some(dir) if dir.is_absolute() => dir.join("ccmux"),
-        _ => PathBuf::from(format!("/tmp/ccmux-{}", euid())),
-    }
-}
-
-fn bind_at(dir: &Path, own_dir: bool) -> Result<HookServer> {
+fn bind_at(dir: &Path) -> Result<HookServer> {
     let path = dir.join(format!("{}.sock", std::process::id()));
     let mut retried = false;
     let listener = loop {
@@ -127,10 +107,7 @@ fn bind_at(dir: &Path, own_dir: bool) -> Result<HookServer> {
             }
         }
     };
-    let socket = SocketFile {
-        path,
-        own_dir: own_dir.then(|| dir.to_path_buf()),
-    };
+    let socket = SocketFile { path };
     // The directory already keeps others out; this keeps them out should
     // its mode ever be loosened.
     fs::set_permissions(&socket.path, fs::Permissions::from_mode(0o600))
@@ -144,7 +121,7 @@ fn bind_at(dir: &Path, own_dir: bool) -> Result<HookServer> {
 /// Makes `dir` (mode 0700) unless it exists, then checks that it is a real
 /// directory, this user's, closed to everyone else: anyone who could enter it
 /// could swap the socket for their own and read every prompt.
-fn private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> Result<()> {
     match fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
@@ -170,7 +147,7 @@ fn private_dir(dir: &Path) -> Result<()> {
 
 /// Removes a socket that an ended instance with this pid left behind. A
 /// live listener there is not ours to take over.
-fn clear_stale(path: &Path) -> Result<()> {
+pub(crate) fn clear_stale(path: &Path) -> Result<()> {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(());
     };
@@ -205,7 +182,7 @@ async fn receive(stream: UnixStream, uid: u32, tx: UnboundedSender<HookMessage>)
     }
 }
 
-fn euid() -> u32 {
+pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions, touches no memory and cannot fail.
     unsafe { libc::geteuid() }
 }
@@ -410,24 +387,5 @@ mod tests {
         let file = tmp.path().join("file");
         fs::write(&file, "").unwrap();
         assert!(HookServer::bind_in(&file).is_err());
-    }
-
-    #[test]
-    fn own_directory_goes_with_the_last_server() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("ccmux");
-        let server = bind_at(&dir, true).unwrap();
-        // Another instance's socket keeps the directory alive.
-        let other = dir.join("1.sock");
-        let _other = StdUnixListener::bind(&other).unwrap();
-        drop(server);
-        assert!(dir.is_dir());
-        fs::remove_file(&other).unwrap();
-
-        let server = bind_at(&dir, true).unwrap();
-        let path = server.path().to_path_buf();
-        drop(server);
-        assert!(!path.exists());
-        assert!(!dir.exists());
     }
 }

@@ -80,7 +80,7 @@ enum Bindable {
 }
 
 impl Bindable {
-    const ALL: [(&'static str, Bindable); 12] = [
+    const ALL: [(&'static str, Bindable); 13] = [
         ("next_tab", Bindable::Fixed(Action::NextTab)),
         ("prev_tab", Bindable::Fixed(Action::PrevTab)),
         ("go_to_tab", Bindable::GoToTab),
@@ -91,6 +91,7 @@ impl Bindable {
         ("scroll_back", Bindable::Fixed(Action::ScrollBack)),
         ("show_id", Bindable::Fixed(Action::ShowId)),
         ("help", Bindable::Fixed(Action::Help)),
+        ("detach", Bindable::Fixed(Action::Detach)),
         ("quit", Bindable::Fixed(Action::Quit)),
         ("send_prefix", Bindable::Fixed(Action::SendPrefix)),
     ];
@@ -162,6 +163,7 @@ impl Bindable {
             }
             Bindable::Fixed(Action::ShowId) => vec![prefixed('i')],
             Bindable::Fixed(Action::Help) => vec![prefixed('?')],
+            Bindable::Fixed(Action::Detach) => vec![prefixed('d')],
             Bindable::Fixed(Action::Quit) => vec![prefixed('q')],
             // The prefix pressed twice always sends it; nothing more by default.
             Bindable::Fixed(Action::SendPrefix) => Vec::new(),
@@ -614,6 +616,7 @@ mod tests {
             ("Shift-PageUp", Action::ScrollBack),
             ("Ctrl-q i", Action::ShowId),
             ("Ctrl-q ?", Action::Help),
+            ("Ctrl-q d", Action::Detach),
             ("Ctrl-q q", Action::Quit),
             ("Ctrl-q Ctrl-q", Action::SendPrefix),
         ]

@@ -162,6 +162,12 @@ impl Session {
         &self.spec
     }
 
+    /// The screen's size, rows then columns.
+    pub fn size(&self) -> (u16, u16) {
+        let (rows, cols) = self.term().screen().size();
+        (rows.get(), cols.get())
+    }
+
     pub fn started(&self) -> SystemTime {
         self.started
     }

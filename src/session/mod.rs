@@ -9,6 +9,6 @@ mod term;
 
 pub use instance::{Changes, Session};
 pub use pty::SpawnSpec;
-pub use registry::{Launch, Registry, STOP_GRACE};
+pub use registry::{Launch, Registry, Request, STOP_GRACE, is_claude_program};
 pub use status::{SessionId, SessionInfo, Status};
 pub use term::{Alert, KITTY_DISAMBIGUATE, Term, panicking_in_vt100};

@@ -13,9 +13,12 @@ use super::SessionId;
 pub struct SpawnSpec {
     pub program: String,
     pub args: Vec<String>,
-    /// Added to the inherited environment.
+    /// The whole environment the program starts with, before the variables
+    /// ccmux sets (TERM, CCMUX_SESSION_ID…) and without the host terminal's.
     pub env: Vec<(String, String)>,
     pub dir: PathBuf,
+    /// The program is Claude Code: it gets hooks and a Claude status tracker.
+    pub claude: bool,
 }
 
 pub struct Pty {
@@ -54,7 +57,15 @@ pub fn spawn(
     rows: u16,
     cols: u16,
 ) -> Result<Pty, String> {
-    let program = resolve(&spec.program, std::env::var_os("PATH").as_deref())?;
+    // Found on the PATH the session will have, as the shell that asked would.
+    let path = spec
+        .env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| std::ffi::OsString::from(v))
+        .or_else(|| std::env::var_os("PATH"));
+    let program = resolve(&spec.program, path.as_deref())?;
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: rows.max(1),
@@ -68,6 +79,10 @@ pub fn spawn(
     cmd.args(lead_args);
     cmd.args(&spec.args);
     cmd.cwd(&spec.dir);
+    cmd.env_clear();
+    for (k, v) in &spec.env {
+        cmd.env(k, v);
+    }
     for var in HOST_VARS {
         cmd.env_remove(var);
     }
@@ -76,9 +91,6 @@ pub fn spawn(
     cmd.env("TERM_PROGRAM", "ccmux");
     cmd.env("TERM_PROGRAM_VERSION", env!("CARGO_PKG_VERSION"));
     cmd.env("CCMUX_SESSION_ID", id.to_string());
-    for (k, v) in &spec.env {
-        cmd.env(k, v);
-    }
 
     let child = pair
         .slave

@@ -1,6 +1,6 @@
 //! The sessions ccmux owns, in tab order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -12,22 +12,36 @@ use super::pty::SpawnSpec;
 /// How long a stopped program gets between SIGTERM and SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
 
-/// What every new session runs, unless told otherwise.
+/// What every new session runs, unless its request says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Launch {
     pub program: String,
     pub args: Vec<String>,
+    /// Set for every session, over the environment it starts with.
     pub env: Vec<(String, String)>,
     pub scrollback: usize,
+    /// Whether the programs run are Claude Code, as the config's `agent`
+    /// says; None: decided by each program's file name.
+    pub claude: Option<bool>,
     /// For Claude Code: this ccmux executable, whose `hook` subcommand every
     /// session's hooks run, so each session reports what it is doing.
     pub claude_hooks: Option<PathBuf>,
 }
 
+/// A session to start. What is left out comes from the `Launch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub dir: PathBuf,
+    pub program: Option<String>,
+    pub args: Option<Vec<String>>,
+    /// The environment to start from (the asking client's); None: ccmux's own.
+    pub env: Option<Vec<(String, String)>>,
+}
+
 pub struct Registry {
     sessions: Vec<Session>,
     launch: Launch,
-    /// The size every session's screen and PTY has: the area tabs draw in.
+    /// The size (rows, columns) new sessions get when nobody says otherwise.
     size: (u16, u16),
     events: UnboundedSender<SessionId>,
 }
@@ -46,25 +60,56 @@ impl Registry {
         (registry, rx)
     }
 
-    /// Starts the configured program in `dir`, as the last tab.
-    pub fn spawn(&mut self, dir: PathBuf) -> SessionId {
-        let spec = SpawnSpec {
-            program: self.launch.program.clone(),
-            args: self.launch.args.clone(),
-            env: self.launch.env.clone(),
-            dir,
-        };
-        self.spawn_spec(spec, None)
+    pub fn launch(&self) -> &Launch {
+        &self.launch
     }
 
-    fn spawn_spec(&mut self, spec: SpawnSpec, at: Option<usize>) -> SessionId {
+    /// Starts the configured program in `dir`, as the last tab, at the
+    /// default size.
+    pub fn spawn(&mut self, dir: PathBuf) -> SessionId {
+        let size = self.size;
+        self.start(
+            Request {
+                dir,
+                ..Request::default()
+            },
+            size,
+        )
+    }
+
+    /// Starts `request` as the last tab, with a screen of `size` (rows,
+    /// columns).
+    pub fn start(&mut self, request: Request, size: (u16, u16)) -> SessionId {
+        let spec = self.spec(request);
+        self.start_spec(spec, size, None)
+    }
+
+    /// What `request` runs, with the launch defaults filled in.
+    fn spec(&self, request: Request) -> SpawnSpec {
+        let launch = &self.launch;
+        let program = request.program.unwrap_or_else(|| launch.program.clone());
+        let claude = launch.claude.unwrap_or_else(|| is_claude_program(&program));
+        let mut env = request
+            .env
+            .unwrap_or_else(|| std::env::vars().collect::<Vec<_>>());
+        env.extend(launch.env.iter().cloned());
+        SpawnSpec {
+            program,
+            args: request.args.unwrap_or_else(|| launch.args.clone()),
+            env,
+            dir: request.dir,
+            claude,
+        }
+    }
+
+    fn start_spec(&mut self, spec: SpawnSpec, size: (u16, u16), at: Option<usize>) -> SessionId {
         let id = SessionId::new();
-        let (rows, cols) = self.size;
+        let (rows, cols) = (size.0.max(1), size.1.max(1));
         // Claude Code gets the session's own id, so ccmux always knows which
         // conversation is which, and hooks layered over the user's settings
         // (`--settings` adds to them; no file of the user's is touched).
-        let lead_args = match &self.launch.claude_hooks {
-            Some(exe) => {
+        let lead_args = match (&self.launch.claude_hooks, spec.claude) {
+            (Some(exe), true) => {
                 let mut args = crate::hooks::claude_args(&id, exe);
                 if resumes(&spec.args)
                     && let Some(i) = args.iter().position(|a| a == "--session-id")
@@ -75,7 +120,7 @@ impl Registry {
                 }
                 args
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         let session = Session::start(
             id,
@@ -101,7 +146,8 @@ impl Registry {
             return None;
         }
         let spec = self.sessions[i].spec().clone();
-        Some(self.spawn_spec(spec, Some(i)))
+        let size = self.sessions[i].size();
+        Some(self.start_spec(spec, size, Some(i)))
     }
 
     /// Removes an ended session's tab. A live one is left alone: stop it first.
@@ -139,16 +185,23 @@ impl Registry {
         self.sessions.is_empty()
     }
 
+    /// The size new sessions get by default.
     pub fn size(&self) -> (u16, u16) {
         self.size
     }
 
-    /// Gives every session, background ones included, the new size.
+    /// Gives every session, background ones included, the new size, and
+    /// makes it the default.
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.size = (rows.max(1), cols.max(1));
         for s in &self.sessions {
             s.resize(self.size.0, self.size.1);
         }
+    }
+
+    /// Makes `size` the one new sessions get, resizing nothing.
+    pub fn set_default_size(&mut self, rows: u16, cols: u16) {
+        self.size = (rows.max(1), cols.max(1));
     }
 
     pub fn live_count(&self) -> usize {
@@ -170,6 +223,41 @@ impl Registry {
             s.wait_exit(left);
         }
     }
+
+    /// The session whose id is `target` or starts with it; an error for the
+    /// user when none or several do.
+    pub fn find(&self, target: &str) -> Result<SessionId, String> {
+        find_id(self.sessions.iter().map(Session::id), target)
+    }
+}
+
+/// The one id of `ids` that is `target` or starts with it (hyphens or not).
+fn find_id(ids: impl Iterator<Item = SessionId>, target: &str) -> Result<SessionId, String> {
+    let target = target.trim().to_ascii_lowercase();
+    if target.is_empty() {
+        return Err("no session id given".into());
+    }
+    let matches: Vec<SessionId> = ids
+        .filter(|id| {
+            id.to_string().starts_with(&target) || id.0.simple().to_string().starts_with(&target)
+        })
+        .collect();
+    match matches.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(format!("no session {target}")),
+        _ => Err(format!(
+            "{target} matches {} sessions: give more of the id",
+            matches.len()
+        )),
+    }
+}
+
+/// Whether `program` is Claude Code, by its file name.
+pub fn is_claude_program(program: &str) -> bool {
+    Path::new(program)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name == "claude" || name == "claude.exe")
 }
 
 /// Whether Claude Code's arguments pick up an earlier conversation.
@@ -190,5 +278,27 @@ mod tests {
         assert!(resumes(&args(&["-c"])));
         assert!(resumes(&args(&["--resume=abc"])));
         assert!(!resumes(&args(&["--model", "opus"])));
+    }
+
+    #[test]
+    fn an_id_is_found_by_any_unique_prefix() {
+        let a = SessionId(uuid::Uuid::parse_str("25e68eb4-0000-4000-8000-000000000001").unwrap());
+        let b = SessionId(uuid::Uuid::parse_str("25e6ffff-0000-4000-8000-000000000002").unwrap());
+        let find = |t: &str| find_id([a, b].into_iter(), t);
+        assert_eq!(find("25e68"), Ok(a));
+        assert_eq!(find("25E6FF"), Ok(b));
+        assert_eq!(find(&a.to_string()), Ok(a));
+        assert_eq!(find("25e68eb400004000"), Ok(a));
+        assert!(find("25e6").unwrap_err().contains("matches 2 sessions"));
+        assert_eq!(find("beef"), Err("no session beef".into()));
+        assert!(find(" ").is_err());
+    }
+
+    #[test]
+    fn claude_is_known_by_its_file_name() {
+        assert!(is_claude_program("claude"));
+        assert!(is_claude_program("/opt/bin/claude"));
+        assert!(!is_claude_program("claude-wrapper.sh"));
+        assert!(!is_claude_program("bash"));
     }
 }

@@ -10,6 +10,46 @@ use std::time::{Duration, Instant};
 use ccmux::session::{Alert, Term};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// The variables that keep a ccmux run inside `home`: its config, data,
+/// state, and its server's socket (so every test has its own server).
+pub fn sandbox_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
+    let run = home.join("run");
+    // The socket directory's parent must exist, as XDG_RUNTIME_DIR does.
+    std::fs::create_dir_all(&run).expect("mkdir run");
+    vec![
+        ("HOME", home.to_path_buf()),
+        ("XDG_CONFIG_HOME", home.join(".config")),
+        ("XDG_DATA_HOME", home.join(".local/share")),
+        ("XDG_STATE_HOME", home.join(".local/state")),
+        ("XDG_RUNTIME_DIR", run),
+    ]
+}
+
+/// Runs `ccmux args…` to its end in the sandbox `home`, as a script would.
+pub fn ccmux(home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(ccmux_bin());
+    cmd.args(args).current_dir(home).env_clear();
+    for var in ["PATH", "LANG", "LC_ALL", "USER"] {
+        if let Some(v) = std::env::var_os(var) {
+            cmd.env(var, v);
+        }
+    }
+    cmd.envs(sandbox_env(home));
+    cmd.envs(extra_env.iter().copied());
+    cmd.stdin(std::process::Stdio::null());
+    cmd.output().expect("run ccmux")
+}
+
+/// Stops the sandbox's server, if one runs, when dropped: no test leaves a
+/// server (or its sessions) behind.
+pub struct ServerGuard(pub PathBuf);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = ccmux(&self.0, &["kill-server"], &[]);
+    }
+}
+
 /// Generous: tests wait on conditions, and a loaded 2-core CI box is slow.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -70,9 +110,9 @@ impl Pty {
             }
         }
         cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", home);
-        cmd.env("XDG_CONFIG_HOME", home.join(".config"));
-        cmd.env("XDG_DATA_HOME", home.join(".local/share"));
+        for (k, v) in sandbox_env(home) {
+            cmd.env(k, v);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }

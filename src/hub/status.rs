@@ -6,74 +6,66 @@
 
 use std::time::Instant;
 
-use super::App;
+use super::{Hub, Notice};
 use crate::session::{Session, SessionId, Status};
 use crate::status::{Change, Tracker, parse_hook};
 
-impl App {
-    /// Gives every session a tracker from the first event on, so one that
-    /// never prints still goes from starting to idle.
-    pub(super) fn track_new_sessions(&mut self, now: Instant) {
-        if self.trackers.len() == self.registry.len() {
+impl Hub {
+    /// Gives session `id` its tracker, so one that never prints still goes
+    /// from starting to idle.
+    pub(super) fn track(&mut self, id: SessionId, now: Instant) {
+        let Some(session) = self.registry.get(id) else {
             return;
-        }
-        let ids: Vec<SessionId> = self.registry.iter().map(Session::id).collect();
-        for id in ids {
-            self.tracker(id, now);
-        }
-    }
-
-    fn tracker(&mut self, id: SessionId, now: Instant) -> &mut Tracker {
-        let claude = self.opts.claude;
+        };
+        let claude = session.spec().claude;
         self.trackers.entry(id).or_insert_with(|| {
             if claude {
                 Tracker::claude()
             } else {
                 Tracker::generic(now)
             }
-        })
+        });
     }
 
     /// A hook payload from a session's Claude Code. Payloads that do not parse
     /// or name no session of ours are dropped: hooks are a hint, never a
     /// reason to fail.
-    pub(super) fn on_hook(&mut self, id: SessionId, payload: &[u8], now: Instant) {
+    pub fn on_hook(&mut self, id: SessionId, payload: &[u8], now: Instant) {
         let Ok(hook) = parse_hook(payload) else {
             return;
         };
         if self.registry.get(id).is_none() {
             return;
         }
-        let change = self.tracker(id, now).on_hook(&hook, now);
+        self.track(id, now);
+        let Some(tracker) = self.trackers.get_mut(&id) else {
+            return;
+        };
+        let change = tracker.on_hook(&hook, now);
         self.apply(id, change, now);
+        self.note_status_changes();
     }
 
     /// The session's screen changed (or its program ended).
     pub(super) fn observe(&mut self, id: SessionId, now: Instant) {
-        if self.registry.get(id).is_none() {
-            return;
-        }
-        self.tracker(id, now);
-        let (Some(session), Some(tracker), rules) = (
-            self.registry.get(id),
-            self.trackers.get_mut(&id),
-            &self.opts.rules,
-        ) else {
+        self.track(id, now);
+        let (Some(session), Some(tracker)) = (self.registry.get(id), self.trackers.get_mut(&id))
+        else {
             return;
         };
         let ended = session.status();
         if !ended.is_live() {
             tracker.on_exit(ended);
-            self.needs_draw = true;
+            self.changed = true;
             return;
         }
-        let change = if !self.opts.claude {
+        let change = if !session.spec().claude {
             tracker.on_output(now)
         } else if tracker.reads_screen(now) {
             // Copying the screen's text is the costly part: only when the
             // tracker will read it.
             let text = session.term().screen().contents();
-            tracker.on_screen(&text, rules, now)
+            tracker.on_screen(&text, &self.opts.rules, now)
         } else {
             return;
         };
@@ -94,18 +86,23 @@ impl App {
             .filter(|(_, t)| t.next_deadline().is_some_and(|d| d <= now))
             .map(|(id, _)| *id)
             .collect();
+        if due.is_empty() {
+            return;
+        }
         for id in due {
             if let Some(t) = self.trackers.get_mut(&id) {
                 let change = t.on_deadline(now);
                 self.apply(id, change, now);
             }
         }
+        self.note_status_changes();
     }
 
+    /// A session that starts waiting for the user, or finishes a turn, while
+    /// no client shows it, is marked until one does; and it is announced.
     fn apply(&mut self, id: SessionId, change: Change, now: Instant) {
         if change.status.is_some() {
-            // The tab bar shows every session's status.
-            self.needs_draw = true;
+            self.changed = true;
         }
         let why = change
             .needs_user
@@ -113,19 +110,24 @@ impl App {
         let Some(why) = why else {
             return;
         };
-        let focused = self.registry.at(self.focused).map(Session::id) == Some(id);
-        if !focused {
+        if !self.is_viewed(id) {
             self.attention.entry(id).or_insert(now);
-            self.needs_draw = true;
+            self.changed = true;
         }
-        if self.opts.notify && (!focused || !self.host_focused) {
-            self.notify_host(id, &why);
+        if self.limiter.allow_announce(id, &why, now) {
+            let name = self.name_of(id);
+            self.notices.push(Notice::Announce {
+                session: id,
+                name,
+                why,
+                from_program: false,
+            });
         }
     }
 
     /// What to show for a session: how its program ended, else what its
     /// tracker knows.
-    pub(super) fn status_of(&self, session: &Session) -> Status {
+    pub fn status_of(&self, session: &Session) -> Status {
         let process = session.status();
         if !process.is_live() {
             return process;
@@ -135,14 +137,14 @@ impl App {
             .map_or(Status::Starting, |t| t.status().clone())
     }
 
-    pub(super) fn task_of(&self, id: SessionId) -> Option<String> {
+    pub fn task_of(&self, id: SessionId) -> Option<String> {
         self.trackers
             .get(&id)
             .and_then(|t| t.task())
             .map(str::to_string)
     }
 
-    pub(super) fn reason_of(&self, id: SessionId) -> Option<String> {
+    pub fn reason_of(&self, id: SessionId) -> Option<String> {
         self.trackers
             .get(&id)
             .and_then(|t| t.waiting_reason())

@@ -1,0 +1,125 @@
+//! Reading what sessions changed: at once for the ones a client shows (when
+//! it draws), in 250 ms batches for the rest, so a flood in a hidden tab
+//! costs the clients nothing per byte.
+
+use std::time::{Duration, Instant};
+
+use super::{Hub, Notice};
+use crate::session::{Alert, SessionId};
+
+/// Sessions nobody looks at are read at most this often.
+pub const BACKGROUND_REFRESH: Duration = Duration::from_millis(250);
+
+impl Hub {
+    /// Session `id` sent a change. Returns whether a client shows it: those
+    /// clients should draw soon, and `read_viewed` before they do.
+    pub fn on_session(&mut self, id: SessionId, now: Instant) -> bool {
+        if !self.unread.contains(&id) {
+            self.unread.push(id);
+        }
+        // Also for shown sessions, so a client that cannot draw (one that
+        // stopped reading) does not hold up the others' bells and statuses.
+        if self.read_due.is_none() {
+            let earliest = self.last_read.map_or(now, |last| last + BACKGROUND_REFRESH);
+            self.read_due = Some(earliest.max(now));
+        }
+        self.is_viewed(id)
+    }
+
+    /// When the sessions nobody looks at are next read, if any changed.
+    pub fn read_due(&self) -> Option<Instant> {
+        self.read_due
+    }
+
+    /// Reads the changes of the sessions clients show, before they draw.
+    pub fn read_viewed(&mut self, now: Instant) {
+        let viewed: Vec<SessionId> = self
+            .unread
+            .iter()
+            .copied()
+            .filter(|id| self.is_viewed(*id))
+            .collect();
+        if viewed.is_empty() {
+            return;
+        }
+        self.unread.retain(|id| !viewed.contains(id));
+        for id in viewed {
+            self.read(id, now);
+        }
+        self.note_status_changes();
+    }
+
+    pub(super) fn read_batch(&mut self, now: Instant) {
+        self.read_due = None;
+        self.last_read = Some(now);
+        for id in std::mem::take(&mut self.unread) {
+            self.read(id, now);
+        }
+        self.note_status_changes();
+    }
+
+    /// Takes a session's changes (once, for every client) and lets its
+    /// tracker look.
+    fn read(&mut self, id: SessionId, now: Instant) {
+        let Some(session) = self.registry.get(id) else {
+            return;
+        };
+        let changes = session.take_changes();
+        if changes.title.is_some() {
+            // The table shows titles.
+            self.changed = true;
+        }
+        if let Some(base64) = changes.clipboard {
+            self.notices.push(Notice::Clipboard {
+                session: id,
+                base64,
+            });
+        }
+        if let Some(alert) = changes.alert {
+            self.alert(id, alert, now);
+        }
+        self.observe(id, now);
+    }
+
+    /// A session rang or sent a notification. Unless a client shows it, that
+    /// marks it until one does; the clients' terminals hear of it within the
+    /// limits (see `limit`).
+    fn alert(&mut self, id: SessionId, alert: Alert, now: Instant) {
+        if !self.is_viewed(id) {
+            self.attention.entry(id).or_insert(now);
+            self.changed = true;
+        }
+        match alert {
+            Alert::Bell => {
+                if self.limiter.allow_bell(id, now) {
+                    self.notices.push(Notice::Bell { session: id });
+                }
+            }
+            Alert::Notification(text) => {
+                if self.limiter.allow_announce(id, &text, now) {
+                    let name = self.name_of(id);
+                    self.notices.push(Notice::Announce {
+                        session: id,
+                        name,
+                        why: text,
+                        from_program: true,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Clients redraw when a session's status moved since they were told.
+    pub(super) fn note_status_changes(&mut self) {
+        let moved: Vec<_> = self
+            .registry
+            .iter()
+            .map(|s| (s.id(), self.status_of(s)))
+            .filter(|(id, status)| self.shown_status.get(id) != Some(status))
+            .collect();
+        if !moved.is_empty() {
+            self.changed = true;
+        }
+        self.shown_status.extend(moved);
+    }
+}

@@ -1,0 +1,587 @@
+//! The server's event loop: one tokio current-thread runtime, one `Hub`, one
+//! `App` per attached client.
+//!
+//! Each turn reads what is due, draws the clients whose frame is due, then
+//! sleeps in `select!` until a client speaks, a session changes, a hook
+//! arrives, a signal comes or the one deadline the hub and apps asked for.
+//! With nothing going on there is no deadline: idle means idle.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use tokio::net::UnixListener;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{self, UnboundedReceiver};
+
+use super::commands;
+use super::conn::{Conn, FromClient};
+use super::daemon::Listening;
+use super::screen::ClientScreen;
+use crate::app::{self, App, Event, NotifyStyle, Options};
+use crate::config::Config;
+use crate::hooks::{self, HookMessage, HookServer};
+use crate::hub::{ClientId, Hub, HubOptions};
+use crate::paths::{NEST_ENV, SocketDir};
+use crate::picker::RecentDirs;
+use crate::proto::{ClientInfo, Hello, NewSession, Request as ClientRequest, ServerMsg};
+use crate::session::{Launch, Registry, Request, SessionId};
+use crate::status::Rules;
+
+/// At most 60 frames a second per client; output in between is coalesced.
+const FRAME: Duration = Duration::from_micros(16_667);
+/// After a key, the next frame is drawn at once rather than at the next frame
+/// slot: it is most likely the echo of what was typed, and typing must feel
+/// instant. Bounded by typing speed, so floods still get the 60 fps cap.
+const ECHO_WINDOW: Duration = Duration::from_millis(50);
+/// Messages from all clients waiting for the loop; a client past this waits
+/// (its socket fills), the others do not.
+const INBOX: usize = 256;
+/// How long the last words to clients may take when the server ends.
+const FAREWELL: Duration = Duration::from_secs(1);
+
+struct Client {
+    conn: Conn,
+    /// Set once the client has attached (a command's client never does).
+    view: Option<View>,
+}
+
+struct View {
+    app: App,
+    screen: ClientScreen,
+    last_frame: Option<Instant>,
+    echo_until: Option<Instant>,
+}
+
+impl View {
+    /// When this client's next frame may be drawn.
+    fn frame_due(&self, now: Instant) -> Instant {
+        match self.echo_until {
+            Some(until) if now <= until => now,
+            _ => self.last_frame.map_or(now, |t| t + FRAME),
+        }
+    }
+}
+
+/// Why the loop ends.
+enum Ending {
+    /// A client quit ccmux: every session is stopped.
+    Quit,
+    /// `ccmux kill-server`: stopped, then this client hears so.
+    Killed(ClientId),
+    /// SIGTERM, SIGINT or SIGQUIT.
+    Signal(&'static str),
+    /// No session and no client left.
+    Empty,
+}
+
+struct Server {
+    hub: Hub,
+    clients: HashMap<ClientId, Client>,
+    next_id: ClientId,
+    config: Config,
+    /// Told to every client that attaches (an unsafe socket directory).
+    warning: Option<String>,
+    ending: Option<Ending>,
+}
+
+pub fn serve(listening: Listening, dir: &SocketDir, config: Config) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the event loop")?;
+    runtime.block_on(run(listening, dir, config))
+}
+
+async fn run(listening: Listening, dir: &SocketDir, config: Config) -> Result<()> {
+    let listener = UnixListener::from_std({
+        listening.listener.set_nonblocking(true)?;
+        listening.listener.try_clone()?
+    })
+    .context("cannot watch the socket")?;
+    // Any session may run Claude Code, whatever the config's command is.
+    let hook_server = match HookServer::bind_in(&dir.path) {
+        Ok(server) => Some(server),
+        Err(e) => {
+            // Statuses then come from the screen rules alone.
+            tracing::warn!("hooks are off: {e:#}");
+            None
+        }
+    };
+    let (mut server, mut sessions) = Server::new(config, &listening.path, hook_server.as_ref());
+    server.warning = dir.warning.clone();
+    let (hook_tx, mut hook_rx) = mpsc::unbounded_channel();
+    if let Some(hooks) = hook_server {
+        // Ends (and removes its socket) when the runtime goes.
+        tokio::spawn(hooks.serve(hook_tx));
+    }
+    let (inbox_tx, mut inbox) = mpsc::channel(INBOX);
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut quit = signal(SignalKind::quit())?;
+    // A daemon has no terminal to hang up; someone's `kill -HUP` changes nothing.
+    let mut hangup = signal(SignalKind::hangup())?;
+
+    loop {
+        let now = Instant::now();
+        server.pass_on();
+        server.draw_due(now);
+        server.pass_on();
+        server.flush_host_output();
+        // Empty once it has served: the client that started it connects
+        // just after.
+        if server.ending.is_none()
+            && server.next_id > 1
+            && server.hub.registry().is_empty()
+            && server.clients.is_empty()
+        {
+            server.ending = Some(Ending::Empty);
+        }
+        if let Some(ending) = server.ending.take() {
+            server.end(ending).await;
+            return Ok(());
+        }
+        let deadline = server.next_deadline(now);
+        tokio::select! {
+            // Clients first: typing must stay quick while sessions flood.
+            biased;
+            Some((id, said)) = inbox.recv() => server.on_client(id, said, Instant::now()),
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    server.accept(stream, &inbox_tx);
+                }
+            }
+            Some(msg) = hook_rx.recv() => server.on_hook(msg),
+            Some(id) = sessions.recv() => server.on_session(id, Instant::now()),
+            _ = sleep_until(deadline), if deadline.is_some() => server.on_time(Instant::now()),
+            _ = terminate.recv() => server.ending = Some(Ending::Signal("SIGTERM")),
+            _ = interrupt.recv() => server.ending = Some(Ending::Signal("SIGINT")),
+            _ = quit.recv() => server.ending = Some(Ending::Signal("SIGQUIT")),
+            _ = hangup.recv() => tracing::info!("SIGHUP ignored"),
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(d) = deadline {
+        tokio::time::sleep_until(d.into()).await;
+    }
+}
+
+impl Server {
+    fn new(
+        config: Config,
+        socket: &std::path::Path,
+        hooks: Option<&HookServer>,
+    ) -> (Server, UnboundedReceiver<SessionId>) {
+        let mut env: Vec<(String, String)> = config.env.clone().into_iter().collect();
+        env.push((NEST_ENV.to_string(), socket.display().to_string()));
+        let mut claude_hooks = None;
+        if let Some(hooks) = hooks {
+            env.push((
+                hooks::SOCKET_ENV.to_string(),
+                hooks.path().display().to_string(),
+            ));
+            claude_hooks = std::env::current_exe().ok();
+        }
+        let launch = Launch {
+            program: config.command.clone(),
+            args: config.args.clone(),
+            env,
+            scrollback: config.scrollback,
+            claude: config
+                .agent
+                .as_ref()
+                .map(|agent| agent.trim().eq_ignore_ascii_case("claude")),
+            claude_hooks,
+        };
+        let (registry, sessions) = Registry::new(launch, 24, 80);
+        let recent_path = directories::ProjectDirs::from("", "", "ccmux")
+            .map(|p| p.data_dir().join("recent-dirs"));
+        let recent = match &recent_path {
+            Some(path) => RecentDirs::load(path).unwrap_or_else(|e| {
+                tracing::warn!("{e:#}");
+                RecentDirs::default()
+            }),
+            None => RecentDirs::default(),
+        };
+        let hub = Hub::new(
+            registry,
+            HubOptions {
+                rules: Rules::default(),
+                recent,
+                recent_path,
+            },
+        );
+        let server = Server {
+            hub,
+            clients: HashMap::new(),
+            next_id: 1,
+            config,
+            warning: None,
+            ending: None,
+        };
+        (server, sessions)
+    }
+
+    fn accept(
+        &mut self,
+        stream: tokio::net::UnixStream,
+        inbox: &mpsc::Sender<(ClientId, FromClient)>,
+    ) {
+        // The socket's directory keeps others out; this holds even if its
+        // mode is loosened.
+        if !stream
+            .peer_cred()
+            .is_ok_and(|cred| cred.uid() == crate::hooks::euid())
+        {
+            return;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let conn = Conn::spawn(id, stream, inbox.clone());
+        self.clients.insert(id, Client { conn, view: None });
+    }
+
+    fn on_client(&mut self, id: ClientId, said: FromClient, now: Instant) {
+        match said {
+            FromClient::Hello(hello) => self.on_hello(id, *hello, now),
+            FromClient::Refuse(message) => {
+                if let Some(client) = self.clients.remove(&id) {
+                    client.conn.send(&ServerMsg::Refused { message });
+                }
+            }
+            FromClient::Input(ev) => {
+                let Some(view) = self.clients.get_mut(&id).and_then(|c| c.view.as_mut()) else {
+                    return;
+                };
+                let event = Event::from_input(ev);
+                if matches!(event, Event::Key(_) | Event::Paste(_)) {
+                    view.echo_until = Some(now + ECHO_WINDOW);
+                }
+                if let Event::Resize(cols, rows) = event
+                    && let Err(e) = view.screen.resize((cols, rows))
+                {
+                    tracing::warn!("client {id}: {e}");
+                }
+                view.app.handle(&mut self.hub, event, now);
+                self.after_input(id);
+            }
+            FromClient::Drained => {
+                if let Some(view) = self.view_mut(id) {
+                    // Frames were dropped: what the client shows is unknown.
+                    if view.screen.invalidate().is_ok() {
+                        view.app.mark_dirty();
+                    }
+                }
+            }
+            FromClient::Closed => self.drop_client(id),
+        }
+    }
+
+    /// What a key may have asked of the whole server: detach this client,
+    /// or quit everything.
+    fn after_input(&mut self, id: ClientId) {
+        let Some(view) = self.clients.get(&id).and_then(|c| c.view.as_ref()) else {
+            return;
+        };
+        if view.app.should_quit() {
+            self.ending = Some(Ending::Quit);
+        } else if view.app.should_detach() {
+            if let Some(client) = self.clients.get(&id) {
+                client.conn.send(&ServerMsg::Exit {
+                    message: "[detached: sessions keep running; `ccmux attach` to return]".into(),
+                    code: 0,
+                });
+            }
+            self.drop_client(id);
+        }
+    }
+
+    fn drop_client(&mut self, id: ClientId) {
+        if let Some(client) = self.clients.remove(&id)
+            && client.view.is_some()
+        {
+            self.hub.detach(id);
+            tracing::info!("client {id} detached");
+        }
+    }
+
+    fn view_mut(&mut self, id: ClientId) -> Option<&mut View> {
+        self.clients.get_mut(&id)?.view.as_mut()
+    }
+
+    fn on_hello(&mut self, id: ClientId, hello: Hello, now: Instant) {
+        let reply = match hello.request {
+            ClientRequest::Attach {
+                sessions,
+                program,
+                args,
+            } => {
+                self.attach(id, &hello.client, sessions, program, args, now);
+                return;
+            }
+            ClientRequest::List { json } => commands::list(&self.hub, json),
+            ClientRequest::New(new) => commands::new(&mut self.hub, new, &hello.client, now),
+            ClientRequest::Stop { target } => commands::stop(&mut self.hub, &target),
+            ClientRequest::KillServer => {
+                self.ending = Some(Ending::Killed(id));
+                return;
+            }
+        };
+        if let Some(client) = self.clients.remove(&id) {
+            client.conn.send(&reply);
+        }
+    }
+
+    fn attach(
+        &mut self,
+        id: ClientId,
+        info: &ClientInfo,
+        mut sessions: Vec<NewSession>,
+        program: Option<String>,
+        args: Option<Vec<String>>,
+        now: Instant,
+    ) {
+        let size = info.size;
+        let screen = match ClientScreen::new(size) {
+            Ok(screen) => screen,
+            Err(e) => {
+                tracing::warn!("client {id}: {e}");
+                self.clients.remove(&id);
+                return;
+            }
+        };
+        self.hub.attach(id, app::session_size(size), now);
+        if sessions.is_empty() && self.hub.registry().is_empty() {
+            sessions.push(NewSession {
+                dir: info.cwd.clone(),
+                program: program.clone(),
+                args: args.clone(),
+            });
+        }
+        let first = self.hub.registry().len();
+        let mut trouble = self.warning.clone();
+        for new in &sessions {
+            let request = Request {
+                dir: new.dir.clone(),
+                program: new.program.clone(),
+                args: new.args.clone(),
+                env: Some(info.env.clone()),
+            };
+            let (_, t) = self.hub.start(request, Some(id), now);
+            trouble = trouble.or(t);
+        }
+        let mut options = self.options_for(info);
+        options.program = program.clone();
+        options.args = args.clone();
+        let mut app = App::new(id, options, size);
+        let focus = if sessions.is_empty() { 0 } else { first };
+        app.focus(&mut self.hub, focus, now);
+        if let Some(trouble) = trouble {
+            app.say(trouble, now);
+        }
+        let Some(client) = self.clients.get_mut(&id) else {
+            return;
+        };
+        client.conn.send(&ServerMsg::Attached);
+        client.view = Some(View {
+            app,
+            screen,
+            last_frame: None,
+            echo_until: None,
+        });
+        tracing::info!("client {id} attached at {}x{}", size.0, size.1);
+    }
+
+    /// The App's options: the server's config, the client's terminal.
+    fn options_for(&self, info: &ClientInfo) -> Options {
+        let config = &self.config;
+        let tz = info
+            .var("TZ")
+            .and_then(|tz| jiff::tz::TimeZone::get(tz.trim_start_matches(':')).ok())
+            .unwrap_or_else(jiff::tz::TimeZone::system);
+        Options {
+            keymap: config.keymap.clone(),
+            theme: config.theme.clone(),
+            picker_start: config
+                .picker
+                .start_dir
+                .clone()
+                .unwrap_or_else(|| info.cwd.clone()),
+            show_hidden: config.picker.show_hidden,
+            home: info
+                .var("HOME")
+                .map(PathBuf::from)
+                .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())),
+            notify: config.notify,
+            notify_style: NotifyStyle::detect(info.var("TERM"), info.var("TERM_PROGRAM")),
+            clipboard: config.clipboard,
+            tz,
+            env: Some(info.env.clone()),
+            program: None,
+            args: None,
+        }
+    }
+
+    fn on_hook(&mut self, msg: HookMessage) {
+        self.hub.on_hook(msg.session, &msg.payload, Instant::now());
+    }
+
+    fn on_session(&mut self, id: SessionId, now: Instant) {
+        if self.hub.on_session(id, now) {
+            for view in self.views_mut() {
+                view.app.session_changed(id);
+            }
+        }
+    }
+
+    fn on_time(&mut self, now: Instant) {
+        self.hub.on_time(now);
+        let ids: Vec<ClientId> = self.clients.keys().copied().collect();
+        for id in ids {
+            if let Some(view) = self.clients.get_mut(&id).and_then(|c| c.view.as_mut()) {
+                view.app.handle(&mut self.hub, Event::Deadline, now);
+            }
+        }
+    }
+
+    fn views_mut(&mut self) -> impl Iterator<Item = &mut View> {
+        self.clients.values_mut().filter_map(|c| c.view.as_mut())
+    }
+
+    /// Hands what the hub has for everyone to every client.
+    fn pass_on(&mut self) {
+        let changed = self.hub.take_changed();
+        let notices = self.hub.take_notices();
+        if !changed && notices.is_empty() {
+            return;
+        }
+        for view in self.views_mut() {
+            if changed {
+                view.app.mark_dirty();
+            }
+            for notice in &notices {
+                view.app.on_notice(notice);
+            }
+        }
+    }
+
+    /// Draws every client whose frame is due and whose screen is finished.
+    fn draw_due(&mut self, now: Instant) {
+        let hub = &self.hub;
+        let due: Vec<ClientId> = self
+            .clients
+            .iter()
+            .filter_map(|(id, c)| {
+                let view = c.view.as_ref()?;
+                let app = &view.app;
+                (app.needs_draw()
+                    && !c.conn.is_stale()
+                    && app.frame_ready(hub, now)
+                    && now >= view.frame_due(now))
+                .then_some(*id)
+            })
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        // What the shown sessions printed is read once, for all of them.
+        self.hub.read_viewed(now);
+        self.pass_on();
+        let wall = SystemTime::now();
+        for id in due {
+            let Some(client) = self.clients.get_mut(&id) else {
+                continue;
+            };
+            let Some(view) = client.view.as_mut() else {
+                continue;
+            };
+            let hub = &self.hub;
+            let app = &mut view.app;
+            let mut bytes = match view.screen.draw(|f| app.draw(hub, f, wall)) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    tracing::warn!("client {id}: {e}");
+                    continue;
+                }
+            };
+            // Bells and clipboard copies after the frame, never inside it.
+            bytes.extend(view.app.take_host_output());
+            view.last_frame = Some(now);
+            view.echo_until = None;
+            client.conn.try_output(&bytes);
+        }
+    }
+
+    /// Bells and notifications for clients that drew nothing this turn.
+    fn flush_host_output(&mut self) {
+        for client in self.clients.values_mut() {
+            if let Some(view) = client.view.as_mut() {
+                let out = view.app.take_host_output();
+                if !out.is_empty() {
+                    client.conn.try_output(&out);
+                }
+            }
+        }
+    }
+
+    /// The one moment the loop must wake without being spoken to.
+    fn next_deadline(&self, now: Instant) -> Option<Instant> {
+        let hub = &self.hub;
+        let mut deadline = hub.next_deadline();
+        for client in self.clients.values() {
+            let Some(view) = &client.view else { continue };
+            let app = &view.app;
+            let mut due = app.next_deadline(hub);
+            if app.needs_draw() && app.frame_ready(hub, now) && !client.conn.is_stale() {
+                let frame = view.frame_due(now);
+                due = Some(due.map_or(frame, |d| d.min(frame)));
+            }
+            deadline = match (deadline, due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        deadline
+    }
+
+    /// Ends the server: stops every session (but when it is simply empty),
+    /// tells every client why, and gives their writers a moment.
+    async fn end(mut self, ending: Ending) {
+        let (why, killer) = match ending {
+            Ending::Quit => ("ccmux quit: every session was stopped".to_string(), None),
+            Ending::Killed(id) => (
+                "the server was killed: every session was stopped".into(),
+                Some(id),
+            ),
+            Ending::Signal(sig) => (
+                format!("the server got {sig}: every session was stopped"),
+                None,
+            ),
+            Ending::Empty => (String::new(), None),
+        };
+        let live = self.hub.registry().live_count();
+        let stopped = format!("stopped {live} session(s)\n");
+        if live > 0 {
+            tracing::info!("stopping {live} session(s): {why}");
+            self.hub.stop_all();
+        }
+        let mut farewells = Vec::new();
+        for (id, client) in self.clients.drain() {
+            if Some(id) == killer {
+                client.conn.send(&commands::ok(stopped.clone()));
+            } else if client.view.is_some() {
+                client.conn.send(&ServerMsg::Exit {
+                    message: format!("[{why}]"),
+                    code: 0,
+                });
+            }
+            farewells.push(client.conn.finish(FAREWELL));
+        }
+        for farewell in farewells {
+            farewell.await;
+        }
+    }
+}
