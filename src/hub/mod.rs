@@ -56,6 +56,8 @@ pub struct Hub {
     changed: bool,
     /// Each session's status when clients were last told of a change.
     shown_status: HashMap<SessionId, Status>,
+    /// The session a client focused last: where the next attach lands.
+    last_focus: Option<SessionId>,
 }
 
 impl Hub {
@@ -74,6 +76,7 @@ impl Hub {
             limiter: Limiter::default(),
             changed: true,
             shown_status: HashMap::new(),
+            last_focus: None,
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -190,6 +193,14 @@ impl Hub {
             .save(path)
             .err()
             .map(|e| format!("could not save recent directories: {e:#}"))
+    }
+
+    /// The tab a client attaching without new sessions shows: the one
+    /// focused last, as it was left.
+    pub fn resume_index(&self) -> usize {
+        self.last_focus
+            .and_then(|id| self.registry.index_of(id))
+            .unwrap_or(0)
     }
 
     pub fn has_attention(&self, id: SessionId) -> bool {

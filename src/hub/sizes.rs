@@ -92,6 +92,7 @@ impl Hub {
             viewer.active = now;
         }
         if let Some(id) = id {
+            self.last_focus = Some(id);
             self.look(id);
             self.own(client, id);
         }

@@ -377,7 +377,11 @@ impl Server {
         options.program = program.clone();
         options.args = args.clone();
         let mut app = App::new(id, options, size);
-        let focus = if sessions.is_empty() { 0 } else { first };
+        let focus = if sessions.is_empty() {
+            self.hub.resume_index()
+        } else {
+            first
+        };
         app.focus(&mut self.hub, focus, now);
         if let Some(trouble) = trouble {
             app.say(trouble, now);
