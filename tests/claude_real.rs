@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{DEADLINE, Pty, ccmux_bin};
+use support::{DEADLINE, Pty, ServerGuard, ccmux_bin, example_bin};
 
 const PREFIX: &str = "\x11"; // Ctrl-q
 const API_KEY: &str = "sk-ant-api03-ccmux-test-key-0000000000000000000000000000";
@@ -45,7 +45,7 @@ struct Mock {
 impl Mock {
     fn start(dir: &Path) -> Mock {
         let port_file = dir.join("mock.port");
-        let child = Command::new(env!("CARGO_BIN_EXE_mock-anthropic"))
+        let child = Command::new(example_bin("mock-anthropic"))
             .args(["--port", "0", "--port-file"])
             .arg(&port_file)
             .arg("--log")
@@ -178,6 +178,8 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     for d in [&home, &a, &b] {
         std::fs::create_dir_all(d).unwrap();
     }
+    // Stops this test's server (and its sessions) whatever happens below.
+    let _server = ServerGuard(home.clone());
     let settings = prepare_home(&home, &[&a, &b], &claude_version(&claude));
     let settings_before = std::fs::read(&settings).unwrap();
     let mock = Mock::start(&root);

@@ -57,8 +57,24 @@ pub fn ccmux_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ccmux"))
 }
 
+/// A test double: an example (never installed), which `cargo test` builds
+/// beside the binaries.
+pub fn example_bin(name: &str) -> PathBuf {
+    let path = ccmux_bin()
+        .parent()
+        .expect("the target directory")
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the whole `cargo test`, or `cargo build --examples` first",
+        path.display()
+    );
+    path
+}
+
 pub fn fake_claude_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_fake-claude"))
+    example_bin("fake-claude")
 }
 
 struct State {

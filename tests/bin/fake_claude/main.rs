@@ -5,18 +5,18 @@
 //! can drive every state a multiplexer has to show. Given `--settings` with
 //! hooks, it runs them at the moments Claude Code does (see hooks.rs).
 
-mod app;
-mod area;
-mod commands;
-mod editor;
-mod hooks;
-mod keys;
-mod matcher;
-mod queries;
-mod screen;
-mod settings;
-mod tty;
-mod width;
+pub(crate) mod app;
+pub(crate) mod area;
+pub(crate) mod commands;
+pub(crate) mod editor;
+pub(crate) mod hooks;
+pub(crate) mod keys;
+pub(crate) mod matcher;
+pub(crate) mod queries;
+pub(crate) mod screen;
+pub(crate) mod settings;
+pub(crate) mod tty;
+pub(crate) mod width;
 
 use std::io;
 use std::path::PathBuf;

@@ -17,13 +17,13 @@
 //! Binds 127.0.0.1 only. `--port-file` appears (atomically) once the server accepts
 //! connections. Every request is logged as one JSON line to stderr or `--log`.
 
-mod behaviour;
-mod http;
-mod reply;
-mod server;
-mod sse;
+pub(crate) mod behaviour;
+pub(crate) mod http;
+pub(crate) mod reply;
+pub(crate) mod server;
+pub(crate) mod sse;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -38,7 +38,7 @@ use clap::Parser;
 use crate::server::Server;
 
 /// How long `slow` pings when `MOCK_SLOW_SECONDS` is unset or unusable.
-const DEFAULT_SLOW: Duration = Duration::from_secs(3);
+pub(crate) const DEFAULT_SLOW: Duration = Duration::from_secs(3);
 
 #[derive(Parser)]
 #[command(about = "Local mock of the Anthropic Messages API, for tests (binds 127.0.0.1 only)")]
