@@ -422,3 +422,89 @@ fn closing_the_terminal_detaches() {
     let list = w.ls();
     assert!(list[0]["exit_code"].is_null(), "{list:?}");
 }
+
+/// The server's pid: the `ccmux server` process of this test's sandbox.
+fn server_pid(w: &World) -> u32 {
+    let runtime = format!("XDG_RUNTIME_DIR={}", w.home.join("run").display());
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            cmdline.split(|b| *b == 0).any(|a| a == b"server")
+                && environ
+                    .split(|b| *b == 0)
+                    .any(|v| v == runtime.as_bytes())
+        })
+        .expect("the server runs")
+}
+
+fn count(dir: String) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches() {
+    let w = world();
+    w.new_session(&w.api, &[]);
+    let pid = server_pid(&w);
+    let sid = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+    // Fields after the command: state ppid pgrp session; its own session.
+    let fields: Vec<&str> = sid.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    assert_eq!(fields[3], pid.to_string(), "not a session leader: {sid}");
+    assert_eq!(
+        std::fs::read_link(format!("/proc/{pid}/fd/0")).expect("fd 0"),
+        PathBuf::from("/dev/null")
+    );
+    // SIGHUP changes nothing.
+    // SAFETY: kill has no memory effects.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGHUP) }, 0);
+
+    let attach_once = || {
+        let mut s = raw(&w);
+        let hello = serde_json::json!({
+            "protocol": 1,
+            "version": "test",
+            "client": {"cwd": w.home, "env": [], "size": [100, 30]},
+            "request": {"Attach": {"sessions": [], "program": null, "args": null}},
+        });
+        s.write_all(&frame(0, hello.to_string().as_bytes()))
+            .expect("attach");
+        // The first frame: the attach went through.
+        let mut header = [0u8; 5];
+        s.read_exact(&mut header).expect("attached");
+    };
+    for _ in 0..5 {
+        attach_once();
+    }
+    assert_eq!(w.ls().len(), 1);
+    let fds = count(format!("/proc/{pid}/fd"));
+    let threads = count(format!("/proc/{pid}/task"));
+    for _ in 0..100 {
+        attach_once();
+    }
+    // Every connection is closed and forgotten (one may still be going).
+    let deadline = Instant::now() + DEADLINE;
+    while count(format!("/proc/{pid}/fd")) > fds {
+        assert!(Instant::now() < deadline, "fds grew with attaches");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(count(format!("/proc/{pid}/task")), threads);
+    assert_eq!(server_pid(&w), pid, "the server survived");
+}
+
+#[test]
+fn a_client_whose_server_dies_says_so_and_restores_the_terminal() {
+    let w = world();
+    let mut pty = w.attach(&[&w.api], 120, 40);
+    wait_idle(&pty);
+    let pid = server_pid(&w);
+    // SAFETY: kill has no memory effects.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGKILL) }, 0);
+    assert_eq!(pty.wait_exit(), 1);
+    pty.wait_eof();
+    assert!(pty.is_cooked(), "raw mode left behind");
+    assert!(pty.screen().contains("lost the server"), "{}", pty.screen());
+    assert!(!pty.with_screen(|s| s.alternate_screen()));
+}
