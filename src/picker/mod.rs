@@ -3,19 +3,23 @@
 //!
 //! The list is, top to bottom: a "go to <path>" row when the filter reads as an
 //! existing directory path, the recent directories that match the filter, then
-//! `. (this directory)` (while the filter is empty) and the current
-//! directory's subdirectories that match, best matches first. Enter starts a
-//! session in the selected row's directory, or in the current directory when
-//! nothing matches. The file system is read once per navigation; filtering and
-//! rendering work on what was read.
+//! `. (this directory)` (while the filter is empty) and the
+//! current directory's subdirectories that match, best matches first. A
+//! subdirectory whose name is exactly the filter is selected over better-ranked
+//! recent ones: it is what was typed. Enter starts a session in the selected
+//! row's directory, and nowhere when nothing is selected: an agent that edits
+//! files must never start in a place the user did not pick. A filter that reads
+//! as a path naming no directory lists nothing and says so. The file system is
+//! read once per navigation; filtering and rendering work on what was read.
 //!
 //! Keys, for fzf and shell habits: typing filters (fzf syntax, smart case);
 //! Up/Down, Ctrl-P/Ctrl-N, PageUp/PageDown, Home/End select; Enter opens (or,
 //! on "go to", goes there); Tab or Right enters the selected directory; Left,
-//! or Backspace on an empty filter, goes up; `~` on an empty filter goes home;
-//! Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes a word;
-//! Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles hidden
-//! directories; Esc, Ctrl-C or Ctrl-G closes.
+//! or Backspace on an empty filter, goes up; `~` on an empty filter goes home
+//! (and a `/` right after it makes the filter `~/`, so `~/src/x` typed by habit
+//! is that path); Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes
+//! a word; Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles
+//! hidden directories; Esc, Ctrl-C or Ctrl-G closes.
 
 mod filter;
 mod listing;
@@ -78,8 +82,10 @@ pub struct Picker {
     /// List lines the last render had room for: the PageUp/PageDown step.
     page: usize,
     /// The last key was a `~` that went home: a `/` now is the rest of a
-    /// typed `~/`, already done, and must not start an absolute path.
+    /// typed `~/`, and must not start an absolute path.
     went_home: bool,
+    /// The filter reads as a path, and nothing is there (or not a directory).
+    missing: Option<PathBuf>,
 }
 
 impl Picker {
@@ -114,6 +120,7 @@ impl Picker {
             scroll: 0,
             page: 10,
             went_home: false,
+            missing: None,
         };
         picker.go_to(typed_path::normalize(&start), None);
         // On opening, the most recent directory is the likeliest target;
@@ -159,7 +166,9 @@ impl Picker {
             KeyCode::Char('h') if alt => self.toggle_hidden(),
             KeyCode::Char('u') if ctrl => self.set_filter(String::new()),
             KeyCode::Char('w') if ctrl => self.delete_word(),
-            KeyCode::Char('/') if went_home && self.filter.is_empty() => {}
+            KeyCode::Char('/') if went_home && self.filter.is_empty() => {
+                self.set_filter("~/".to_string());
+            }
             KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
             _ => {}
         }
@@ -175,6 +184,9 @@ impl Picker {
         self.set_filter(query);
     }
 
+    /// Opens the selected row. With nothing listed (no match, a typed path
+    /// that names nothing, an unreadable directory) nothing is opened: the
+    /// note on screen says why.
     fn enter(&mut self) -> PickerOutcome {
         match self.rows.get(self.selected).cloned() {
             Some(Row::GoTo(path)) => {
@@ -183,12 +195,9 @@ impl Picker {
             }
             Some(Row::Recent(i)) => PickerOutcome::Open(self.recent[i].path.clone()),
             Some(Row::Entry(i)) => PickerOutcome::Open(self.entries()[i].path.clone()),
-            Some(Row::Here) | None => match self.listing {
-                // A directory we cannot read (or that is gone) is no place for
-                // a session; the reason is already on screen.
-                Listing::Unreadable(_) => PickerOutcome::Pending,
-                Listing::Entries(_) => PickerOutcome::Open(self.dir.clone()),
-            },
+            // Listed only when the directory could be read.
+            Some(Row::Here) => PickerOutcome::Open(self.dir.clone()),
+            None => PickerOutcome::Pending,
         }
     }
 
@@ -246,7 +255,28 @@ impl Picker {
     fn set_filter(&mut self, query: String) {
         self.filter.set_query(query);
         self.refresh_rows();
-        self.selected = 0;
+        self.selected = self.exact_name_row().unwrap_or(0);
+    }
+
+    /// The row of the subdirectory named exactly what was typed (ignoring case
+    /// while the filter is all lower case, as the matching does), which wins
+    /// over recent directories that rank higher by merely containing it.
+    fn exact_name_row(&self) -> Option<usize> {
+        let query = self.filter.query();
+        let entries = self.entries();
+        let name_of = |row: &Row| match row {
+            Row::Entry(i) => Some(entries[*i].name.as_str()),
+            _ => None,
+        };
+        let smart_case = !query.chars().any(char::is_uppercase);
+        self.rows
+            .iter()
+            .position(|row| name_of(row) == Some(query))
+            .or_else(|| {
+                self.rows.iter().position(|row| {
+                    smart_case && name_of(row).is_some_and(|name| name.to_lowercase() == query)
+                })
+            })
     }
 
     fn toggle_hidden(&mut self) {
@@ -301,9 +331,19 @@ impl Picker {
 
     fn refresh_rows(&mut self) {
         let mut rows = Vec::new();
-        let target = typed_path::resolve(self.filter.query(), &self.dir, self.home.as_deref());
-        if let Some(target) = target.filter(|t| *t != self.dir && t.is_dir()) {
-            rows.push(Row::GoTo(target));
+        self.missing = None;
+        // A typed path is offered even when it names the current directory
+        // (`~/` at home): going there clears the filter and selects `.`.
+        match typed_path::resolve(self.filter.query(), &self.dir, self.home.as_deref()) {
+            Some(target) if target.is_dir() => rows.push(Row::GoTo(target)),
+            Some(target) => {
+                // What was typed is a place, and it is not there: fuzzy
+                // matches elsewhere would only be a wrong place to start in.
+                self.missing = Some(target);
+                self.rows = rows;
+                return;
+            }
+            None => {}
         }
         let recent = self
             .recent
@@ -540,6 +580,7 @@ mod tests {
         let mut picker = picker_in(&tmp, "projects/alpha", &[]);
         type_text(&mut picker, "~/projects/gamma");
         assert_eq!(picker.current_dir(), tmp.path());
+        assert_eq!(picker.filter.query(), "~/projects/gamma");
         assert_eq!(rows(&picker), ["go to ~/projects/gamma"]);
         // Only right after the jump: later a leading `/` is the root.
         press_with(&mut picker, KeyModifiers::CONTROL, 'u');
@@ -617,14 +658,96 @@ mod tests {
     }
 
     #[test]
-    fn enter_with_nothing_matching_opens_the_current_directory() {
+    fn enter_with_nothing_matching_opens_nothing() {
         let tmp = tree();
         let mut picker = picker_in(&tmp, "projects", &[]);
         type_text(&mut picker, "zzz");
         assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        assert_eq!(picker.current_dir(), tmp.path().join("projects"));
+    }
+
+    /// `/tmp/x/wbe` for `/tmp/x/web` must not start a session in the
+    /// picker's current directory, nor in a recent one that fuzzy-matches.
+    #[test]
+    fn a_mistyped_path_opens_nothing() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects", &["projects/gamma"]);
+        let typo = tmp.path().join("projects/gmama");
+        type_text(&mut picker, typo.to_str().unwrap());
+        assert_eq!(picker.missing, Some(typo));
+        assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        assert_eq!(press(&mut picker, KeyCode::Tab), PickerOutcome::Pending);
+        assert_eq!(picker.current_dir(), tmp.path().join("projects"));
+        // Relative and home paths alike; a file is not a directory either.
+        for typed in ["../nots", "~/projects/readme"] {
+            press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+            type_text(&mut picker, typed);
+            assert!(picker.missing.is_some(), "{typed}");
+            assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        }
+        // Fixing the typo offers the place again.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "~/notes");
+        assert_eq!(picker.missing, None);
+        assert_eq!(rows(&picker), ["go to ~/notes"]);
+    }
+
+    /// Typing `many` in a directory that has `many` opens it, not the recent
+    /// `many/d1` that the filter also matches and that is listed first.
+    #[test]
+    fn an_exact_local_name_beats_recent_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in ["x/many/d1", "x/manyother", "x/Many"] {
+            fs::create_dir_all(tmp.path().join(dir)).unwrap();
+        }
+        let recent = vec![tmp.path().join("x/many/d1")];
+        let mut picker = Picker::new(tmp.path().join("x"), recent, false, None);
+        type_text(&mut picker, "many");
+        assert_eq!(
+            rows(&picker)[0],
+            format!("recent {}", tmp.path().join("x/many/d1").display())
+        );
+        assert_eq!(selected(&picker), "many");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects"))
+            PickerOutcome::Open(tmp.path().join("x/many"))
+        );
+        // Smart case: `Many` names the other one; `MANY` names none, and the
+        // best match is selected as usual.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "Many");
+        assert_eq!(selected(&picker), "Many");
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "man");
+        assert_eq!(picker.selected, 0);
+    }
+
+    #[test]
+    fn tilde_then_a_path_is_that_path() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects/alpha", &["projects"]);
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/projects/gamma");
+        assert_eq!(picker.filter.query(), "~/projects/gamma");
+        assert_eq!(rows(&picker), ["go to ~/projects/gamma"]);
+        // Missing, it opens nothing (rather than home, where `~` went).
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/src/x");
+        assert_eq!(picker.filter.query(), "~/src/x");
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        // `~/` alone names home, where the picker already is.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        press(&mut picker, KeyCode::Char('~'));
+        press(&mut picker, KeyCode::Char('/'));
+        assert_eq!(selected(&picker), "go to ~");
+        press(&mut picker, KeyCode::Enter);
+        assert_eq!(picker.filter.query(), "");
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            PickerOutcome::Open(tmp.path().to_path_buf())
         );
     }
 

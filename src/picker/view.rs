@@ -16,7 +16,14 @@ use crate::ui::theme::Theme;
 enum ListLine {
     Header(&'static str),
     Row(usize),
-    Note(String),
+    Note(Note),
+}
+
+/// Why the list shows nothing where rows would be.
+struct Note {
+    text: String,
+    /// Enter does nothing because of it: shown as a failure, not a hint.
+    refusal: bool,
 }
 
 const GIT_TAG: &str = " git";
@@ -178,15 +185,16 @@ impl Picker {
                         area.width,
                     );
                 }
-                ListLine::Note(text) => {
-                    let style = match self.listing {
-                        Listing::Unreadable(_) => Style::default().fg(theme.failed),
-                        Listing::Entries(_) => Style::default().fg(theme.dim),
+                ListLine::Note(note) => {
+                    let color = if note.refusal {
+                        theme.failed
+                    } else {
+                        theme.dim
                     };
                     buf.set_line(
                         line_area.x,
                         y,
-                        &Line::styled(format!("  {text}"), style),
+                        &Line::styled(format!("  {}", note.text), Style::default().fg(color)),
                         area.width,
                     );
                 }
@@ -223,19 +231,42 @@ impl Picker {
         lines
     }
 
-    fn note(&self) -> Option<String> {
+    fn note(&self) -> Option<Note> {
+        let refusal = |text: String| {
+            Some(Note {
+                text,
+                refusal: true,
+            })
+        };
+        if let Some(missing) = &self.missing {
+            let what = if missing.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            };
+            return refusal(format!(
+                "{what}: {}",
+                typed_path::tildify(missing, self.home.as_deref())
+            ));
+        }
         if let Listing::Unreadable(reason) = &self.listing {
-            return Some(format!("cannot read: {reason}"));
+            return refusal(format!("cannot read: {reason}"));
         }
         let has = |pred: fn(&Row) -> bool| self.rows.iter().any(pred);
+        let hint = |text: &str| {
+            Some(Note {
+                text: text.to_string(),
+                refusal: false,
+            })
+        };
         if has(|r| matches!(r, Row::Entry(_))) || has(|r| matches!(r, Row::GoTo(_))) {
             None
         } else if self.filter.is_empty() {
-            Some("no subdirectories".to_string())
+            hint("no subdirectories")
         } else if self.rows.is_empty() {
-            Some("no match: enter opens this directory".to_string())
+            refusal("no match: nothing to open".to_string())
         } else {
-            Some("no match in this directory".to_string())
+            hint("no match in this directory")
         }
     }
 
@@ -485,10 +516,43 @@ mod tests {
     }
 
     #[test]
-    fn no_match_says_what_enter_does() {
+    fn no_match_says_nothing_opens() {
         let (_tmp, mut picker) = picker();
         type_text(&mut picker, "zzz");
         insta::assert_snapshot!(draw(&mut picker, 60, 8).backend());
+    }
+
+    #[test]
+    fn a_mistyped_path_says_there_is_no_such_directory() {
+        let (_tmp, mut picker) = picker();
+        // `work` is a recent directory, and `~/wrok` fuzzy-matches it.
+        type_text(&mut picker, "~/wrok");
+        insta::assert_snapshot!(draw(&mut picker, 60, 8).backend());
+    }
+
+    #[test]
+    fn an_exact_name_is_selected_below_recent_matches() {
+        let (tmp, mut picker) = picker();
+        fs::create_dir(tmp.path().join("src/work")).unwrap();
+        press(&mut picker, KeyCode::Left);
+        press(&mut picker, KeyCode::Right); // read src again
+        type_text(&mut picker, "work");
+        insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
+    }
+
+    #[test]
+    fn numbered_directories_sort_as_numbers() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in ["d10", "d9", "d1", "d2", "d11"] {
+            fs::create_dir(tmp.path().join(dir)).unwrap();
+        }
+        let mut picker = Picker::new(
+            tmp.path().into(),
+            Vec::new(),
+            false,
+            Some(tmp.path().into()),
+        );
+        insta::assert_snapshot!(draw(&mut picker, 30, 11).backend());
     }
 
     #[test]
