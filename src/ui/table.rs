@@ -296,7 +296,13 @@ impl SessionTable<'_> {
         }
         let theme = self.theme;
         if self.sessions.is_empty() {
-            let line = Line::styled("Press n to start a session.", Style::new().fg(theme.dim));
+            // Sessions hidden by the filter are not absent: say how to see them.
+            let text = if self.all.is_empty() {
+                "Press n to start a session."
+            } else {
+                "No session matches the filter. Press f to change it."
+            };
+            let line = Line::styled(text, Style::new().fg(theme.dim));
             buf.set_line(area.x + 1, area.y, &line, area.width.saturating_sub(1));
             return;
         }
@@ -488,6 +494,26 @@ mod tests {
     #[test]
     fn empty() {
         assert_snapshot!(table(60, 6, &[], 0));
+    }
+
+    #[test]
+    fn all_filtered_out_says_how_to_see_them() {
+        let theme = Theme::default();
+        let all = sessions();
+        let shown = render(60, 6, |area, buf| {
+            SessionTable {
+                sessions: &[],
+                all: &all,
+                note: Some("only waiting"),
+                selected: 0,
+                theme: &theme,
+                now: now(),
+                tz: TimeZone::UTC,
+                home: None,
+            }
+            .render(area, buf)
+        });
+        assert_snapshot!(shown.to_string());
     }
 
     #[test]
