@@ -314,3 +314,31 @@ fn default_path_is_in_the_ccmux_config_dir() {
         assert!(path.ends_with("ccmux/config.toml"), "{}", path.display());
     }
 }
+
+/// The `[keys.bindings]` section of the default config is the action list
+/// in `crate::action`, comments included: an action added there must be
+/// added here, and its keys cannot differ.
+#[test]
+fn the_embedded_bindings_are_the_action_list() {
+    use crate::action::ACTIONS;
+    let mut want = String::from("[keys.bindings]\n");
+    for action in ACTIONS {
+        for line in action.doc {
+            want.push_str(&format!("#{line}\n"));
+        }
+        let keys: Vec<String> = action
+            .default_keys
+            .iter()
+            .map(|k| format!("{k:?}"))
+            .collect();
+        want.push_str(&format!("{} = [{}]\n", action.name, keys.join(", ")));
+    }
+    let at = Config::DEFAULT_TOML
+        .find("[keys.bindings]\n")
+        .expect("assets/config.toml has a [keys.bindings] section");
+    assert_eq!(
+        &Config::DEFAULT_TOML[at..],
+        want,
+        "assets/config.toml must end with this section:\n{want}"
+    );
+}
