@@ -41,7 +41,7 @@ impl App {
             View::Picker { mut picker, back } => match picker.handle_key(key) {
                 PickerOutcome::Pending => View::Picker { picker, back },
                 PickerOutcome::Cancel => back_to(back),
-                PickerOutcome::Open(dir) => {
+                PickerOutcome::Open { dir, .. } => {
                     self.open_session(dir, now);
                     View::Tabs
                 }

@@ -19,7 +19,8 @@
 //! (and a `/` right after it makes the filter `~/`, so `~/src/x` typed by habit
 //! is that path); Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes
 //! a word; Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles
-//! hidden directories; Esc, Ctrl-C or Ctrl-G closes.
+//! hidden directories; Ctrl-O cycles through the config's profiles (what the
+//! session runs), the default first; Esc, Ctrl-C or Ctrl-G closes.
 
 mod filter;
 mod listing;
@@ -40,8 +41,12 @@ pub use recent::RecentDirs;
 pub enum PickerOutcome {
     Pending,
     Cancel,
-    /// Start (or focus) a session in this directory.
-    Open(PathBuf),
+    /// Start (or focus) a session in `dir`, running `profile`: a name from
+    /// the config's `[profiles]`, or `None` for the default one.
+    Open {
+        dir: PathBuf,
+        profile: Option<String>,
+    },
 }
 
 /// One selectable line of the list.
@@ -86,6 +91,10 @@ pub struct Picker {
     went_home: bool,
     /// The filter reads as a path, and nothing is there (or not a directory).
     missing: Option<PathBuf>,
+    /// The config's profile names; Ctrl-O cycles through them.
+    profiles: Vec<String>,
+    /// Index into `profiles` of the one Enter starts; `None` is the default.
+    profile: Option<usize>,
 }
 
 impl Picker {
@@ -121,12 +130,27 @@ impl Picker {
             page: 10,
             went_home: false,
             missing: None,
+            profiles: Vec::new(),
+            profile: None,
         };
         picker.go_to(typed_path::normalize(&start), None);
         // On opening, the most recent directory is the likeliest target;
         // after a navigation it is the directory navigated to.
         picker.selected = 0;
         picker
+    }
+
+    /// Offers the config's named profiles besides the default one (which
+    /// stays selected until Ctrl-O picks another).
+    pub fn with_profiles(mut self, names: Vec<String>) -> Self {
+        self.profiles = names;
+        self.profile = None;
+        self
+    }
+
+    /// The profile Enter starts, `None` for the default.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.map(|i| self.profiles[i].as_str())
     }
 
     pub fn current_dir(&self) -> &Path {
@@ -163,6 +187,7 @@ impl Picker {
             KeyCode::Home => self.selected = 0,
             KeyCode::End => self.selected = self.rows.len().saturating_sub(1),
             KeyCode::Char('t') if ctrl => self.toggle_hidden(),
+            KeyCode::Char('o') if ctrl => self.next_profile(),
             KeyCode::Char('h') if alt => self.toggle_hidden(),
             KeyCode::Char('u') if ctrl => self.set_filter(String::new()),
             KeyCode::Char('w') if ctrl => self.delete_word(),
@@ -193,12 +218,28 @@ impl Picker {
                 self.go_to(path, None);
                 PickerOutcome::Pending
             }
-            Some(Row::Recent(i)) => PickerOutcome::Open(self.recent[i].path.clone()),
-            Some(Row::Entry(i)) => PickerOutcome::Open(self.entries()[i].path.clone()),
+            Some(Row::Recent(i)) => self.open(self.recent[i].path.clone()),
+            Some(Row::Entry(i)) => self.open(self.entries()[i].path.clone()),
             // Listed only when the directory could be read.
-            Some(Row::Here) => PickerOutcome::Open(self.dir.clone()),
+            Some(Row::Here) => self.open(self.dir.clone()),
             None => PickerOutcome::Pending,
         }
+    }
+
+    fn open(&self, dir: PathBuf) -> PickerOutcome {
+        PickerOutcome::Open {
+            dir,
+            profile: self.profile().map(str::to_string),
+        }
+    }
+
+    /// The default, then each named profile, then the default again.
+    fn next_profile(&mut self) {
+        self.profile = match self.profile {
+            None if !self.profiles.is_empty() => Some(0),
+            Some(i) if i + 1 < self.profiles.len() => Some(i + 1),
+            _ => None,
+        };
     }
 
     fn descend(&mut self) {
@@ -384,6 +425,11 @@ mod tests {
 
     fn press(picker: &mut Picker, code: KeyCode) -> PickerOutcome {
         picker.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    /// Opening `dir` with the default profile.
+    fn open(dir: PathBuf) -> PickerOutcome {
+        PickerOutcome::Open { dir, profile: None }
     }
 
     fn press_with(picker: &mut Picker, modifiers: KeyModifiers, c: char) -> PickerOutcome {
@@ -643,17 +689,17 @@ mod tests {
         let mut picker = picker_in(&tmp, "projects", &["notes"]);
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("notes"))
+            open(tmp.path().join("notes"))
         );
         press(&mut picker, KeyCode::Down);
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects"))
+            open(tmp.path().join("projects"))
         );
         type_text(&mut picker, "gam");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects/gamma"))
+            open(tmp.path().join("projects/gamma"))
         );
     }
 
@@ -712,7 +758,7 @@ mod tests {
         assert_eq!(selected(&picker), "many");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("x/many"))
+            open(tmp.path().join("x/many"))
         );
         // Smart case: `Many` names the other one; `MANY` names none, and the
         // best match is selected as usual.
@@ -747,7 +793,7 @@ mod tests {
         assert_eq!(picker.filter.query(), "");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().to_path_buf())
+            open(tmp.path().to_path_buf())
         );
     }
 
@@ -854,7 +900,7 @@ mod tests {
         let mut picker = Picker::new(tmp.path().into(), Vec::new(), false, None);
         assert_eq!(rows(&picker), [".", "caf\u{fffd}"]);
         press(&mut picker, KeyCode::Down);
-        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Open(raw));
+        assert_eq!(press(&mut picker, KeyCode::Enter), open(raw));
     }
 
     #[test]
@@ -871,5 +917,30 @@ mod tests {
         fs::remove_dir(tmp.path().join("dir1999")).unwrap();
         type_text(&mut picker, "1999");
         assert_eq!(selected(&picker), "dir1999");
+    }
+
+    #[test]
+    fn ctrl_o_cycles_profiles_and_enter_carries_the_choice() {
+        let tmp = tempfile::tempdir().unwrap();
+        let picker = Picker::new(tmp.path().into(), Vec::new(), false, None);
+        let mut picker = picker.with_profiles(vec!["shell".into(), "tests".into()]);
+        let ctrl_o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        let open = |profile: Option<&str>| PickerOutcome::Open {
+            dir: tmp.path().into(),
+            profile: profile.map(str::to_string),
+        };
+        assert_eq!(picker.profile(), None);
+        assert_eq!(picker.handle_key(enter), open(None));
+        for want in [Some("shell"), Some("tests"), None, Some("shell")] {
+            assert_eq!(picker.handle_key(ctrl_o), PickerOutcome::Pending);
+            assert_eq!(picker.profile(), want);
+            assert_eq!(picker.handle_key(enter), open(want));
+        }
+        // Without profiles, Ctrl-O does nothing.
+        let mut plain = Picker::new(tmp.path().into(), Vec::new(), false, None);
+        plain.handle_key(ctrl_o);
+        assert_eq!(plain.profile(), None);
+        assert_eq!(plain.filter.query(), "");
     }
 }

@@ -136,16 +136,21 @@ impl Picker {
         } else {
             "show hidden"
         };
+        // What Enter starts matters more than how to move, once there is a
+        // choice.
+        let profile = (!self.profiles.is_empty())
+            .then(|| format!("run {}", self.profile().unwrap_or("default")));
         let hints = [
-            ("enter", "open"),
-            ("esc", "close"),
-            ("tab", "into"),
-            ("←", "up"),
-            ("^t", hidden),
+            Some(("enter", "open")),
+            Some(("esc", "close")),
+            profile.as_deref().map(|what| ("^o", what)),
+            Some(("tab", "into")),
+            Some(("←", "up")),
+            Some(("^t", hidden)),
         ];
         let mut spans = Vec::new();
         let mut width = 0;
-        for (key, what) in hints {
+        for (key, what) in hints.into_iter().flatten() {
             let gap = if spans.is_empty() { "" } else { "  " };
             let hint_width = Line::raw(format!("{gap}{key} {what}")).width();
             if width + hint_width > area.width as usize {
@@ -538,6 +543,16 @@ mod tests {
         press(&mut picker, KeyCode::Right); // read src again
         type_text(&mut picker, "work");
         insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
+    }
+
+    #[test]
+    fn the_footer_shows_the_profile_enter_starts() {
+        let (_tmp, picker) = picker();
+        let mut picker = picker.with_profiles(vec!["shell".into(), "tests".into()]);
+        let first = draw(&mut picker, 60, 6).backend().to_string();
+        picker.handle_key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
+        let second = draw(&mut picker, 60, 6).backend().to_string();
+        insta::assert_snapshot!(format!("{first}\n{second}"));
     }
 
     #[test]
