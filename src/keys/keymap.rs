@@ -1,10 +1,11 @@
 //! Which key does what: the default bindings, the `[keys]` config section that
 //! overrides them, and lookups for the event loop.
 //!
-//! The defaults stay clear of every key Claude Code uses itself (Ctrl-C/D/L/R/
-//! O/T/G/S/V/B/J/Z/_, readline keys, Esc, Shift-Tab, Alt-B/F/Y/M/P/T/O/V,
-//! arrows, PgUp/PgDn): the prefix is Ctrl-q, and the few direct bindings use
-//! Alt with digits and modified paging keys.
+//! The actions, their config names and default keys are the list in
+//! `crate::action`. The defaults stay clear of every key Claude Code uses
+//! itself (Ctrl-C/D/L/R/O/T/G/S/V/B/J/Z/_, readline keys, Esc, Shift-Tab,
+//! Alt-B/F/Y/M/P/T/O/V, arrows, PgUp/PgDn): the prefix is Ctrl-q, and the few
+//! direct bindings use Alt with digits and modified paging keys.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

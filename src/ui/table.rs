@@ -14,19 +14,8 @@ use ratatui::widgets::Widget;
 
 use super::path::display_path;
 use super::theme::Theme;
-use super::{hints, status_style, text};
+use super::{hints, status_style, table_keys, text};
 use crate::session::SessionInfo;
-
-const FOOTER: [(&str, &str); 8] = [
-    ("↑↓/jk", "move"),
-    ("Enter", "focus"),
-    ("x", "stop"),
-    ("r", "restart"),
-    ("n", "new"),
-    ("a", "attention first"),
-    ("f", "filter"),
-    ("Esc", "back"),
-];
 
 const GAP: usize = 2;
 /// Cells before the first column: margin, selection mark, space.
@@ -143,7 +132,8 @@ impl Widget for SessionTable<'_> {
         };
         self.render_rows(Rect::new(area.x, y, area.width, bottom - y), &widths, buf);
         if has_footer {
-            let (spans, _) = hints::fit(&FOOTER, usize::from(width.saturating_sub(1)), theme);
+            let footer = table_keys::footer();
+            let (spans, _) = hints::fit(&footer, usize::from(width.saturating_sub(1)), theme);
             buf.set_line(x, bottom, &Line::from(spans), width);
         }
     }
