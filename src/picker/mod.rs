@@ -9,8 +9,10 @@
 //! recent ones: it is what was typed. Enter starts a session in the selected
 //! row's directory, and nowhere when nothing is selected: an agent that edits
 //! files must never start in a place the user did not pick. A filter that reads
-//! as a path naming no directory lists nothing and says so. The file system is
-//! read once per navigation; filtering and rendering work on what was read.
+//! as a path naming no directory lists nothing and says so, unless the path
+//! leads into the directory shown: then its last part filters the list, as a
+//! shell completes (`~/proj` at home). The file system is read once per
+//! navigation; filtering and rendering work on what was read.
 //!
 //! Keys, for fzf and shell habits: typing filters (fzf syntax, smart case);
 //! Up/Down, Ctrl-P/Ctrl-N, PageUp/PageDown, Home/End select; Enter opens (or,
@@ -78,7 +80,12 @@ pub struct Picker {
     recent: Vec<RecentDir>,
     listing: Listing,
     dir_is_git: bool,
+    /// What was typed; recent directories are matched against it.
     filter: Filter,
+    /// What subdirectory names are matched against: the filter, or the last
+    /// part of a typed path into the directory shown (`extra` of `~/extra`
+    /// at home).
+    names: Filter,
     rows: Vec<Row>,
     /// Index into `rows`; meaningless while `rows` is empty.
     selected: usize,
@@ -124,6 +131,7 @@ impl Picker {
             listing: Listing::Entries(Vec::new()),
             dir_is_git: false,
             filter: Filter::new(),
+            names: Filter::new(),
             rows: Vec::new(),
             selected: 0,
             scroll: 0,
@@ -303,7 +311,7 @@ impl Picker {
     /// while the filter is all lower case, as the matching does), which wins
     /// over recent directories that rank higher by merely containing it.
     fn exact_name_row(&self) -> Option<usize> {
-        let query = self.filter.query();
+        let query = self.names.query();
         let entries = self.entries();
         let name_of = |row: &Row| match row {
             Row::Entry(i) => Some(entries[*i].name.as_str()),
@@ -366,25 +374,38 @@ impl Picker {
     /// Whether hidden entries pass. A filter starting with `.` (and not a
     /// path like `../x`) is looking for hidden ones, whatever the setting.
     fn hidden_shown(&self) -> bool {
-        let query = self.filter.query();
+        let query = self.names.query();
         self.show_hidden || (query.starts_with('.') && !query.contains('/'))
     }
 
     fn refresh_rows(&mut self) {
         let mut rows = Vec::new();
         self.missing = None;
+        let query = self.filter.query();
+        let mut names = query;
         // A typed path is offered even when it names the current directory
         // (`~/` at home): going there clears the filter and selects `.`.
-        match typed_path::resolve(self.filter.query(), &self.dir, self.home.as_deref()) {
+        match typed_path::resolve(query, &self.dir, self.home.as_deref()) {
             Some(target) if target.is_dir() => rows.push(Row::GoTo(target)),
             Some(target) => {
-                // What was typed is a place, and it is not there: fuzzy
-                // matches elsewhere would only be a wrong place to start in.
+                match typed_path::last_part_here(query, &target, &self.dir) {
+                    // A path into the directory shown: its last part filters
+                    // the list, as if typed alone.
+                    Some(last) => names = last,
+                    // What was typed is a place, and it is not there: fuzzy
+                    // matches elsewhere would only be a wrong place to start.
+                    None => {
+                        self.missing = Some(target);
+                        self.rows = rows;
+                        return;
+                    }
+                }
                 self.missing = Some(target);
-                self.rows = rows;
-                return;
             }
             None => {}
+        }
+        if self.names.query() != names {
+            self.names.set_query(names.to_string());
         }
         let recent = self
             .recent
@@ -398,7 +419,7 @@ impl Picker {
             if self.filter.is_empty() {
                 rows.push(Row::Here);
             }
-            let filter = &mut self.filter;
+            let filter = &mut self.names;
             let scored = entries
                 .iter()
                 .enumerate()
@@ -768,6 +789,27 @@ mod tests {
         press_with(&mut picker, KeyModifiers::CONTROL, 'u');
         type_text(&mut picker, "man");
         assert_eq!(picker.selected, 0);
+    }
+
+    /// `~/proj` at home, or `../gam` one level down, is a path whose last
+    /// part filters the directory it is in, when that is the one shown.
+    #[test]
+    fn a_path_into_the_directory_shown_filters_it_by_its_last_part() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects", &[]);
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/proj");
+        assert_eq!(picker.filter.query(), "~/proj");
+        assert_eq!(rows(&picker), ["projects"]);
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            open(tmp.path().join("projects"))
+        );
+        // Elsewhere than the directory shown, a missing path is refused.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "projects/gam");
+        assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
     }
 
     #[test]

@@ -243,21 +243,27 @@ impl Picker {
                 refusal: true,
             })
         };
-        if let Some(missing) = &self.missing {
+        let has = |pred: fn(&Row) -> bool| self.rows.iter().any(pred);
+        if let Some(missing) = &self.missing
+            && !has(|r| matches!(r, Row::Entry(_)))
+        {
             let what = if missing.exists() {
                 "not a directory"
             } else {
                 "no such directory"
             };
-            return refusal(format!(
-                "{what}: {}",
-                typed_path::tildify(missing, self.home.as_deref())
-            ));
+            return Some(Note {
+                text: format!(
+                    "{what}: {}",
+                    typed_path::tildify(missing, self.home.as_deref())
+                ),
+                // Recent directories may still match the filter.
+                refusal: self.rows.is_empty(),
+            });
         }
         if let Listing::Unreadable(reason) = &self.listing {
             return refusal(format!("cannot read: {reason}"));
         }
-        let has = |pred: fn(&Row) -> bool| self.rows.iter().any(pred);
         let hint = |text: &str| {
             Some(Note {
                 text: text.to_string(),
@@ -341,7 +347,7 @@ impl Picker {
                 };
                 let entry = &entries[*e];
                 (
-                    highlighted(&mut self.filter, &entry.name, base, accent),
+                    highlighted(&mut self.names, &entry.name, base, accent),
                     entry.git,
                 )
             }
