@@ -22,7 +22,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// delivers both. crossterm 0.29 as published reads `ESC ESC` as one Esc.
 #[test]
 fn escape_pressed_twice_in_one_read_is_two_escapes() {
-    let mut child = Child::start();
+    let mut child = Reader::start();
     for (bytes, want) in [
         (&b"\x1b\x1b"[..], "Esc Esc "),
         (b"\x1b\x1b\x1b", "Esc Esc Esc "),
@@ -71,7 +71,7 @@ fn reader_child() {
     terminal::disable_raw_mode().expect("restore the test PTY");
 }
 
-struct Child {
+struct Reader {
     writer: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
     seen: String,
@@ -80,8 +80,8 @@ struct Child {
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
-impl Child {
-    fn start() -> Child {
+impl Reader {
+    fn start() -> Reader {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -105,7 +105,7 @@ impl Child {
                 }
             }
         });
-        let mut child = Child {
+        let mut child = Reader {
             writer: pair.master.take_writer().expect("PTY writer"),
             output,
             seen: String::new(),
@@ -122,12 +122,9 @@ impl Child {
         let start = self.seen.len();
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
-        // The marker must not land in the same read, or it could change how
-        // the last byte parses (a trailing ESC would become Alt-Ctrl-a).
-        // Waiting for the child to print what `bytes` gave is not possible
-        // without knowing it, so the marker goes after a read barrier: a
-        // second write the kernel delivers as its own chunk once the child
-        // has drained the first.
+        // The marker must not land in the same read, or it would change how
+        // the last byte parses (a trailing ESC would make it Alt-Ctrl-a): it
+        // is written once the child has printed a key, so has read `bytes`.
         self.wait_until_drained(start);
         self.writer.write_all(b"\x01").unwrap();
         self.writer.flush().unwrap();
@@ -169,7 +166,7 @@ impl Child {
     }
 }
 
-impl Drop for Child {
+impl Drop for Reader {
     fn drop(&mut self) {
         let _ = self.writer.write_all(b"\x11");
         let _ = self.child.wait();
