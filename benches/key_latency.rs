@@ -89,7 +89,7 @@ fn keys(dirs: &[&Path]) -> Result<Stats, String> {
         args: vec!["s.sh".into()],
         env: Vec::new(),
         scrollback: 10_000,
-        claude: Some(false),
+        claude: false,
         claude_hooks: None,
     };
     let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();

@@ -185,7 +185,7 @@ fn app_frames(a: &[u8], b: &[u8]) -> Result<(), String> {
         args: vec!["1000".into()],
         env: Vec::new(),
         scrollback: 10_000,
-        claude: Some(false),
+        claude: false,
         claude_hooks: None,
     };
     let dirs = [dir.path().to_path_buf(), dir.path().to_path_buf()];

@@ -35,8 +35,12 @@ pub struct Cli {
 
     /// The program these sessions run (default: `command` from the config,
     /// which defaults to `claude`).
-    #[arg(long, value_name = "PROGRAM")]
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "profile")]
     pub cmd: Option<String>,
+
+    /// Run the config's `[profiles.NAME]` in these sessions.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Arguments for the program, replacing `args` from the config.
     #[arg(last = true, value_name = "ARGS")]
@@ -56,8 +60,11 @@ pub enum Command {
     /// Start a session without attaching; prints its id on the last line.
     New {
         /// The program it runs (default: the config's `command`).
-        #[arg(long, value_name = "PROGRAM")]
+        #[arg(long, value_name = "PROGRAM", conflicts_with = "profile")]
         cmd: Option<String>,
+        /// Run the config's `[profiles.NAME]`.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
         #[arg(value_name = "DIR")]
         dir: PathBuf,
         /// Arguments for the program, replacing `args` from the config.

@@ -63,9 +63,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             *foreground,
         ));
     }
-    // A mistake in the config is the user's to fix now, not a server's to
-    // fail on later.
-    Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    // A mistake in the config, or a profile it does not have, is the user's
+    // to fix now, not a server's to fail on later.
+    let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
+    let profile = match &cli.command {
+        Some(Command::New { profile, .. }) => profile.as_deref(),
+        _ => cli.profile.as_deref(),
+    };
+    if let Some(name) = profile
+        && config.profile(Some(name)).is_none()
+    {
+        let names = config.profile_names();
+        return Err(Failure::Usage(if names.is_empty() {
+            format!("no profile {name}: the config defines none ([profiles.{name}])")
+        } else {
+            format!("no profile {name} (the config has: {})", names.join(", "))
+        }));
+    }
     let target =
         Target::new(name, cli.config.clone()).map_err(|e| Failure::Usage(format!("{e:#}")))?;
     let cwd = std::env::current_dir()
@@ -79,19 +93,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             } else {
                 resolve_dirs(&cli.dirs, &cwd).map_err(Failure::Usage)?
             };
+            let default = NewSession {
+                dir: cwd.clone(),
+                program,
+                args,
+                profile: cli.profile,
+            };
             let sessions = dirs
                 .into_iter()
                 .map(|dir| NewSession {
                     dir,
-                    program: program.clone(),
-                    args: args.clone(),
+                    ..default.clone()
                 })
                 .collect();
-            let request = Request::Attach {
-                sessions,
-                program,
-                args,
-            };
+            let request = Request::Attach { sessions, default };
             check_attach(&target)?;
             Ok(client::attach(target.connect_or_start()?, request)?)
         }
@@ -99,13 +114,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             check_attach(&target)?;
             let request = Request::Attach {
                 sessions: Vec::new(),
-                program: None,
-                args: None,
+                default: NewSession {
+                    dir: cwd,
+                    ..NewSession::default()
+                },
             };
             Ok(client::attach(target.connect()?, request)?)
         }
         Some(Command::Ls { json }) => command(&target, false, Request::List { json }),
-        Some(Command::New { cmd, dir, args }) => {
+        Some(Command::New {
+            cmd,
+            profile,
+            dir,
+            args,
+        }) => {
             let dir = resolve_dirs(&[dir], &cwd)
                 .map_err(Failure::Usage)?
                 .remove(0);
@@ -113,6 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 dir,
                 program: cmd.map(|p| absolute_program(p, &cwd)),
                 args: (!args.is_empty()).then_some(args),
+                profile,
             };
             command(&target, true, Request::New(new))
         }

@@ -39,7 +39,7 @@ impl Harness {
             args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
             scrollback: 100,
-            claude: Some(false),
+            claude: false,
             claude_hooks: None,
         };
         let dirs = vec![dir.to_path_buf(); sessions];

@@ -315,19 +315,25 @@ fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
     pty.wait_text("exited 7");
 }
 
-/// ccmux with `agent = "claude"`: the fake Claude then gets `--settings`
-/// hooks like the real one and reports through `ccmux hook`.
+/// ccmux whose config runs the fake Claude as a wrapper would be run, with
+/// `agent = "claude"`: it then gets `--settings` hooks like the real one and
+/// reports through `ccmux hook`.
 fn start_with_hooks(w: &World) -> Pty {
     let config = w.home.join("ccmux.toml");
-    std::fs::write(&config, "agent = \"claude\"\n").expect("write config");
     let fake = fake_claude_bin();
+    std::fs::write(
+        &config,
+        format!(
+            "command = {:?}\nagent = \"claude\"\n",
+            fake.display().to_string()
+        ),
+    )
+    .expect("write config");
     Pty::spawn(
         &ccmux_bin(),
         &[
             "--config",
             config.to_str().unwrap(),
-            "--cmd",
-            fake.to_str().unwrap(),
             w.api.to_str().unwrap(),
             w.web.to_str().unwrap(),
         ],

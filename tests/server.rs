@@ -433,9 +433,7 @@ fn server_pid(w: &World) -> u32 {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
             cmdline.split(|b| *b == 0).any(|a| a == b"server")
-                && environ
-                    .split(|b| *b == 0)
-                    .any(|v| v == runtime.as_bytes())
+                && environ.split(|b| *b == 0).any(|v| v == runtime.as_bytes())
         })
         .expect("the server runs")
 }
@@ -451,7 +449,12 @@ fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches()
     let pid = server_pid(&w);
     let sid = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
     // Fields after the command: state ppid pgrp session; its own session.
-    let fields: Vec<&str> = sid.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let fields: Vec<&str> = sid
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
     assert_eq!(fields[3], pid.to_string(), "not a session leader: {sid}");
     assert_eq!(
         std::fs::read_link(format!("/proc/{pid}/fd/0")).expect("fd 0"),
@@ -507,4 +510,30 @@ fn a_client_whose_server_dies_says_so_and_restores_the_terminal() {
     assert!(pty.is_cooked(), "raw mode left behind");
     assert!(pty.screen().contains("lost the server"), "{}", pty.screen());
     assert!(!pty.with_screen(|s| s.alternate_screen()));
+}
+
+#[test]
+fn profiles_run_other_programs_beside_claude() {
+    let w = world();
+    let config = w.home.join("ccmux.toml");
+    let fake = fake_claude_bin();
+    std::fs::write(
+        &config,
+        format!(
+            "command = {:?}\nagent = \"claude\"\n[profiles.shell]\ncommand = \"sh\"\nargs = [\"-c\", \"exec sleep 600\"]\n",
+            fake.display().to_string()
+        ),
+    )
+    .expect("config");
+    let cfg = config.to_str().expect("utf-8");
+    let (_, err, code) = w.run(&["--config", cfg, "new", "--profile", "nope", "."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no profile nope (the config has: shell)"), "{err}");
+    let (_, err, code) = w.run(&["--config", cfg, "new", "--profile", "shell", "api"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = w.run(&["--config", cfg, "new", "web"]);
+    assert_eq!(code, 0, "{err}");
+    let list = w.ls();
+    assert_eq!(list[0]["program"], "sh");
+    assert_eq!(list[1]["program"], fake.display().to_string());
 }

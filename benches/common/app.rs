@@ -22,16 +22,28 @@ pub fn options(dir: PathBuf) -> Options {
         clipboard: true,
         tz: jiff::tz::TimeZone::UTC,
         env: None,
-        program: None,
-        args: None,
+        launch: Default::default(),
     }
 }
 
-pub fn hub_options() -> HubOptions {
+/// The hub's options; new sessions run what `launch` runs.
+pub fn hub_options(launch: &ccmux::session::Launch) -> HubOptions {
+    use ccmux::config::{AgentKind, Profile};
+    let default = Profile {
+        command: launch.program.clone(),
+        args: launch.args.clone(),
+        env: Default::default(),
+        agent: if launch.claude {
+            AgentKind::Claude
+        } else {
+            AgentKind::Plain
+        },
+    };
     HubOptions {
         rules: Rules::default(),
         recent: RecentDirs::default(),
         recent_path: None,
+        launcher: ccmux::hub::Launcher::new(default, Default::default()),
     }
 }
 
@@ -50,12 +62,13 @@ pub struct Viewer {
 impl Viewer {
     pub fn new(launch: ccmux::session::Launch, dirs: &[PathBuf], size: (u16, u16)) -> Viewer {
         let (rows, cols) = ccmux::app::session_size(size);
+        let shared = hub_options(&launch);
         let (mut registry, events) = ccmux::session::Registry::new(launch, rows, cols);
         for dir in dirs {
             registry.spawn(dir.clone());
         }
         let now = std::time::Instant::now();
-        let mut hub = ccmux::hub::Hub::new(registry, hub_options());
+        let mut hub = ccmux::hub::Hub::new(registry, shared);
         hub.attach(1, (rows, cols), now);
         let start = dirs.first().cloned().unwrap_or_default();
         let mut app = ccmux::app::App::new(1, options(start), size);

@@ -42,8 +42,8 @@ impl App {
             View::Picker { mut picker, back } => match picker.handle_key(key) {
                 PickerOutcome::Pending => View::Picker { picker, back },
                 PickerOutcome::Cancel => back_to(back),
-                PickerOutcome::Open(dir) => {
-                    self.open_session(hub, dir, now);
+                PickerOutcome::Open { dir, profile } => {
+                    self.open_session(hub, dir, profile, now);
                     return;
                 }
             },
@@ -205,7 +205,8 @@ impl App {
             hub.recent_dirs().to_vec(),
             self.opts.show_hidden,
             self.opts.home.clone(),
-        );
+        )
+        .with_profiles(hub.profile_names());
         self.view = View::Picker {
             picker: Box::new(picker),
             back,

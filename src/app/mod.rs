@@ -26,6 +26,7 @@ pub use view::{Back, Confirm, Filter, TableView, View};
 
 use crate::hub::{ClientId, Hub, Notice};
 use crate::keys::Keymap;
+use crate::proto::NewSession;
 use crate::session::SessionId;
 use crate::ui::theme::Theme;
 
@@ -60,10 +61,9 @@ pub struct Options {
     /// The environment sessions this client starts get (the client's own);
     /// None: the server's.
     pub env: Option<Vec<(String, String)>>,
-    /// What sessions this client starts from the picker run: what it
-    /// attached with (`--cmd`, `-- ARGS`); None: the config's.
-    pub program: Option<String>,
-    pub args: Option<Vec<String>>,
+    /// What sessions this client starts from the picker run unless it picks
+    /// a profile: what it attached with (`--profile`, `--cmd`, `-- ARGS`).
+    pub launch: NewSession,
 }
 
 pub struct App {
@@ -349,17 +349,23 @@ impl App {
         rows
     }
 
-    /// Starts a session in `dir` for this client, and focuses it.
-    fn open_session(&mut self, hub: &mut Hub, dir: PathBuf, now: Instant) {
-        let request = crate::session::Request {
-            dir,
-            program: self.opts.program.clone(),
-            args: self.opts.args.clone(),
-            env: self.opts.env.clone(),
+    /// Starts a session in `dir` for this client (running `profile`, else
+    /// what it attached with), and focuses it.
+    fn open_session(&mut self, hub: &mut Hub, dir: PathBuf, profile: Option<String>, now: Instant) {
+        let new = match profile {
+            Some(profile) => NewSession {
+                dir,
+                profile: Some(profile),
+                ..NewSession::default()
+            },
+            None => NewSession {
+                dir,
+                ..self.opts.launch.clone()
+            },
         };
-        let (_, trouble) = hub.start(request, Some(self.client), now);
-        if let Some(trouble) = trouble {
-            self.say(trouble, now);
+        match hub.start(&new, self.opts.env.clone(), Some(self.client), now) {
+            Ok((_, Some(trouble))) | Err(trouble) => self.say(trouble, now),
+            Ok((_, None)) => {}
         }
         self.view = View::Tabs;
         let last = hub.registry().len().saturating_sub(1);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::profile::ProfileFile;
 use crate::keys::KeysConfig;
 
 #[derive(Debug, Deserialize)]
@@ -16,9 +17,10 @@ pub struct ConfigFile {
     pub args: Option<Vec<String>>,
     pub env: Option<BTreeMap<String, String>>,
     pub scrollback: Option<usize>,
-    pub agent: Option<String>,
+    pub agent: Option<Spanned<String>>,
     pub notify: Option<bool>,
     pub clipboard: Option<bool>,
+    pub profiles: Option<BTreeMap<Spanned<String>, ProfileFile>>,
     pub picker: Option<PickerFile>,
     pub colors: Option<ColorsFile>,
     pub keys: Option<KeysConfig>,

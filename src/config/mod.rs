@@ -6,6 +6,7 @@
 mod color;
 mod error;
 mod file;
+mod profile;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use ratatui::style::Color;
 use toml::Spanned;
 
 pub use error::ConfigError;
+pub use profile::{AgentKind, Profile};
 
 use crate::keys::Keymap;
 use crate::ui::theme::Theme;
@@ -22,16 +24,19 @@ use file::{ColorsFile, ConfigFile, PickerFile};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// The program each session runs.
+    /// The program each session runs, unless it names a profile: this and
+    /// the three below are the default profile (`default_profile`).
     pub command: String,
     pub args: Vec<String>,
     /// Added to each session's environment.
     pub env: BTreeMap<String, String>,
-    /// Lines of scrollback kept per session.
-    pub scrollback: usize,
     /// Which agent `command` runs, for when a wrapper starts it; `None`
     /// decides from the command's file name.
-    pub agent: Option<String>,
+    pub agent: Option<AgentKind>,
+    /// The other programs a session can run, by name (`[profiles.NAME]`).
+    pub profiles: BTreeMap<String, Profile>,
+    /// Lines of scrollback kept per session.
+    pub scrollback: usize,
     /// Tell the host terminal when a session needs attention.
     pub notify: bool,
     /// Pass on the focused session's OSC 52 copies to the terminal.
@@ -56,8 +61,9 @@ impl Default for Config {
             command: "claude".into(),
             args: Vec::new(),
             env: BTreeMap::new(),
-            scrollback: 10_000,
             agent: None,
+            profiles: BTreeMap::new(),
+            scrollback: 10_000,
             notify: true,
             clipboard: true,
             picker: PickerConfig::default(),
@@ -119,7 +125,15 @@ impl Config {
         if let Some(scrollback) = file.scrollback {
             config.scrollback = scrollback;
         }
-        config.agent = file.agent;
+        if let Some(agent) = file.agent {
+            config.agent = Some(
+                AgentKind::parse(agent.get_ref(), "agent")
+                    .map_err(|message| fail(Some(agent.span()), &message))?,
+            );
+        }
+        if let Some(profiles) = file.profiles {
+            config.profiles = profile::resolve(profiles).map_err(|(span, msg)| fail(span, &msg))?;
+        }
         if let Some(notify) = file.notify {
             config.notify = notify;
         }
@@ -139,16 +153,36 @@ impl Config {
         Ok(config)
     }
 
-    /// Whether the sessions run Claude Code, which ccmux knows how to watch:
-    /// `agent` says so, or else the command is named `claude`.
+    /// Whether the default profile runs Claude Code, which ccmux knows how
+    /// to watch: `agent` says so, or else the command is named `claude`.
     pub fn is_claude(&self) -> bool {
-        match &self.agent {
-            Some(agent) => agent.trim().eq_ignore_ascii_case("claude"),
-            None => Path::new(&self.command)
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name == "claude" || name == "claude.exe"),
+        self.default_profile().agent == AgentKind::Claude
+    }
+
+    /// What a session runs when no profile is named: the top-level
+    /// `command`, `args`, `env` and `agent` (after `--cmd` changed `command`).
+    pub fn default_profile(&self) -> Profile {
+        Profile {
+            command: self.command.clone(),
+            args: self.args.clone(),
+            env: self.env.clone(),
+            agent: AgentKind::of(&self.command, self.agent),
         }
+    }
+
+    /// The profile a session runs: `None` is the default one, a name one of
+    /// `[profiles]`; `None` back when no profile has that name.
+    pub fn profile(&self, name: Option<&str>) -> Option<Profile> {
+        match name {
+            None => Some(self.default_profile()),
+            Some(name) => self.profiles.get(name).cloned(),
+        }
+    }
+
+    /// The names of `[profiles]`, sorted: what `--profile` and the picker
+    /// offer besides the default.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.profiles.keys().cloned().collect()
     }
 }
 

@@ -82,13 +82,18 @@ fn every_key_can_be_set() {
         prefix = "ctrl-a"
         [keys.bindings]
         quit = ["prefix Q"]
+        [profiles.shell]
+        command = "bash"
+        args = ["-l"]
+        env = { PS1 = "$ " }
+        agent = "plain"
         "##,
     )
     .unwrap();
     assert_eq!(config.command, "/opt/bin/claude-wrapper");
     assert_eq!(config.args, ["--model", "opus"]);
     assert_eq!(config.scrollback, 0);
-    assert_eq!(config.agent.as_deref(), Some("claude"));
+    assert_eq!(config.agent, Some(AgentKind::Claude));
     assert!(!config.notify);
     assert_eq!(
         config.env,
@@ -124,6 +129,18 @@ fn every_key_can_be_set() {
     let shift_q = KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::SHIFT);
     assert_eq!(config.keymap.lookup_prefixed(&shift_q), Some(Action::Quit));
     assert!(config.is_claude());
+    assert_eq!(
+        config.profiles,
+        BTreeMap::from([(
+            "shell".to_string(),
+            Profile {
+                command: "bash".into(),
+                args: vec!["-l".into()],
+                env: BTreeMap::from([("PS1".into(), "$ ".into())]),
+                agent: AgentKind::Plain,
+            }
+        )])
+    );
 }
 
 #[test]
@@ -167,7 +184,7 @@ fn is_claude_follows_agent_then_the_command_name() {
         ("command = \"claude-dev\"", false),
         ("command = \"my-wrapper\"\nagent = \"claude\"", true),
         ("command = \"my-wrapper\"\nagent = \"Claude\"", true),
-        ("command = \"claude\"\nagent = \"other\"", false),
+        ("command = \"claude\"\nagent = \"plain\"", false),
     ];
     for (text, want) in cases {
         assert_eq!(parse(text).unwrap().is_claude(), want, "{text:?}");
@@ -258,6 +275,35 @@ fn errors_point_at_the_mistake() {
             "c.toml:2:21: keys.bindings.quit: \"prefix enterr\": unknown key \"enterr\"; expected",
         ),
         (
+            "agent = \"cluade\"",
+            "c.toml:1:9: agent: \"cluade\" is not an agent; expected \"claude\"",
+        ),
+        // Profiles, checked as the rest.
+        (
+            "[profiles.shell]\ncomand = \"bash\"",
+            "c.toml:2:1: unknown field `comand`, expected one of `command`, `args`, `env`, `agent`",
+        ),
+        (
+            "[profiles.shell]\nargs = [\"-l\"]",
+            "c.toml:1:1: missing field `command`",
+        ),
+        (
+            "[profiles.shell]\ncommand = \"\"",
+            "c.toml:2:11: profiles.shell.command: expected the program to run",
+        ),
+        (
+            "[profiles.shell]\ncommand = \"bash\"\nagent = \"bash\"",
+            "c.toml:3:9: profiles.shell.agent: \"bash\" is not an agent",
+        ),
+        (
+            "[profiles.\"my shell\"]\ncommand = \"bash\"",
+            "c.toml:1:11: profiles.my shell: a profile name is letters, digits",
+        ),
+        (
+            "[profiles.shell]\ncommand = \"bash\"\nenv = { A = 1 }",
+            "c.toml:3:13: invalid type: integer `1`, expected a string",
+        ),
+        (
             "[keys.bindings]\nfrobnicate = []",
             "c.toml:2:1: keys.bindings: unknown action `frobnicate`",
         ),
@@ -313,4 +359,91 @@ fn default_path_is_in_the_ccmux_config_dir() {
     if let Some(path) = Config::default_path() {
         assert!(path.ends_with("ccmux/config.toml"), "{}", path.display());
     }
+}
+
+/// The `[keys.bindings]` section of the default config is the action list
+/// in `crate::action`, comments included: an action added there must be
+/// added here, and its keys cannot differ.
+#[test]
+fn the_embedded_bindings_are_the_action_list() {
+    use crate::action::ACTIONS;
+    let mut want = String::from("[keys.bindings]\n");
+    for action in ACTIONS {
+        for line in action.doc {
+            want.push_str(&format!("#{line}\n"));
+        }
+        let keys: Vec<String> = action
+            .default_keys
+            .iter()
+            .map(|k| format!("{k:?}"))
+            .collect();
+        want.push_str(&format!("{} = [{}]\n", action.name, keys.join(", ")));
+    }
+    let at = Config::DEFAULT_TOML
+        .find("[keys.bindings]\n")
+        .expect("assets/config.toml has a [keys.bindings] section");
+    assert_eq!(
+        &Config::DEFAULT_TOML[at..],
+        want,
+        "assets/config.toml must end with this section:\n{want}"
+    );
+}
+
+#[test]
+fn profiles_stand_on_their_own_and_the_default_is_the_top_level() {
+    let config = parse(
+        r#"
+        command = "run-claude.sh"
+        args = ["--model", "opus"]
+        agent = "claude"
+        [env]
+        TOP = "1"
+        [profiles.shell]
+        command = "bash"
+        [profiles.claude-wrapped]
+        command = "/opt/bin/wrap"
+        agent = "claude"
+        env = { X = "y" }
+        [profiles.real]
+        command = "/usr/bin/claude"
+        args = ["--continue"]
+        "#,
+    )
+    .unwrap();
+    assert_eq!(
+        config.default_profile(),
+        Profile {
+            command: "run-claude.sh".into(),
+            args: vec!["--model".into(), "opus".into()],
+            env: BTreeMap::from([("TOP".into(), "1".into())]),
+            agent: AgentKind::Claude,
+        }
+    );
+    assert_eq!(config.profile(None), Some(config.default_profile()));
+    // Nothing of the top level leaks into a profile.
+    assert_eq!(
+        config.profile(Some("shell")),
+        Some(Profile {
+            command: "bash".into(),
+            args: Vec::new(),
+            env: BTreeMap::new(),
+            agent: AgentKind::Plain,
+        })
+    );
+    let wrapped = config.profile(Some("claude-wrapped")).unwrap();
+    assert_eq!(wrapped.agent, AgentKind::Claude);
+    assert_eq!(wrapped.env, BTreeMap::from([("X".into(), "y".into())]));
+    let real = config.profile(Some("real")).unwrap();
+    assert_eq!(
+        (real.agent, real.args),
+        (AgentKind::Claude, vec!["--continue".into()])
+    );
+    assert_eq!(config.profile(Some("nope")), None);
+    assert_eq!(config.profile_names(), ["claude-wrapped", "real", "shell"]);
+
+    // --cmd changes the default profile, and with it the agent.
+    let mut config = parse("").unwrap();
+    config.command = "bash".into();
+    assert_eq!(config.default_profile().agent, AgentKind::Plain);
+    assert!(!config.is_claude());
 }

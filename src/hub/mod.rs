@@ -7,6 +7,7 @@
 //! handed to every client as `Notice`s, so no viewer steals another's bell
 //! or clipboard copy.
 
+mod launch;
 mod limit;
 mod notice;
 mod read;
@@ -17,10 +18,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub use launch::Launcher;
 pub use notice::Notice;
 
 use crate::picker::RecentDirs;
-use crate::session::{Registry, Request, SessionId, SessionInfo, Status};
+use crate::proto::NewSession;
+use crate::session::{Registry, SessionId, SessionInfo, Status};
 use crate::status::{Rules, Tracker};
 use limit::Limiter;
 use sizes::Viewer;
@@ -34,6 +37,8 @@ pub struct HubOptions {
     pub recent: RecentDirs,
     /// Where `recent` is saved; None = not persisted.
     pub recent_path: Option<PathBuf>,
+    /// What new sessions run.
+    pub launcher: Launcher,
 }
 
 pub struct Hub {
@@ -123,15 +128,24 @@ impl Hub {
         self.on_tracker_deadlines(now);
     }
 
-    /// Starts a session for `client` (at its size) or for a script (at the
-    /// size of the client seen last), as the last tab. An error for the user
-    /// if it cannot be remembered among the recent directories.
+    /// The config's named profiles.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.opts.launcher.names()
+    }
+
+    /// Starts `new` with the environment `env` (the asking client's; None:
+    /// the server's) for `client` (at its size) or for a script (at the size
+    /// of the client seen last), as the last tab. Returns its id and a
+    /// trouble worth telling (the recent directories could not be saved);
+    /// an unknown profile is an error and starts nothing.
     pub fn start(
         &mut self,
-        request: Request,
+        new: &NewSession,
+        env: Option<Vec<(String, String)>>,
         client: Option<ClientId>,
         now: Instant,
-    ) -> (SessionId, Option<String>) {
+    ) -> Result<(SessionId, Option<String>), String> {
+        let request = self.opts.launcher.request(new, env)?;
         let dir = request.dir.clone();
         let size = self.size_for(client);
         let id = self.registry.start(request, size);
@@ -140,7 +154,7 @@ impl Hub {
         }
         self.track(id, now);
         self.changed = true;
-        (id, self.remember(&dir))
+        Ok((id, self.remember(&dir)))
     }
 
     /// Starts an ended session again in its tab (a new id).

@@ -1,10 +1,11 @@
 //! Which key does what: the default bindings, the `[keys]` config section that
 //! overrides them, and lookups for the event loop.
 //!
-//! The defaults stay clear of every key Claude Code uses itself (Ctrl-C/D/L/R/
-//! O/T/G/S/V/B/J/Z/_, readline keys, Esc, Shift-Tab, Alt-B/F/Y/M/P/T/O/V,
-//! arrows, PgUp/PgDn): the prefix is Ctrl-q, and the few direct bindings use
-//! Alt with digits and modified paging keys.
+//! The actions, their config names and default keys are the list in
+//! `crate::action`. The defaults stay clear of every key Claude Code uses
+//! itself (Ctrl-C/D/L/R/O/T/G/S/V/B/J/Z/_, readline keys, Esc, Shift-Tab,
+//! Alt-B/F/Y/M/P/T/O/V, arrows, PgUp/PgDn): the prefix is Ctrl-q, and the few
+//! direct bindings use Alt with digits and modified paging keys.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::spec::{Key, KeyPattern, Trigger, parse_key, parse_trigger};
-use crate::action::Action;
+use crate::action::{ACTIONS, Action, ActionKind};
 
 /// The `[keys]` table as written in the config file.
 #[derive(Debug, Deserialize)]
@@ -46,8 +47,8 @@ pub enum KeyLookup {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     prefix: Key,
-    /// Every binding in help order: `Bindable::ALL`, then config order.
-    bindings: Vec<(Bindable, Vec<Trigger>)>,
+    /// Every binding in help order: `ACTIONS`, then config order.
+    bindings: Vec<(ActionKind, Vec<Trigger>)>,
     direct: HashMap<Key, Bound>,
     prefixed: HashMap<Key, Bound>,
 }
@@ -66,109 +67,19 @@ impl Eq for Keymap {}
 #[derive(Debug, Clone, Copy)]
 struct Bound {
     action: Action,
-    bindable: Bindable,
+    kind: ActionKind,
     trigger: Trigger,
     from_default: bool,
 }
 
-/// What `[keys.bindings]` can name: an action, or the digit row that selects
-/// tabs (one spec binds nine keys, so it is not one `Action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Bindable {
-    Fixed(Action),
-    GoToTab,
-}
-
-impl Bindable {
-    const ALL: [(&'static str, Bindable); 13] = [
-        ("next_tab", Bindable::Fixed(Action::NextTab)),
-        ("prev_tab", Bindable::Fixed(Action::PrevTab)),
-        ("go_to_tab", Bindable::GoToTab),
-        ("next_attention", Bindable::Fixed(Action::NextAttention)),
-        ("session_table", Bindable::Fixed(Action::SessionTable)),
-        ("directory_picker", Bindable::Fixed(Action::DirectoryPicker)),
-        ("stop_session", Bindable::Fixed(Action::StopSession)),
-        ("scroll_back", Bindable::Fixed(Action::ScrollBack)),
-        ("show_id", Bindable::Fixed(Action::ShowId)),
-        ("help", Bindable::Fixed(Action::Help)),
-        ("detach", Bindable::Fixed(Action::Detach)),
-        ("quit", Bindable::Fixed(Action::Quit)),
-        ("send_prefix", Bindable::Fixed(Action::SendPrefix)),
-    ];
-
-    fn of(action: Action) -> Bindable {
-        match action {
-            Action::GoToTab(_) => Bindable::GoToTab,
-            action => Bindable::Fixed(action),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        Bindable::ALL
-            .iter()
-            .find(|(_, b)| *b == self)
-            .map_or("?", |(name, _)| name)
-    }
-
-    fn parse(name: &str) -> Option<Bindable> {
-        Bindable::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| *b)
-    }
-
-    /// The action a key of this binding triggers; `digit` is the tab number
-    /// when the key is part of the digit row.
-    fn action(self, digit: Option<u8>) -> Action {
-        match self {
-            Bindable::Fixed(action) => action,
-            Bindable::GoToTab => Action::GoToTab(digit.unwrap_or(1)),
-        }
-    }
-
-    fn defaults(self) -> Vec<Trigger> {
-        let prefixed = |c: char| Trigger {
-            prefixed: true,
-            pattern: KeyPattern::Key(Key::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        };
-        let direct = |code: KeyCode, mods: KeyModifiers| Trigger {
-            prefixed: false,
-            pattern: KeyPattern::Key(Key::new(code, mods)),
-        };
-        match self {
-            Bindable::Fixed(Action::NextTab) => vec![
-                prefixed('n'),
-                direct(KeyCode::PageDown, KeyModifiers::CONTROL),
-            ],
-            Bindable::Fixed(Action::PrevTab) => vec![
-                prefixed('p'),
-                direct(KeyCode::PageUp, KeyModifiers::CONTROL),
-            ],
-            Bindable::GoToTab | Bindable::Fixed(Action::GoToTab(_)) => vec![
-                Trigger {
-                    prefixed: true,
-                    pattern: KeyPattern::DigitRow(KeyModifiers::NONE),
-                },
-                Trigger {
-                    prefixed: false,
-                    pattern: KeyPattern::DigitRow(KeyModifiers::ALT),
-                },
-            ],
-            Bindable::Fixed(Action::NextAttention) => vec![prefixed('a')],
-            Bindable::Fixed(Action::SessionTable) => vec![prefixed('s')],
-            Bindable::Fixed(Action::DirectoryPicker) => vec![prefixed('c')],
-            Bindable::Fixed(Action::StopSession) => vec![prefixed('x')],
-            Bindable::Fixed(Action::ScrollBack) => {
-                vec![prefixed('['), direct(KeyCode::PageUp, KeyModifiers::SHIFT)]
-            }
-            Bindable::Fixed(Action::ShowId) => vec![prefixed('i')],
-            Bindable::Fixed(Action::Help) => vec![prefixed('?')],
-            Bindable::Fixed(Action::Detach) => vec![prefixed('d')],
-            Bindable::Fixed(Action::Quit) => vec![prefixed('q')],
-            // The prefix pressed twice always sends it; nothing more by default.
-            Bindable::Fixed(Action::SendPrefix) => Vec::new(),
-        }
-    }
+/// An action's default keys, from the one list in `crate::action`. They are
+/// tested to parse and not to clash, so a bad one cannot get past the tests;
+/// at run time it would be left out rather than stop ccmux.
+fn defaults(kind: ActionKind) -> impl Iterator<Item = Trigger> {
+    kind.info()
+        .default_keys
+        .iter()
+        .filter_map(|spec| parse_trigger(spec).ok())
 }
 
 fn default_prefix() -> Key {
@@ -178,11 +89,11 @@ fn default_prefix() -> Key {
 impl Default for Keymap {
     fn default() -> Self {
         let mut keymap = Keymap::empty(default_prefix());
-        for (_, bindable) in Bindable::ALL {
-            for trigger in bindable.defaults() {
+        for kind in ACTIONS.iter().map(|a| a.kind) {
+            for trigger in defaults(kind) {
                 // The defaults are known not to clash (tested), so there is
                 // nothing to report here.
-                let _ = keymap.bind(bindable, trigger, true);
+                let _ = keymap.bind(kind, trigger, true);
             }
         }
         keymap
@@ -193,10 +104,7 @@ impl Keymap {
     fn empty(prefix: Key) -> Keymap {
         Keymap {
             prefix,
-            bindings: Bindable::ALL
-                .iter()
-                .map(|(_, b)| (*b, Vec::new()))
-                .collect(),
+            bindings: ACTIONS.iter().map(|a| (a.kind, Vec::new())).collect(),
             direct: HashMap::new(),
             prefixed: HashMap::new(),
         }
@@ -216,34 +124,34 @@ impl Keymap {
 
         let mut keymap = Keymap::empty(prefix);
         // Defaults first, so that a clash is reported at a spec the user wrote.
-        for (_, bindable) in Bindable::ALL {
-            if overrides.iter().any(|(b, _)| *b == bindable) {
+        for kind in ACTIONS.iter().map(|a| a.kind) {
+            if overrides.iter().any(|(b, _)| *b == kind) {
                 continue;
             }
-            for trigger in bindable.defaults() {
+            for trigger in defaults(kind) {
                 // Defaults clash with nothing but a prefix the user chose.
                 keymap
-                    .bind(bindable, trigger, true)
+                    .bind(kind, trigger, true)
                     .map_err(|_| BindingError {
                         span: config.prefix.as_ref().map(Spanned::span),
                         message: format!(
                             "keys.prefix \"{}\" clashes with \"{}\" for {name} (a default; rebind {name} too)",
                             prefix.spec(),
                             trigger.spec(),
-                            name = bindable.name(),
+                            name = kind.info().name,
                         ),
                     })?;
             }
         }
-        for (bindable, specs) in overrides {
+        for (kind, specs) in overrides {
             for (trigger, spec) in specs {
                 keymap
-                    .bind(bindable, trigger, false)
+                    .bind(kind, trigger, false)
                     .map_err(|clash| BindingError {
                         span: Some(spec.span()),
                         message: format!(
                             "keys.bindings.{}: \"{}\" clashes with {clash}",
-                            bindable.name(),
+                            kind.info().name,
                             spec.get_ref()
                         ),
                     })?;
@@ -256,13 +164,13 @@ impl Keymap {
     /// a key again to the same action is harmless and ignored.
     fn bind(
         &mut self,
-        bindable: Bindable,
+        kind: ActionKind,
         trigger: Trigger,
         from_default: bool,
     ) -> Result<(), String> {
         let mut adds_a_key = false;
         for (key, digit) in trigger.pattern.keys() {
-            let action = bindable.action(digit);
+            let action = kind.action(digit);
             if key == self.prefix {
                 if !trigger.prefixed {
                     return Err("the prefix key".into());
@@ -283,14 +191,14 @@ impl Keymap {
                 Some(bound) if bound.action == action => continue,
                 Some(bound) => {
                     let default = if bound.from_default {
-                        format!(" (a default; rebind {} too)", bound.bindable.name())
+                        format!(" (a default; rebind {} too)", bound.kind.info().name)
                     } else {
                         String::new()
                     };
                     return Err(format!(
                         "\"{}\" for {}{default}",
                         bound.trigger.spec(),
-                        bound.bindable.name()
+                        bound.kind.info().name
                     ));
                 }
                 None => {
@@ -299,7 +207,7 @@ impl Keymap {
                         key,
                         Bound {
                             action,
-                            bindable,
+                            kind,
                             trigger,
                             from_default,
                         },
@@ -309,7 +217,7 @@ impl Keymap {
         }
         // A repeat (or the prefix twice as send_prefix) adds nothing to list.
         if adds_a_key
-            && let Some((_, triggers)) = self.bindings.iter_mut().find(|(b, _)| *b == bindable)
+            && let Some((_, triggers)) = self.bindings.iter_mut().find(|(b, _)| *b == kind)
         {
             triggers.push(trigger);
         }
@@ -356,12 +264,12 @@ impl Keymap {
     pub fn help(&self) -> Vec<(String, Action)> {
         let prefix = self.prefix_label();
         let mut help = Vec::new();
-        for (bindable, triggers) in &self.bindings {
-            if *bindable == Bindable::Fixed(Action::SendPrefix) {
+        for (kind, triggers) in &self.bindings {
+            if *kind == ActionKind::SendPrefix {
                 help.push((format!("{prefix} {prefix}"), Action::SendPrefix));
             }
             for trigger in triggers {
-                help.push((trigger.label(&prefix), bindable.action(None)));
+                help.push((trigger.label(&prefix), kind.action(None)));
             }
         }
         help
@@ -374,10 +282,7 @@ impl Keymap {
         if action == Action::SendPrefix {
             return Some(format!("{prefix} {prefix}"));
         }
-        let (_, triggers) = self
-            .bindings
-            .iter()
-            .find(|(b, _)| *b == Bindable::of(action))?;
+        let (_, triggers) = self.bindings.iter().find(|(b, _)| *b == action.kind())?;
         let trigger = triggers.first()?;
         match (action, trigger.pattern) {
             (Action::GoToTab(n), KeyPattern::DigitRow(mods)) => {
@@ -393,7 +298,7 @@ impl Keymap {
     }
 }
 
-type Overrides<'a> = Vec<(Bindable, Vec<(Trigger, &'a Spanned<String>)>)>;
+type Overrides<'a> = Vec<(ActionKind, Vec<(Trigger, &'a Spanned<String>)>)>;
 
 /// Parses `[keys.bindings]`: known action names, valid specs, the digit row
 /// for `go_to_tab` and single keys for everything else.
@@ -402,12 +307,16 @@ fn parse_overrides(
 ) -> Result<Overrides<'_>, BindingError> {
     let mut overrides = Vec::new();
     for (name, specs) in bindings.into_iter().flatten() {
-        let bindable = Bindable::parse(name.get_ref()).ok_or_else(|| BindingError {
+        let kind = ActionKind::from_name(name.get_ref()).ok_or_else(|| BindingError {
             span: Some(name.span()),
             message: format!(
                 "keys.bindings: unknown action `{}`; expected one of: {}",
                 name.get_ref(),
-                Bindable::ALL.map(|(n, _)| n).join(", ")
+                ACTIONS
+                    .iter()
+                    .map(|a| a.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })?;
         let mut triggers = Vec::new();
@@ -417,14 +326,14 @@ fn parse_overrides(
                 message: format!("keys.bindings.{}: {message}", name.get_ref()),
             };
             let trigger = parse_trigger(spec.get_ref()).map_err(fail)?;
-            match (bindable, trigger.pattern) {
-                (Bindable::GoToTab, KeyPattern::Key(_)) => {
+            match (kind.info().digit_row, trigger.pattern) {
+                (true, KeyPattern::Key(_)) => {
                     return Err(fail(format!(
                         "\"{}\": go_to_tab binds the digit row; write the modifiers and 1..9, like \"alt-1..9\" or \"prefix 1..9\"",
                         spec.get_ref()
                     )));
                 }
-                (Bindable::Fixed(_), KeyPattern::DigitRow(_)) => {
+                (false, KeyPattern::DigitRow(_)) => {
                     return Err(fail(format!(
                         "\"{}\": only go_to_tab binds the digit row 1..9",
                         spec.get_ref()
@@ -433,7 +342,7 @@ fn parse_overrides(
                 _ => triggers.push((trigger, spec)),
             }
         }
-        overrides.push((bindable, triggers));
+        overrides.push((kind, triggers));
     }
     Ok(overrides)
 }
@@ -475,9 +384,20 @@ mod tests {
     #[test]
     fn defaults_do_not_clash() {
         let mut built = Keymap::empty(default_prefix());
-        for (name, bindable) in Bindable::ALL {
-            for trigger in bindable.defaults() {
-                assert_eq!(built.bind(bindable, trigger, true), Ok(()), "{name}");
+        for info in ACTIONS {
+            assert_eq!(
+                defaults(info.kind).count(),
+                info.default_keys.len(),
+                "a default of {} does not parse",
+                info.name
+            );
+            for trigger in defaults(info.kind) {
+                assert_eq!(
+                    built.bind(info.kind, trigger, true),
+                    Ok(()),
+                    "{}",
+                    info.name
+                );
             }
         }
         assert_eq!(built, Keymap::default());

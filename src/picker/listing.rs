@@ -1,5 +1,6 @@
 //! Reading one directory's subdirectories, once per navigation.
 
+use std::cmp::Ordering;
 use std::fs;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -25,8 +26,7 @@ pub(super) enum Listing {
 }
 
 /// Lists the subdirectories of `dir` (following symlinks), hidden ones
-/// included so that toggling them needs no second read, sorted
-/// case-insensitively.
+/// included so that toggling them needs no second read, in natural order.
 pub(super) fn read(dir: &Path) -> Listing {
     let read_dir = match fs::read_dir(dir) {
         Ok(read_dir) => read_dir,
@@ -53,8 +53,42 @@ pub(super) fn read(dir: &Path) -> Listing {
             })
         })
         .collect();
-    entries.sort_by_cached_key(|e| (e.name.to_lowercase(), e.name.clone()));
+    entries.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     Listing::Entries(entries)
+}
+
+/// The order people expect of names: case-insensitive, and runs of digits
+/// compared as numbers, so `d2` comes before `d10`. Names equal that way
+/// (`a` and `A`, `d1` and `d01`) keep a fixed order by their plain text.
+pub(super) fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    while let (Some(&cx), Some(&cy)) = (x.peek(), y.peek()) {
+        let order = if cx.is_ascii_digit() && cy.is_ascii_digit() {
+            let (nx, ny) = (digit_run(&mut x), digit_run(&mut y));
+            // Without leading zeros, a longer run is a larger number.
+            let (nx, ny) = (nx.trim_start_matches('0'), ny.trim_start_matches('0'));
+            nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny))
+        } else {
+            x.next();
+            y.next();
+            cx.to_lowercase().cmp(cy.to_lowercase())
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    x.peek()
+        .is_some()
+        .cmp(&y.peek().is_some())
+        .then_with(|| a.cmp(b))
+}
+
+fn digit_run(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    let mut run = String::new();
+    while let Some(c) = chars.next_if(char::is_ascii_digit) {
+        run.push(c);
+    }
+    run
 }
 
 /// A `.git` directory, or the `.git` file of a worktree or submodule.
@@ -101,6 +135,50 @@ mod tests {
         };
         assert!(entries[0].hidden);
         assert!(!entries[1].hidden);
+    }
+
+    #[test]
+    fn numbers_in_names_sort_as_numbers() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in ["d10", "d2", "d1", "D3", "d11", "d02", "v1.10", "v1.9", "d"] {
+            fs::create_dir(tmp.path().join(dir)).unwrap();
+        }
+        assert_eq!(
+            names(&read(tmp.path())),
+            ["d", "d1", "d02", "d2", "D3", "d10", "d11", "v1.9", "v1.10"]
+        );
+    }
+
+    #[test]
+    fn natural_order_is_total_and_consistent() {
+        let names = [
+            "",
+            "a",
+            "A",
+            "a1",
+            "a01",
+            "a001",
+            "a1b",
+            "a10",
+            "9",
+            "10",
+            "é",
+            "E",
+            "x99999999999999999999999",
+        ];
+        for a in names {
+            assert_eq!(natural_cmp(a, a), Ordering::Equal, "{a:?}");
+            for b in names {
+                assert_eq!(
+                    natural_cmp(a, b),
+                    natural_cmp(b, a).reverse(),
+                    "{a:?} {b:?}"
+                );
+                if a != b {
+                    assert_ne!(natural_cmp(a, b), Ordering::Equal, "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]

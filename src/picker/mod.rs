@@ -3,19 +3,26 @@
 //!
 //! The list is, top to bottom: a "go to <path>" row when the filter reads as an
 //! existing directory path, the recent directories that match the filter, then
-//! `. (this directory)` (while the filter is empty) and the current
-//! directory's subdirectories that match, best matches first. Enter starts a
-//! session in the selected row's directory, or in the current directory when
-//! nothing matches. The file system is read once per navigation; filtering and
-//! rendering work on what was read.
+//! `. (this directory)` (while the filter is empty) and the
+//! current directory's subdirectories that match, best matches first. A
+//! subdirectory whose name is exactly the filter is selected over better-ranked
+//! recent ones: it is what was typed. Enter starts a session in the selected
+//! row's directory, and nowhere when nothing is selected: an agent that edits
+//! files must never start in a place the user did not pick. A filter that reads
+//! as a path naming no directory lists nothing and says so, unless the path
+//! leads into the directory shown: then its last part filters the list, as a
+//! shell completes (`~/proj` at home). The file system is read once per
+//! navigation; filtering and rendering work on what was read.
 //!
 //! Keys, for fzf and shell habits: typing filters (fzf syntax, smart case);
 //! Up/Down, Ctrl-P/Ctrl-N, PageUp/PageDown, Home/End select; Enter opens (or,
 //! on "go to", goes there); Tab or Right enters the selected directory; Left,
-//! or Backspace on an empty filter, goes up; `~` on an empty filter goes home;
-//! Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes a word;
-//! Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles hidden
-//! directories; Esc, Ctrl-C or Ctrl-G closes.
+//! or Backspace on an empty filter, goes up; `~` on an empty filter goes home
+//! (and a `/` right after it makes the filter `~/`, so `~/src/x` typed by habit
+//! is that path); Ctrl-U clears the filter and Ctrl-W or Alt-Backspace deletes
+//! a word; Ctrl-T (or Alt-H; Ctrl-H is Backspace on many terminals) toggles
+//! hidden directories; Ctrl-O cycles through the config's profiles (what the
+//! session runs), the default first; Esc, Ctrl-C or Ctrl-G closes.
 
 mod filter;
 mod listing;
@@ -36,8 +43,12 @@ pub use recent::RecentDirs;
 pub enum PickerOutcome {
     Pending,
     Cancel,
-    /// Start (or focus) a session in this directory.
-    Open(PathBuf),
+    /// Start (or focus) a session in `dir`, running `profile`: a name from
+    /// the config's `[profiles]`, or `None` for the default one.
+    Open {
+        dir: PathBuf,
+        profile: Option<String>,
+    },
 }
 
 /// One selectable line of the list.
@@ -69,7 +80,12 @@ pub struct Picker {
     recent: Vec<RecentDir>,
     listing: Listing,
     dir_is_git: bool,
+    /// What was typed; recent directories are matched against it.
     filter: Filter,
+    /// What subdirectory names are matched against: the filter, or the last
+    /// part of a typed path into the directory shown (`extra` of `~/extra`
+    /// at home).
+    names: Filter,
     rows: Vec<Row>,
     /// Index into `rows`; meaningless while `rows` is empty.
     selected: usize,
@@ -78,8 +94,14 @@ pub struct Picker {
     /// List lines the last render had room for: the PageUp/PageDown step.
     page: usize,
     /// The last key was a `~` that went home: a `/` now is the rest of a
-    /// typed `~/`, already done, and must not start an absolute path.
+    /// typed `~/`, and must not start an absolute path.
     went_home: bool,
+    /// The filter reads as a path, and nothing is there (or not a directory).
+    missing: Option<PathBuf>,
+    /// The config's profile names; Ctrl-O cycles through them.
+    profiles: Vec<String>,
+    /// Index into `profiles` of the one Enter starts; `None` is the default.
+    profile: Option<usize>,
 }
 
 impl Picker {
@@ -109,17 +131,34 @@ impl Picker {
             listing: Listing::Entries(Vec::new()),
             dir_is_git: false,
             filter: Filter::new(),
+            names: Filter::new(),
             rows: Vec::new(),
             selected: 0,
             scroll: 0,
             page: 10,
             went_home: false,
+            missing: None,
+            profiles: Vec::new(),
+            profile: None,
         };
         picker.go_to(typed_path::normalize(&start), None);
         // On opening, the most recent directory is the likeliest target;
         // after a navigation it is the directory navigated to.
         picker.selected = 0;
         picker
+    }
+
+    /// Offers the config's named profiles besides the default one (which
+    /// stays selected until Ctrl-O picks another).
+    pub fn with_profiles(mut self, names: Vec<String>) -> Self {
+        self.profiles = names;
+        self.profile = None;
+        self
+    }
+
+    /// The profile Enter starts, `None` for the default.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.map(|i| self.profiles[i].as_str())
     }
 
     pub fn current_dir(&self) -> &Path {
@@ -156,10 +195,13 @@ impl Picker {
             KeyCode::Home => self.selected = 0,
             KeyCode::End => self.selected = self.rows.len().saturating_sub(1),
             KeyCode::Char('t') if ctrl => self.toggle_hidden(),
+            KeyCode::Char('o') if ctrl => self.next_profile(),
             KeyCode::Char('h') if alt => self.toggle_hidden(),
             KeyCode::Char('u') if ctrl => self.set_filter(String::new()),
             KeyCode::Char('w') if ctrl => self.delete_word(),
-            KeyCode::Char('/') if went_home && self.filter.is_empty() => {}
+            KeyCode::Char('/') if went_home && self.filter.is_empty() => {
+                self.set_filter("~/".to_string());
+            }
             KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
             _ => {}
         }
@@ -175,21 +217,37 @@ impl Picker {
         self.set_filter(query);
     }
 
+    /// Opens the selected row. With nothing listed (no match, a typed path
+    /// that names nothing, an unreadable directory) nothing is opened: the
+    /// note on screen says why.
     fn enter(&mut self) -> PickerOutcome {
         match self.rows.get(self.selected).cloned() {
             Some(Row::GoTo(path)) => {
                 self.go_to(path, None);
                 PickerOutcome::Pending
             }
-            Some(Row::Recent(i)) => PickerOutcome::Open(self.recent[i].path.clone()),
-            Some(Row::Entry(i)) => PickerOutcome::Open(self.entries()[i].path.clone()),
-            Some(Row::Here) | None => match self.listing {
-                // A directory we cannot read (or that is gone) is no place for
-                // a session; the reason is already on screen.
-                Listing::Unreadable(_) => PickerOutcome::Pending,
-                Listing::Entries(_) => PickerOutcome::Open(self.dir.clone()),
-            },
+            Some(Row::Recent(i)) => self.open(self.recent[i].path.clone()),
+            Some(Row::Entry(i)) => self.open(self.entries()[i].path.clone()),
+            // Listed only when the directory could be read.
+            Some(Row::Here) => self.open(self.dir.clone()),
+            None => PickerOutcome::Pending,
         }
+    }
+
+    fn open(&self, dir: PathBuf) -> PickerOutcome {
+        PickerOutcome::Open {
+            dir,
+            profile: self.profile().map(str::to_string),
+        }
+    }
+
+    /// The default, then each named profile, then the default again.
+    fn next_profile(&mut self) {
+        self.profile = match self.profile {
+            None if !self.profiles.is_empty() => Some(0),
+            Some(i) if i + 1 < self.profiles.len() => Some(i + 1),
+            _ => None,
+        };
     }
 
     fn descend(&mut self) {
@@ -246,7 +304,28 @@ impl Picker {
     fn set_filter(&mut self, query: String) {
         self.filter.set_query(query);
         self.refresh_rows();
-        self.selected = 0;
+        self.selected = self.exact_name_row().unwrap_or(0);
+    }
+
+    /// The row of the subdirectory named exactly what was typed (ignoring case
+    /// while the filter is all lower case, as the matching does), which wins
+    /// over recent directories that rank higher by merely containing it.
+    fn exact_name_row(&self) -> Option<usize> {
+        let query = self.names.query();
+        let entries = self.entries();
+        let name_of = |row: &Row| match row {
+            Row::Entry(i) => Some(entries[*i].name.as_str()),
+            _ => None,
+        };
+        let smart_case = !query.chars().any(char::is_uppercase);
+        self.rows
+            .iter()
+            .position(|row| name_of(row) == Some(query))
+            .or_else(|| {
+                self.rows.iter().position(|row| {
+                    smart_case && name_of(row).is_some_and(|name| name.to_lowercase() == query)
+                })
+            })
     }
 
     fn toggle_hidden(&mut self) {
@@ -295,15 +374,38 @@ impl Picker {
     /// Whether hidden entries pass. A filter starting with `.` (and not a
     /// path like `../x`) is looking for hidden ones, whatever the setting.
     fn hidden_shown(&self) -> bool {
-        let query = self.filter.query();
+        let query = self.names.query();
         self.show_hidden || (query.starts_with('.') && !query.contains('/'))
     }
 
     fn refresh_rows(&mut self) {
         let mut rows = Vec::new();
-        let target = typed_path::resolve(self.filter.query(), &self.dir, self.home.as_deref());
-        if let Some(target) = target.filter(|t| *t != self.dir && t.is_dir()) {
-            rows.push(Row::GoTo(target));
+        self.missing = None;
+        let query = self.filter.query();
+        let mut names = query;
+        // A typed path is offered even when it names the current directory
+        // (`~/` at home): going there clears the filter and selects `.`.
+        match typed_path::resolve(query, &self.dir, self.home.as_deref()) {
+            Some(target) if target.is_dir() => rows.push(Row::GoTo(target)),
+            Some(target) => {
+                match typed_path::last_part_here(query, &target, &self.dir) {
+                    // A path into the directory shown: its last part filters
+                    // the list, as if typed alone.
+                    Some(last) => names = last,
+                    // What was typed is a place, and it is not there: fuzzy
+                    // matches elsewhere would only be a wrong place to start.
+                    None => {
+                        self.missing = Some(target);
+                        self.rows = rows;
+                        return;
+                    }
+                }
+                self.missing = Some(target);
+            }
+            None => {}
+        }
+        if self.names.query() != names {
+            self.names.set_query(names.to_string());
         }
         let recent = self
             .recent
@@ -317,7 +419,7 @@ impl Picker {
             if self.filter.is_empty() {
                 rows.push(Row::Here);
             }
-            let filter = &mut self.filter;
+            let filter = &mut self.names;
             let scored = entries
                 .iter()
                 .enumerate()
@@ -344,6 +446,11 @@ mod tests {
 
     fn press(picker: &mut Picker, code: KeyCode) -> PickerOutcome {
         picker.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    /// Opening `dir` with the default profile.
+    fn open(dir: PathBuf) -> PickerOutcome {
+        PickerOutcome::Open { dir, profile: None }
     }
 
     fn press_with(picker: &mut Picker, modifiers: KeyModifiers, c: char) -> PickerOutcome {
@@ -540,6 +647,7 @@ mod tests {
         let mut picker = picker_in(&tmp, "projects/alpha", &[]);
         type_text(&mut picker, "~/projects/gamma");
         assert_eq!(picker.current_dir(), tmp.path());
+        assert_eq!(picker.filter.query(), "~/projects/gamma");
         assert_eq!(rows(&picker), ["go to ~/projects/gamma"]);
         // Only right after the jump: later a leading `/` is the root.
         press_with(&mut picker, KeyModifiers::CONTROL, 'u');
@@ -602,29 +710,132 @@ mod tests {
         let mut picker = picker_in(&tmp, "projects", &["notes"]);
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("notes"))
+            open(tmp.path().join("notes"))
         );
         press(&mut picker, KeyCode::Down);
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects"))
+            open(tmp.path().join("projects"))
         );
         type_text(&mut picker, "gam");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects/gamma"))
+            open(tmp.path().join("projects/gamma"))
         );
     }
 
     #[test]
-    fn enter_with_nothing_matching_opens_the_current_directory() {
+    fn enter_with_nothing_matching_opens_nothing() {
         let tmp = tree();
         let mut picker = picker_in(&tmp, "projects", &[]);
         type_text(&mut picker, "zzz");
         assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        assert_eq!(picker.current_dir(), tmp.path().join("projects"));
+    }
+
+    /// `/tmp/x/wbe` for `/tmp/x/web` must not start a session in the
+    /// picker's current directory, nor in a recent one that fuzzy-matches.
+    #[test]
+    fn a_mistyped_path_opens_nothing() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects", &["projects/gamma"]);
+        let typo = tmp.path().join("projects/gmama");
+        type_text(&mut picker, typo.to_str().unwrap());
+        assert_eq!(picker.missing, Some(typo));
+        assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        assert_eq!(press(&mut picker, KeyCode::Tab), PickerOutcome::Pending);
+        assert_eq!(picker.current_dir(), tmp.path().join("projects"));
+        // Relative and home paths alike; a file is not a directory either.
+        for typed in ["../nots", "~/projects/readme"] {
+            press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+            type_text(&mut picker, typed);
+            assert!(picker.missing.is_some(), "{typed}");
+            assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        }
+        // Fixing the typo offers the place again.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "~/notes");
+        assert_eq!(picker.missing, None);
+        assert_eq!(rows(&picker), ["go to ~/notes"]);
+    }
+
+    /// Typing `many` in a directory that has `many` opens it, not the recent
+    /// `many/d1` that the filter also matches and that is listed first.
+    #[test]
+    fn an_exact_local_name_beats_recent_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in ["x/many/d1", "x/manyother", "x/Many"] {
+            fs::create_dir_all(tmp.path().join(dir)).unwrap();
+        }
+        let recent = vec![tmp.path().join("x/many/d1")];
+        let mut picker = Picker::new(tmp.path().join("x"), recent, false, None);
+        type_text(&mut picker, "many");
+        assert_eq!(
+            rows(&picker)[0],
+            format!("recent {}", tmp.path().join("x/many/d1").display())
+        );
+        assert_eq!(selected(&picker), "many");
         assert_eq!(
             press(&mut picker, KeyCode::Enter),
-            PickerOutcome::Open(tmp.path().join("projects"))
+            open(tmp.path().join("x/many"))
+        );
+        // Smart case: `Many` names the other one; `MANY` names none, and the
+        // best match is selected as usual.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "Many");
+        assert_eq!(selected(&picker), "Many");
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "man");
+        assert_eq!(picker.selected, 0);
+    }
+
+    /// `~/proj` at home, or `../gam` one level down, is a path whose last
+    /// part filters the directory it is in, when that is the one shown.
+    #[test]
+    fn a_path_into_the_directory_shown_filters_it_by_its_last_part() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects", &[]);
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/proj");
+        assert_eq!(picker.filter.query(), "~/proj");
+        assert_eq!(rows(&picker), ["projects"]);
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            open(tmp.path().join("projects"))
+        );
+        // Elsewhere than the directory shown, a missing path is refused.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        type_text(&mut picker, "projects/gam");
+        assert!(rows(&picker).is_empty());
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+    }
+
+    #[test]
+    fn tilde_then_a_path_is_that_path() {
+        let tmp = tree();
+        let mut picker = picker_in(&tmp, "projects/alpha", &["projects"]);
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/projects/gamma");
+        assert_eq!(picker.filter.query(), "~/projects/gamma");
+        assert_eq!(rows(&picker), ["go to ~/projects/gamma"]);
+        // Missing, it opens nothing (rather than home, where `~` went).
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        press(&mut picker, KeyCode::Char('~'));
+        type_text(&mut picker, "/src/x");
+        assert_eq!(picker.filter.query(), "~/src/x");
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Pending);
+        // `~/` alone names home, where the picker already is.
+        press_with(&mut picker, KeyModifiers::CONTROL, 'u');
+        press(&mut picker, KeyCode::Char('~'));
+        press(&mut picker, KeyCode::Char('/'));
+        assert_eq!(selected(&picker), "go to ~");
+        press(&mut picker, KeyCode::Enter);
+        assert_eq!(picker.filter.query(), "");
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            open(tmp.path().to_path_buf())
         );
     }
 
@@ -731,7 +942,7 @@ mod tests {
         let mut picker = Picker::new(tmp.path().into(), Vec::new(), false, None);
         assert_eq!(rows(&picker), [".", "caf\u{fffd}"]);
         press(&mut picker, KeyCode::Down);
-        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Open(raw));
+        assert_eq!(press(&mut picker, KeyCode::Enter), open(raw));
     }
 
     #[test]
@@ -748,5 +959,30 @@ mod tests {
         fs::remove_dir(tmp.path().join("dir1999")).unwrap();
         type_text(&mut picker, "1999");
         assert_eq!(selected(&picker), "dir1999");
+    }
+
+    #[test]
+    fn ctrl_o_cycles_profiles_and_enter_carries_the_choice() {
+        let tmp = tempfile::tempdir().unwrap();
+        let picker = Picker::new(tmp.path().into(), Vec::new(), false, None);
+        let mut picker = picker.with_profiles(vec!["shell".into(), "tests".into()]);
+        let ctrl_o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        let open = |profile: Option<&str>| PickerOutcome::Open {
+            dir: tmp.path().into(),
+            profile: profile.map(str::to_string),
+        };
+        assert_eq!(picker.profile(), None);
+        assert_eq!(picker.handle_key(enter), open(None));
+        for want in [Some("shell"), Some("tests"), None, Some("shell")] {
+            assert_eq!(picker.handle_key(ctrl_o), PickerOutcome::Pending);
+            assert_eq!(picker.profile(), want);
+            assert_eq!(picker.handle_key(enter), open(want));
+        }
+        // Without profiles, Ctrl-O does nothing.
+        let mut plain = Picker::new(tmp.path().into(), Vec::new(), false, None);
+        plain.handle_key(ctrl_o);
+        assert_eq!(plain.profile(), None);
+        assert_eq!(plain.filter.query(), "");
     }
 }

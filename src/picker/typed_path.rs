@@ -19,6 +19,15 @@ pub(super) fn resolve(query: &str, cwd: &Path, home: Option<&Path>) -> Option<Pa
     Some(normalize(&joined))
 }
 
+/// The last part of `query`, a typed path to `target` (which is not there),
+/// when `target` would be in `dir`: `extra` of `~/extra` while `dir` is home.
+/// The picker filters `dir`'s list with it, as a shell completes a path.
+pub(super) fn last_part_here<'q>(query: &'q str, target: &Path, dir: &Path) -> Option<&'q str> {
+    let (_, last) = query.rsplit_once('/')?;
+    let names_a_child = !last.is_empty() && last != "." && last != "..";
+    (names_a_child && target.parent() == Some(dir)).then_some(last)
+}
+
 /// Resolves `.` and `..` lexically, as `cd` does by default: `link/..` is the
 /// directory holding `link`, not the parent of its target.
 pub(super) fn normalize(path: &Path) -> PathBuf {
@@ -78,6 +87,21 @@ mod tests {
     #[test]
     fn tilde_without_a_home_is_not_a_path() {
         assert_eq!(resolve("~/x", Path::new(CWD), None), None);
+    }
+
+    #[test]
+    fn the_last_part_of_a_path_into_the_directory_shown() {
+        fn last(query: &str) -> Option<&str> {
+            let target = resolved(query).unwrap();
+            last_part_here(query, &target, Path::new(HOME))
+        }
+        assert_eq!(last("~/ext"), Some("ext"));
+        assert_eq!(last("../ext"), Some("ext"));
+        assert_eq!(last("/home/u/ext"), Some("ext"));
+        assert_eq!(last("~/src/ext"), None);
+        assert_eq!(last("/tmp/ext"), None);
+        assert_eq!(last("~/"), None);
+        assert_eq!(last("~/x/.."), None);
     }
 
     #[test]

@@ -16,7 +16,14 @@ use crate::ui::theme::Theme;
 enum ListLine {
     Header(&'static str),
     Row(usize),
-    Note(String),
+    Note(Note),
+}
+
+/// Why the list shows nothing where rows would be.
+struct Note {
+    text: String,
+    /// Enter does nothing because of it: shown as a failure, not a hint.
+    refusal: bool,
 }
 
 const GIT_TAG: &str = " git";
@@ -129,16 +136,21 @@ impl Picker {
         } else {
             "show hidden"
         };
+        // What Enter starts matters more than how to move, once there is a
+        // choice.
+        let profile = (!self.profiles.is_empty())
+            .then(|| format!("run {}", self.profile().unwrap_or("default")));
         let hints = [
-            ("enter", "open"),
-            ("esc", "close"),
-            ("tab", "into"),
-            ("←", "up"),
-            ("^t", hidden),
+            Some(("enter", "open")),
+            Some(("esc", "close")),
+            profile.as_deref().map(|what| ("^o", what)),
+            Some(("tab", "into")),
+            Some(("←", "up")),
+            Some(("^t", hidden)),
         ];
         let mut spans = Vec::new();
         let mut width = 0;
-        for (key, what) in hints {
+        for (key, what) in hints.into_iter().flatten() {
             let gap = if spans.is_empty() { "" } else { "  " };
             let hint_width = Line::raw(format!("{gap}{key} {what}")).width();
             if width + hint_width > area.width as usize {
@@ -178,15 +190,16 @@ impl Picker {
                         area.width,
                     );
                 }
-                ListLine::Note(text) => {
-                    let style = match self.listing {
-                        Listing::Unreadable(_) => Style::default().fg(theme.failed),
-                        Listing::Entries(_) => Style::default().fg(theme.dim),
+                ListLine::Note(note) => {
+                    let color = if note.refusal {
+                        theme.failed
+                    } else {
+                        theme.dim
                     };
                     buf.set_line(
                         line_area.x,
                         y,
-                        &Line::styled(format!("  {text}"), style),
+                        &Line::styled(format!("  {}", note.text), Style::default().fg(color)),
                         area.width,
                     );
                 }
@@ -223,19 +236,48 @@ impl Picker {
         lines
     }
 
-    fn note(&self) -> Option<String> {
-        if let Listing::Unreadable(reason) = &self.listing {
-            return Some(format!("cannot read: {reason}"));
-        }
+    fn note(&self) -> Option<Note> {
+        let refusal = |text: String| {
+            Some(Note {
+                text,
+                refusal: true,
+            })
+        };
         let has = |pred: fn(&Row) -> bool| self.rows.iter().any(pred);
+        if let Some(missing) = &self.missing
+            && !has(|r| matches!(r, Row::Entry(_)))
+        {
+            let what = if missing.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            };
+            return Some(Note {
+                text: format!(
+                    "{what}: {}",
+                    typed_path::tildify(missing, self.home.as_deref())
+                ),
+                // Recent directories may still match the filter.
+                refusal: self.rows.is_empty(),
+            });
+        }
+        if let Listing::Unreadable(reason) = &self.listing {
+            return refusal(format!("cannot read: {reason}"));
+        }
+        let hint = |text: &str| {
+            Some(Note {
+                text: text.to_string(),
+                refusal: false,
+            })
+        };
         if has(|r| matches!(r, Row::Entry(_))) || has(|r| matches!(r, Row::GoTo(_))) {
             None
         } else if self.filter.is_empty() {
-            Some("no subdirectories".to_string())
+            hint("no subdirectories")
         } else if self.rows.is_empty() {
-            Some("no match: enter opens this directory".to_string())
+            refusal("no match: nothing to open".to_string())
         } else {
-            Some("no match in this directory".to_string())
+            hint("no match in this directory")
         }
     }
 
@@ -305,7 +347,7 @@ impl Picker {
                 };
                 let entry = &entries[*e];
                 (
-                    highlighted(&mut self.filter, &entry.name, base, accent),
+                    highlighted(&mut self.names, &entry.name, base, accent),
                     entry.git,
                 )
             }
@@ -485,10 +527,53 @@ mod tests {
     }
 
     #[test]
-    fn no_match_says_what_enter_does() {
+    fn no_match_says_nothing_opens() {
         let (_tmp, mut picker) = picker();
         type_text(&mut picker, "zzz");
         insta::assert_snapshot!(draw(&mut picker, 60, 8).backend());
+    }
+
+    #[test]
+    fn a_mistyped_path_says_there_is_no_such_directory() {
+        let (_tmp, mut picker) = picker();
+        // `work` is a recent directory, and `~/wrok` fuzzy-matches it.
+        type_text(&mut picker, "~/wrok");
+        insta::assert_snapshot!(draw(&mut picker, 60, 8).backend());
+    }
+
+    #[test]
+    fn an_exact_name_is_selected_below_recent_matches() {
+        let (tmp, mut picker) = picker();
+        fs::create_dir(tmp.path().join("src/work")).unwrap();
+        press(&mut picker, KeyCode::Left);
+        press(&mut picker, KeyCode::Right); // read src again
+        type_text(&mut picker, "work");
+        insta::assert_snapshot!(draw(&mut picker, 60, 10).backend());
+    }
+
+    #[test]
+    fn the_footer_shows_the_profile_enter_starts() {
+        let (_tmp, picker) = picker();
+        let mut picker = picker.with_profiles(vec!["shell".into(), "tests".into()]);
+        let first = draw(&mut picker, 60, 6).backend().to_string();
+        picker.handle_key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
+        let second = draw(&mut picker, 60, 6).backend().to_string();
+        insta::assert_snapshot!(format!("{first}\n{second}"));
+    }
+
+    #[test]
+    fn numbered_directories_sort_as_numbers() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in ["d10", "d9", "d1", "d2", "d11"] {
+            fs::create_dir(tmp.path().join(dir)).unwrap();
+        }
+        let mut picker = Picker::new(
+            tmp.path().into(),
+            Vec::new(),
+            false,
+            Some(tmp.path().into()),
+        );
+        insta::assert_snapshot!(draw(&mut picker, 30, 11).backend());
     }
 
     #[test]

@@ -60,9 +60,11 @@ pub enum Request {
     /// client's working directory.
     Attach {
         sessions: Vec<NewSession>,
-        /// Used when `sessions` is empty and the server has none.
-        program: Option<String>,
-        args: Option<Vec<String>>,
+        /// What the client's new sessions run (its `--profile`, `--cmd`,
+        /// `-- ARGS`): the one started when `sessions` is empty and the
+        /// server has none, and those started from its picker. Its `dir` is
+        /// the client's working directory.
+        default: NewSession,
     },
     /// The session table, as text or JSON.
     List { json: bool },
@@ -74,13 +76,14 @@ pub enum Request {
     KillServer,
 }
 
-/// A session to start: in `dir`, running `program` (default: the config's)
-/// with `args` (default: the config's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A session to start in `dir`: the config's profile `profile` (default:
+/// the default profile), or else `program`; `args` replace the profile's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSession {
     pub dir: PathBuf,
     pub program: Option<String>,
     pub args: Option<Vec<String>>,
+    pub profile: Option<String>,
 }
 
 /// What an attached client sends after its `Hello`.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::hub::Hub;
 use crate::proto::{ClientInfo, NewSession, ServerMsg};
-use crate::session::{Request, SessionInfo, Status};
+use crate::session::{SessionInfo, Status};
 use crate::ui::status_style;
 use crate::ui::table::age;
 
@@ -141,13 +141,10 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
 /// Starts a session for a script, with the environment of the command that
 /// asked; its id alone on the last line.
 pub fn new(hub: &mut Hub, new: NewSession, client: &ClientInfo, now: Instant) -> ServerMsg {
-    let request = Request {
-        dir: new.dir,
-        program: new.program,
-        args: new.args,
-        env: Some(client.env.clone()),
+    let (id, trouble) = match hub.start(&new, Some(client.env.clone()), None, now) {
+        Ok(started) => started,
+        Err(e) => return fail(e),
     };
-    let (id, trouble) = hub.start(request, None, now);
     let status = hub
         .registry()
         .get(id)

@@ -20,13 +20,13 @@ use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
 use super::screen::ClientScreen;
 use crate::app::{self, App, Event, NotifyStyle, Options};
-use crate::config::Config;
+use crate::config::{AgentKind, Config};
 use crate::hooks::{self, HookMessage, HookServer};
-use crate::hub::{ClientId, Hub, HubOptions};
+use crate::hub::{ClientId, Hub, HubOptions, Launcher};
 use crate::paths::{NEST_ENV, SocketDir};
 use crate::picker::RecentDirs;
 use crate::proto::{ClientInfo, Hello, NewSession, Request as ClientRequest, ServerMsg};
-use crate::session::{Launch, Registry, Request, SessionId};
+use crate::session::{Launch, Registry, SessionId};
 use crate::status::Rules;
 
 /// At most 60 frames a second per client; output in between is coalesced.
@@ -185,15 +185,13 @@ impl Server {
             ));
             claude_hooks = std::env::current_exe().ok();
         }
+        let default = config.default_profile();
         let launch = Launch {
-            program: config.command.clone(),
-            args: config.args.clone(),
+            program: default.command.clone(),
+            args: default.args.clone(),
             env,
             scrollback: config.scrollback,
-            claude: config
-                .agent
-                .as_ref()
-                .map(|agent| agent.trim().eq_ignore_ascii_case("claude")),
+            claude: default.agent == AgentKind::Claude,
             claude_hooks,
         };
         let (registry, sessions) = Registry::new(launch, 24, 80);
@@ -212,6 +210,7 @@ impl Server {
                 rules: Rules::default(),
                 recent,
                 recent_path,
+                launcher: Launcher::new(default, config.profiles.clone()),
             },
         );
         let server = Server {
@@ -314,12 +313,8 @@ impl Server {
 
     fn on_hello(&mut self, id: ClientId, hello: Hello, now: Instant) {
         let reply = match hello.request {
-            ClientRequest::Attach {
-                sessions,
-                program,
-                args,
-            } => {
-                self.attach(id, &hello.client, sessions, program, args, now);
+            ClientRequest::Attach { sessions, default } => {
+                self.attach(id, &hello.client, sessions, default, now);
                 return;
             }
             ClientRequest::List { json } => commands::list(&self.hub, json),
@@ -340,8 +335,7 @@ impl Server {
         id: ClientId,
         info: &ClientInfo,
         mut sessions: Vec<NewSession>,
-        program: Option<String>,
-        args: Option<Vec<String>>,
+        default: NewSession,
         now: Instant,
     ) {
         let size = info.size;
@@ -355,28 +349,17 @@ impl Server {
         };
         self.hub.attach(id, app::session_size(size), now);
         if sessions.is_empty() && self.hub.registry().is_empty() {
-            sessions.push(NewSession {
-                dir: info.cwd.clone(),
-                program: program.clone(),
-                args: args.clone(),
-            });
+            sessions.push(default.clone());
         }
         let first = self.hub.registry().len();
         let mut trouble = self.warning.clone();
         for new in &sessions {
-            let request = Request {
-                dir: new.dir.clone(),
-                program: new.program.clone(),
-                args: new.args.clone(),
-                env: Some(info.env.clone()),
-            };
-            let (_, t) = self.hub.start(request, Some(id), now);
-            trouble = trouble.or(t);
+            match self.hub.start(new, Some(info.env.clone()), Some(id), now) {
+                Ok((_, t)) => trouble = trouble.or(t),
+                Err(e) => trouble = Some(e),
+            }
         }
-        let mut options = self.options_for(info);
-        options.program = program.clone();
-        options.args = args.clone();
-        let mut app = App::new(id, options, size);
+        let mut app = App::new(id, self.options_for(info, default), size);
         let focus = if sessions.is_empty() {
             self.hub.resume_index()
         } else {
@@ -400,7 +383,7 @@ impl Server {
     }
 
     /// The App's options: the server's config, the client's terminal.
-    fn options_for(&self, info: &ClientInfo) -> Options {
+    fn options_for(&self, info: &ClientInfo, launch: NewSession) -> Options {
         let config = &self.config;
         let tz = info
             .var("TZ")
@@ -424,8 +407,7 @@ impl Server {
             clipboard: config.clipboard,
             tz,
             env: Some(info.env.clone()),
-            program: None,
-            args: None,
+            launch,
         }
     }
 

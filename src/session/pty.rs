@@ -132,11 +132,17 @@ fn resolve(program: &str, path: Option<&OsStr>) -> Result<PathBuf, String> {
         .flat_map(std::env::split_paths)
         .map(|dir| dir.join(program))
         .find(|p| is_executable(p))
-        .ok_or_else(|| {
-            format!(
+        .ok_or_else(|| match program.split_once(char::is_whitespace) {
+            // `--cmd 'yes hello'` names one program; no shell splits it.
+            Some((name, rest)) => format!(
+                "`{program}` is not on PATH: the command is one program, not a shell line; \
+                 give its arguments after `--`, like `--cmd {name} -- {rest}`, or as `args` in \
+                 the config file"
+            ),
+            None => format!(
                 "`{program}` is not on PATH: install it, or set `command` in the config file \
                  (ccmux --print-config shows it) or pass --cmd"
-            )
+            ),
         })
 }
 
@@ -158,5 +164,15 @@ mod tests {
         assert!(err.contains("--cmd"), "{err}");
         assert!(resolve("sh", Some(OsStr::new("/nonexistent:/bin"))).is_ok());
         assert!(resolve("/nonexistent/x", None).is_err());
+    }
+
+    #[test]
+    fn a_program_with_arguments_in_its_name_says_to_use_dashes() {
+        let err = resolve("yes hello  world", Some(OsStr::new("/usr/bin:/bin"))).unwrap_err();
+        assert!(
+            err.starts_with("`yes hello  world` is not on PATH"),
+            "{err}"
+        );
+        assert!(err.contains("`--cmd yes -- hello  world`"), "{err}");
     }
 }

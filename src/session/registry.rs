@@ -20,9 +20,8 @@ pub struct Launch {
     /// Set for every session, over the environment it starts with.
     pub env: Vec<(String, String)>,
     pub scrollback: usize,
-    /// Whether the programs run are Claude Code, as the config's `agent`
-    /// says; None: decided by each program's file name.
-    pub claude: Option<bool>,
+    /// Whether `program` is Claude Code (the config's `agent`, or its name).
+    pub claude: bool,
     /// For Claude Code: this ccmux executable, whose `hook` subcommand every
     /// session's hooks run, so each session reports what it is doing.
     pub claude_hooks: Option<PathBuf>,
@@ -36,6 +35,9 @@ pub struct Request {
     pub args: Option<Vec<String>>,
     /// The environment to start from (the asking client's); None: ccmux's own.
     pub env: Option<Vec<(String, String)>>,
+    /// Whether the program is Claude Code; None: `Launch::claude` for the
+    /// launch's program, else by the program's file name.
+    pub claude: Option<bool>,
 }
 
 pub struct Registry {
@@ -87,8 +89,11 @@ impl Registry {
     /// What `request` runs, with the launch defaults filled in.
     fn spec(&self, request: Request) -> SpawnSpec {
         let launch = &self.launch;
+        let claude = request.claude.unwrap_or_else(|| match &request.program {
+            Some(program) => is_claude_program(program),
+            None => launch.claude,
+        });
         let program = request.program.unwrap_or_else(|| launch.program.clone());
-        let claude = launch.claude.unwrap_or_else(|| is_claude_program(&program));
         let mut env = request
             .env
             .unwrap_or_else(|| std::env::vars().collect::<Vec<_>>());

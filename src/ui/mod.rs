@@ -11,6 +11,7 @@ pub mod statusline;
 mod tab_names;
 pub mod tabbar;
 pub mod table;
+pub mod table_keys;
 mod text;
 pub mod theme;
 

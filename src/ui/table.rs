@@ -14,19 +14,8 @@ use ratatui::widgets::Widget;
 
 use super::path::display_path;
 use super::theme::Theme;
-use super::{hints, status_style, text};
+use super::{hints, status_style, table_keys, text};
 use crate::session::SessionInfo;
-
-const FOOTER: [(&str, &str); 8] = [
-    ("↑↓/jk", "move"),
-    ("Enter", "focus"),
-    ("x", "stop"),
-    ("r", "restart"),
-    ("n", "new"),
-    ("a", "attention first"),
-    ("f", "filter"),
-    ("Esc", "back"),
-];
 
 const GAP: usize = 2;
 /// Cells before the first column: margin, selection mark, space.
@@ -143,7 +132,8 @@ impl Widget for SessionTable<'_> {
         };
         self.render_rows(Rect::new(area.x, y, area.width, bottom - y), &widths, buf);
         if has_footer {
-            let (spans, _) = hints::fit(&FOOTER, usize::from(width.saturating_sub(1)), theme);
+            let footer = table_keys::footer();
+            let (spans, _) = hints::fit(&footer, usize::from(width.saturating_sub(1)), theme);
             buf.set_line(x, bottom, &Line::from(spans), width);
         }
     }
@@ -296,7 +286,13 @@ impl SessionTable<'_> {
         }
         let theme = self.theme;
         if self.sessions.is_empty() {
-            let line = Line::styled("Press n to start a session.", Style::new().fg(theme.dim));
+            // Sessions hidden by the filter are not absent: say how to see them.
+            let text = if self.all.is_empty() {
+                "Press n to start a session."
+            } else {
+                "No session matches the filter. Press f to change it."
+            };
+            let line = Line::styled(text, Style::new().fg(theme.dim));
             buf.set_line(area.x + 1, area.y, &line, area.width.saturating_sub(1));
             return;
         }
@@ -488,6 +484,26 @@ mod tests {
     #[test]
     fn empty() {
         assert_snapshot!(table(60, 6, &[], 0));
+    }
+
+    #[test]
+    fn all_filtered_out_says_how_to_see_them() {
+        let theme = Theme::default();
+        let all = sessions();
+        let shown = render(60, 6, |area, buf| {
+            SessionTable {
+                sessions: &[],
+                all: &all,
+                note: Some("only waiting"),
+                selected: 0,
+                theme: &theme,
+                now: now(),
+                tz: TimeZone::UTC,
+                home: None,
+            }
+            .render(area, buf)
+        });
+        assert_snapshot!(shown.to_string());
     }
 
     #[test]
