@@ -13,6 +13,7 @@ use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
 use crate::picker::{Picker, PickerOutcome};
 use crate::session::{SessionId, Status};
+use crate::ui::table_keys::TableKey;
 use crate::ui::tabbar::tab_at;
 
 /// Lines one wheel notch scrolls our own scrollback.
@@ -269,39 +270,42 @@ impl App {
         let id = index.and_then(|i| hub.registry().at(i)).map(|s| s.id());
         let select = |selected| View::Table(TableView { selected, ..table });
         self.needs_draw = true;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.view = select(selected.saturating_sub(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.view = select((selected + 1).min(last)),
-            KeyCode::Home | KeyCode::Char('g') => self.view = select(0),
-            KeyCode::End | KeyCode::Char('G') => self.view = select(last),
-            KeyCode::Enter => {
+        let Some(does) = TableKey::of(&key) else {
+            return;
+        };
+        match does {
+            TableKey::Up => self.view = select(selected.saturating_sub(1)),
+            TableKey::Down => self.view = select((selected + 1).min(last)),
+            TableKey::First => self.view = select(0),
+            TableKey::Last => self.view = select(last),
+            TableKey::Focus => {
                 if let Some(i) = index {
                     self.view = View::Tabs;
                     self.focus(hub, i, now);
                 }
             }
-            KeyCode::Esc | KeyCode::Char('q') => self.view = View::Tabs,
-            KeyCode::Char('n') => self.open_picker(hub, Back::Table(table)),
-            KeyCode::Char('a') => {
+            TableKey::Back => self.view = View::Tabs,
+            TableKey::New => self.open_picker(hub, Back::Table(table)),
+            TableKey::AttentionFirst => {
                 self.view = View::Table(TableView {
                     selected: 0,
                     attention_first: !table.attention_first,
                     ..table
                 });
             }
-            KeyCode::Char('f') => {
+            TableKey::Filter => {
                 self.view = View::Table(TableView {
                     selected: 0,
                     filter: table.filter.next(),
                     ..table
                 });
             }
-            KeyCode::Char('x') => {
+            TableKey::Stop => {
                 if let Some(id) = id {
                     self.stop_or_close(hub, id, Back::Table(table), now);
                 }
             }
-            KeyCode::Char('r') => {
+            TableKey::Restart => {
                 if let Some(id) = id {
                     match hub.restart(id, now) {
                         Some(_) => {
@@ -312,7 +316,6 @@ impl App {
                     }
                 }
             }
-            _ => {}
         }
     }
 
