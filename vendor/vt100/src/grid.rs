@@ -195,9 +195,23 @@ impl Grid {
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
+        self.visible_rows_at(self.scrollback())
+    }
+
+    /// The rows shown at scrollback offset `offset` (clamped to the
+    /// scrollback's length), without moving the grid's own offset.
+    ///
+    /// patched (see PATCHES.md): upstream only had `visible_rows`, at the
+    /// offset `set_scrollback` stored.
+    pub fn visible_rows_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = &crate::row::Row> {
         self.scrollback
             .as_ref()
-            .map(|s| s.rows.iter().skip(s.rows.len() - s.offset))
+            .map(|s| {
+                s.rows.iter().skip(s.rows.len() - offset.min(s.rows.len()))
+            })
             .into_iter()
             .flatten()
             .chain(&self.rows)

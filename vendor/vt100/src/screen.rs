@@ -682,6 +682,27 @@ impl Screen {
         self.grid().visible_rows().map(crate::row::Row::cells_slice)
     }
 
+    /// Returns the cells of each row that would be visible at scrollback
+    /// offset `offset` (clamped to [`Self::scrollback_len`]), top to bottom,
+    /// without changing [`Self::scrollback`]: several viewers can each look at
+    /// their own offset of one shared screen. The alternate screen has no
+    /// scrollback and always shows its own rows.
+    ///
+    /// Unlike after [`Self::set_scrollback`], a row of scrollback may hold
+    /// fewer cells than the screen has columns (its blank tail was trimmed
+    /// when it scrolled off); the missing cells are blank. It may also hold
+    /// more (scrollback kept from a wider screen).
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn rows_cells_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = &[crate::Cell]> + '_ {
+        self.grid()
+            .visible_rows_at(offset)
+            .map(crate::row::Row::cells_slice)
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
