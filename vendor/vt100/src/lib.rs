@@ -55,6 +55,7 @@ mod attrs;
 mod callbacks;
 pub mod capture;
 mod cell;
+mod charset;
 mod grid;
 mod parser;
 mod perform;

@@ -9,7 +9,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         if c == '\u{fffd}' || ('\u{80}'..'\u{a0}').contains(&c) {
             self.callbacks.unhandled_char(&mut self.screen, c);
         } else {
-            self.text(c);
+            self.print(c);
         }
     }
 
@@ -22,14 +22,20 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             11 => self.vt(),
             12 => self.ff(),
             13 => self.cr(),
-            // we don't implement shift in/out alternate character sets, but
-            // it shouldn't count as an "error"
-            14 | 15 => {}
+            // patched (see PATCHES.md): SO and SI shift G1 and G0 into GL.
+            14 => self.shift_charset(1),
+            15 => self.shift_charset(0),
             _ => self.callbacks.unhandled_control(&mut self.screen, b),
         }
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, b: u8) {
+        // patched (see PATCHES.md): designations of 94-character sets into
+        // G0-G3. Multi-byte names (`ESC ( % 5`) stay unhandled.
+        if let [i @ b'('..=b'+'] = intermediates {
+            self.designate_charset(i - b'(', b);
+            return;
+        }
         if let Some(i) = intermediates.first() {
             self.callbacks.unhandled_escape(
                 &mut self.screen,
@@ -45,6 +51,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'>' => self.deckpnm(),
                 b'M' => self.ri(),
                 b'c' => self.ris(),
+                // patched (see PATCHES.md): LS2 and LS3
+                b'n' => self.shift_charset(2),
+                b'o' => self.shift_charset(3),
                 b'g' => self.callbacks.visual_bell(&mut self.screen),
                 _ => {
                     self.callbacks.unhandled_escape(

@@ -162,7 +162,7 @@ impl Row {
     /// realloc) and replaced it with a newly allocated blank row, two
     /// full-width allocations per scrolled line; this allocates only the
     /// trimmed copy, nothing at all for a blank line. The copy has exactly the
-    /// capacity upstream's shrink_to_fit left, so scrollback memory is
+    /// capacity upstream's `shrink_to_fit` left, so scrollback memory is
     /// unchanged.
     pub fn take_trimmed(&mut self) -> Self {
         let excess = self

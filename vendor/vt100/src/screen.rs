@@ -86,6 +86,10 @@ pub struct Screen {
     attrs: crate::attrs::Attrs,
     saved_attrs: crate::attrs::Attrs,
 
+    // patched (see PATCHES.md): G0-G3 and GL, saved with the cursor.
+    charsets: crate::charset::Charsets,
+    saved_charsets: crate::charset::Charsets,
+
     modes: u8,
     mouse_protocol_mode: MouseProtocolMode,
     mouse_protocol_encoding: MouseProtocolEncoding,
@@ -115,6 +119,9 @@ impl Screen {
 
             attrs: crate::attrs::Attrs::default(),
             saved_attrs: crate::attrs::Attrs::default(),
+
+            charsets: crate::charset::Charsets::default(),
+            saved_charsets: crate::charset::Charsets::default(),
 
             modes: 0,
             mouse_protocol_mode: MouseProtocolMode::default(),
@@ -835,11 +842,13 @@ impl Screen {
     fn save_cursor(&mut self) {
         self.grid_mut().save_cursor();
         self.saved_attrs = self.attrs;
+        self.saved_charsets = self.charsets;
     }
 
     fn restore_cursor(&mut self) {
         self.grid_mut().restore_cursor();
         self.attrs = self.saved_attrs;
+        self.charsets = self.saved_charsets;
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -1102,6 +1111,15 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         );
     }
 
+    /// A printable character from the program, drawn in the character set
+    /// shifted into GL.
+    ///
+    /// patched (see PATCHES.md): upstream drew every character as is.
+    pub fn print(&mut self, c: char) {
+        let c = self.screen.charsets.translate(c);
+        self.text(c);
+    }
+
     pub fn text(&mut self, c: char) {
         let screen = &mut self.screen;
         let pos = screen.grid().pos();
@@ -1224,7 +1242,19 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.grid_mut().col_set(0);
     }
 
+    // SI, SO, ESC n, ESC o: G0-G3 into GL
+    pub fn shift_charset(&mut self, slot: u8) {
+        self.screen.charsets.shift(slot);
+    }
+
     // escape codes
+
+    // ESC ( ) * + F: designate the set named by F into G0-G3
+    pub fn designate_charset(&mut self, slot: u8, final_byte: u8) {
+        self.screen
+            .charsets
+            .designate(slot, crate::charset::Charset::from_final(final_byte));
+    }
 
     // ESC 7
     pub fn decsc(&mut self) {
