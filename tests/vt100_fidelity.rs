@@ -3,6 +3,8 @@
 
 #[path = "vt100_fidelity/charsets.rs"]
 mod charsets;
+#[path = "vt100_fidelity/insert_mode.rs"]
+mod insert_mode;
 
 use std::num::NonZeroU16;
 

@@ -107,6 +107,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 '`' => self.hpa(canonicalize_params_1(params, 1)),
                 'b' => self.rep(canonicalize_params_1(params, 1)),
                 'd' => self.vpa(canonicalize_params_1(params, 1)),
+                // patched (see PATCHES.md): ANSI modes
+                'h' => self.sm(params, unhandled),
+                'l' => self.rm(params, unhandled),
                 'm' => self.sgr(params, unhandled),
                 'r' => self.decstbm(canonicalize_params_decstbm(
                     params,

@@ -7,6 +7,8 @@ const MODE_APPLICATION_CURSOR: u8 = 0b0000_0010;
 const MODE_HIDE_CURSOR: u8 = 0b0000_0100;
 const MODE_ALTERNATE_SCREEN: u8 = 0b0000_1000;
 const MODE_BRACKETED_PASTE: u8 = 0b0001_0000;
+// patched (see PATCHES.md): IRM, `CSI 4 h`.
+const MODE_INSERT: u8 = 0b0010_0000;
 
 /// The xterm mouse handling mode currently in use.
 #[derive(Copy, Clone, Debug, Eq, PartialEq, Default)]
@@ -742,6 +744,15 @@ impl Screen {
         self.mode(MODE_HIDE_CURSOR)
     }
 
+    /// Returns whether printed characters are inserted, pushing the rest of
+    /// the row right (IRM, `CSI 4 h`), rather than replacing what is there.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[must_use]
+    pub fn insert_mode(&self) -> bool {
+        self.mode(MODE_INSERT)
+    }
+
     /// Returns whether the terminal should be in bracketed paste mode.
     #[must_use]
     pub fn bracketed_paste(&self) -> bool {
@@ -1140,6 +1151,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             screen.grid_mut().col_wrap(width, wrap, on_row);
             // col_wrap always sets self.grid().pos() to a valid cell
             base_pos = screen.grid().pos();
+            // patched (see PATCHES.md): in insert mode the character pushes
+            // the rest of the row right; what passes the edge is lost.
+            if screen.mode(MODE_INSERT) {
+                screen.grid_mut().insert_cells(width);
+            }
             cell_was_wide =
                 screen.grid().drawing_cell(base_pos).unwrap().is_wide();
 
@@ -1444,6 +1460,36 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // CSI d
     pub fn vpa(&mut self, row: u16) {
         self.screen.grid_mut().row_set(row - 1);
+    }
+
+    // CSI h
+    //
+    // patched (see PATCHES.md): upstream left ANSI modes unhandled.
+    pub fn sm(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
+        for param in params {
+            match param {
+                [4] => self.screen.set_mode(MODE_INSERT),
+                _ => unhandled(self),
+            }
+        }
+    }
+
+    // CSI l
+    pub fn rm(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
+        for param in params {
+            match param {
+                [4] => self.screen.clear_mode(MODE_INSERT),
+                _ => unhandled(self),
+            }
+        }
     }
 
     // CSI ? h
