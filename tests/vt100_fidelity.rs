@@ -5,6 +5,8 @@
 mod charsets;
 #[path = "vt100_fidelity/insert_mode.rs"]
 mod insert_mode;
+#[path = "vt100_fidelity/tab_stops.rs"]
+mod tab_stops;
 
 use std::num::NonZeroU16;
 

@@ -61,6 +61,7 @@ mod parser;
 mod perform;
 mod row;
 mod screen;
+mod tabs;
 mod term;
 
 pub use attrs::Color;

@@ -51,6 +51,8 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'>' => self.deckpnm(),
                 b'M' => self.ri(),
                 b'c' => self.ris(),
+                // patched (see PATCHES.md): HTS
+                b'H' => self.hts(),
                 // patched (see PATCHES.md): LS2 and LS3
                 b'n' => self.shift_charset(2),
                 b'o' => self.shift_charset(3),
@@ -93,6 +95,10 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 'E' => self.cnl(canonicalize_params_1(params, 1)),
                 'F' => self.cpl(canonicalize_params_1(params, 1)),
                 'G' => self.cha(canonicalize_params_1(params, 1)),
+                // patched (see PATCHES.md): tab stops
+                'I' => self.cht(canonicalize_params_1(params, 1)),
+                'Z' => self.cbt(canonicalize_params_1(params, 1)),
+                'g' => self.tbc(canonicalize_params_1(params, 0), unhandled),
                 'H' | 'f' => {
                     self.cup(canonicalize_params_2(params, 1, 1));
                 }

@@ -91,6 +91,8 @@ pub struct Screen {
     // patched (see PATCHES.md): G0-G3 and GL, saved with the cursor.
     charsets: crate::charset::Charsets,
     saved_charsets: crate::charset::Charsets,
+    // patched (see PATCHES.md): settable tab stops.
+    tabs: crate::tabs::TabStops,
 
     modes: u8,
     mouse_protocol_mode: MouseProtocolMode,
@@ -124,6 +126,7 @@ impl Screen {
 
             charsets: crate::charset::Charsets::default(),
             saved_charsets: crate::charset::Charsets::default(),
+            tabs: crate::tabs::TabStops::new(size.cols()),
 
             modes: 0,
             mouse_protocol_mode: MouseProtocolMode::default(),
@@ -149,6 +152,17 @@ impl Screen {
         self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
         self.alternate_grid
             .set_size(crate::grid::Size { rows, cols }, |_| {});
+        self.reset_tabs_for(cols);
+    }
+
+    /// A change of width puts the tab stops back at every eighth column, as
+    /// tmux does: stops set for the old width rarely suit the new one.
+    ///
+    /// patched (see PATCHES.md)
+    fn reset_tabs_for(&mut self, cols: core::num::NonZeroU16) {
+        if self.tabs.cols() != cols.get() {
+            self.tabs = crate::tabs::TabStops::new(cols.get());
+        }
     }
 
     /// Returns the current size of the terminal.
@@ -1120,6 +1134,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 callbacks.on_scroll(crate::capture::RowContents(row), true);
             },
         );
+        self.screen.reset_tabs_for(cols);
     }
 
     /// A printable character from the program, drawn in the character set
@@ -1237,8 +1252,10 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.grid_mut().col_dec(1);
     }
 
+    // patched (see PATCHES.md): to the next tab stop, not the next multiple
+    // of eight.
     pub fn tab(&mut self) {
-        self.screen.grid_mut().col_tab();
+        self.cht(1);
     }
 
     pub fn lf(&mut self) {
@@ -1270,6 +1287,19 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen
             .charsets
             .designate(slot, crate::charset::Charset::from_final(final_byte));
+    }
+
+    // ESC H
+    pub fn hts(&mut self) {
+        let col = self.tab_col();
+        self.screen.tabs.set(col, true);
+    }
+
+    /// The cursor's column for tab stops: a cursor waiting to wrap is on the
+    /// last column.
+    fn tab_col(&self) -> u16 {
+        let grid = self.screen.grid();
+        grid.pos().col.min(grid.size().cols() - 1)
     }
 
     // ESC 7
@@ -1360,6 +1390,31 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     pub fn cpl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
         self.screen.grid_mut().row_dec_clamp(offset);
+    }
+
+    // CSI I
+    pub fn cht(&mut self, count: u16) {
+        let col = self.screen.grid().pos().col;
+        let to = self.screen.tabs.forward(col, count);
+        self.screen.grid_mut().col_set(to);
+    }
+
+    // CSI Z
+    pub fn cbt(&mut self, count: u16) {
+        let to = self.screen.tabs.backward(self.tab_col(), count);
+        self.screen.grid_mut().col_set(to);
+    }
+
+    // CSI g
+    pub fn tbc(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
+        match mode {
+            0 => {
+                let col = self.tab_col();
+                self.screen.tabs.set(col, false);
+            }
+            3 => self.screen.tabs.clear_all(),
+            _ => unhandled(self),
+        }
     }
 
     // CSI G
