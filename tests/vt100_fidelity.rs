@@ -7,6 +7,8 @@ mod charsets;
 mod insert_mode;
 #[path = "vt100_fidelity/tab_stops.rs"]
 mod tab_stops;
+#[path = "vt100_fidelity/vt100_controls.rs"]
+mod vt100_controls;
 
 use std::num::NonZeroU16;
 

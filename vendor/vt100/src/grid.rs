@@ -583,6 +583,26 @@ impl Grid {
         }
     }
 
+    /// DECALN: the screen full of `c`, the scroll region the whole screen,
+    /// the cursor home.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn fill(&mut self, c: char) {
+        for row in self.drawing_rows_mut() {
+            row.fill(c);
+        }
+        self.reset_scroll_region_and_home();
+    }
+
+    /// The scroll region the whole screen, the cursor home (DECALN,
+    /// DECCOLM).
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn reset_scroll_region_and_home(&mut self) {
+        self.set_scroll_region(0, self.size.rows() - 1);
+        self.set_pos(Pos::default());
+    }
+
     pub fn erase_all_forward(&mut self, attrs: crate::attrs::Attrs) {
         let pos = self.pos;
         for row in self.drawing_rows_mut().skip(usize::from(pos.row) + 1) {

@@ -36,6 +36,11 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             self.designate_charset(i - b'(', b);
             return;
         }
+        // patched (see PATCHES.md): DECALN
+        if let ([b'#'], b'8') = (intermediates, b) {
+            self.decaln();
+            return;
+        }
         if let Some(i) = intermediates.first() {
             self.callbacks.unhandled_escape(
                 &mut self.screen,
@@ -51,8 +56,10 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'>' => self.deckpnm(),
                 b'M' => self.ri(),
                 b'c' => self.ris(),
-                // patched (see PATCHES.md): HTS
+                // patched (see PATCHES.md): HTS, IND, NEL
                 b'H' => self.hts(),
+                b'D' => self.ind(),
+                b'E' => self.nel(),
                 // patched (see PATCHES.md): LS2 and LS3
                 b'n' => self.shift_charset(2),
                 b'o' => self.shift_charset(3),

@@ -30,6 +30,16 @@ impl Row {
         self.wrapped = false;
     }
 
+    /// Every cell `c` with default attributes, as DECALN leaves them.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn fill(&mut self, c: char) {
+        for cell in &mut self.cells {
+            cell.set(c, crate::attrs::Attrs::default());
+        }
+        self.wrapped = false;
+    }
+
     pub fn reset(&mut self) {
         self.cells.fill(crate::Cell::new());
         self.wrapped = false;

@@ -1289,6 +1289,38 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             .designate(slot, crate::charset::Charset::from_final(final_byte));
     }
 
+    // ESC D
+    //
+    // patched (see PATCHES.md): IND, and NEL below, were unhandled.
+    pub fn ind(&mut self) {
+        self.lf();
+    }
+
+    // ESC E
+    pub fn nel(&mut self) {
+        self.cr();
+        self.lf();
+    }
+
+    // ESC # 8
+    //
+    // patched (see PATCHES.md): DECALN was unhandled.
+    pub fn decaln(&mut self) {
+        self.screen.grid_mut().fill('E');
+    }
+
+    // CSI ? 3 h and l: the 80/132 column switch. The size is the host's to
+    // choose, but the switch clears the screen and homes the cursor as a
+    // VT100 does (and tmux).
+    //
+    // patched (see PATCHES.md): upstream left it unhandled.
+    fn deccolm(&mut self) {
+        let attrs = self.screen.attrs;
+        let grid = self.screen.grid_mut();
+        grid.erase_all(attrs);
+        grid.reset_scroll_region_and_home();
+    }
+
     // ESC H
     pub fn hts(&mut self) {
         let col = self.tab_col();
@@ -1557,6 +1589,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.set_mode(MODE_APPLICATION_CURSOR),
+                [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(true),
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
@@ -1595,6 +1628,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.clear_mode(MODE_APPLICATION_CURSOR),
+                [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(false),
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
