@@ -1,6 +1,8 @@
 //! What ccmux's patched vt100 (vendor/vt100, see its PATCHES.md) draws for the sequences upstream
 //! 0.18.1 ignored, byte by byte, against screens written out here as xterm and tmux show them.
 
+#[path = "vt100_fidelity/attributes.rs"]
+mod attributes;
 #[path = "vt100_fidelity/charsets.rs"]
 mod charsets;
 #[path = "vt100_fidelity/insert_mode.rs"]

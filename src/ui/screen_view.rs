@@ -144,6 +144,8 @@ fn apply_style(target: &mut Cell, source: &vt100::Cell) {
     target.fg = color(source.fgcolor());
     target.bg = color(source.bgcolor());
     target.modifier = modifier(source);
+    // Sent to the host as SGR 58 (crossterm), which terminals without it ignore.
+    target.underline_color = color(source.underline_color());
 }
 
 fn color(color: vt100::Color) -> Color {
@@ -154,7 +156,9 @@ fn color(color: vt100::Color) -> Color {
     }
 }
 
-/// vt100 0.18 tracks only these five attributes (no blink, strikethrough or hidden).
+/// Every attribute ratatui 0.30 can carry to the host. It has one underline, so double, curly,
+/// dotted and dashed ones show as a straight line (in their colour), and no overline at all:
+/// vt100 keeps both (`underline_style`, `overline`) for a host writer that could send them.
 fn modifier(cell: &vt100::Cell) -> Modifier {
     let mut modifier = Modifier::empty();
     modifier.set(Modifier::BOLD, cell.bold());
@@ -162,6 +166,9 @@ fn modifier(cell: &vt100::Cell) -> Modifier {
     modifier.set(Modifier::ITALIC, cell.italic());
     modifier.set(Modifier::UNDERLINED, cell.underline());
     modifier.set(Modifier::REVERSED, cell.inverse());
+    modifier.set(Modifier::CROSSED_OUT, cell.strikethrough());
+    modifier.set(Modifier::SLOW_BLINK, cell.blink());
+    modifier.set(Modifier::HIDDEN, cell.hidden());
     modifier
 }
 
@@ -226,6 +233,19 @@ mod tests {
             b"\x1b[1mb\x1b[22;2md\x1b[22;3mi\x1b[23;4mu\x1b[24;7mr\x1b[1;3;4mX\x1b[m.",
         );
         assert_snapshot!(draw_full(p.screen(), 12, 1));
+    }
+
+    #[test]
+    fn every_attribute_ratatui_can_carry() {
+        // Strikethrough, blink (either speed), hidden; curly, dotted and double underlines as
+        // plain ones; the underline colour in 256 colours and truecolor.
+        let p = parser(
+            1,
+            10,
+            0,
+            b"\x1b[9ms\x1b[29;5mb\x1b[25;6mr\x1b[m\x1b[8mh\x1b[28;4:3;58;5;1mc\x1b[4:4;58:2::1:2:3md\x1b[21;59mu\x1b[m.",
+        );
+        assert_snapshot!(draw_full(p.screen(), 10, 1));
     }
 
     #[test]

@@ -64,7 +64,7 @@ mod screen;
 mod tabs;
 mod term;
 
-pub use attrs::Color;
+pub use attrs::{Color, UnderlineStyle};
 pub use callbacks::Callbacks;
 pub use cell::Cell;
 pub use parser::Parser;

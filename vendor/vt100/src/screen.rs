@@ -616,8 +616,9 @@ impl Screen {
     /// * bold
     /// * dim
     /// * italic
-    /// * underline
+    /// * underline (and its style and colour)
     /// * inverse
+    /// * strikethrough, overline, blink, hidden (patched, see PATCHES.md)
     ///
     /// This is not typically necessary, since
     /// [`contents_formatted`](Self::contents_formatted) will leave
@@ -1705,6 +1706,40 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             };
         }
 
+        // The colour of SGR 38, 48 or 58: from its colon-separated
+        // subparameters (`38:2:r:g:b`, `38:2:cs:r:g:b`, `38:5:i`) or, with
+        // none, from the parameters that follow (`38;2;r;g;b`, `38;5;i`).
+        //
+        // patched (see PATCHES.md): shared by the three, and the form with a
+        // colour space (`38:2::r:g:b`, as kitty and vim send it) is new.
+        macro_rules! extended_color {
+            ($rest:expr) => {
+                match $rest {
+                    [2, r, g, b] | [2, _, r, g, b] => {
+                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b))
+                    }
+                    [5, i] => crate::Color::Idx(to_u8!(*i)),
+                    [] => match next_param!() {
+                        [2] => {
+                            let r = next_param_u8!();
+                            let g = next_param_u8!();
+                            let b = next_param_u8!();
+                            crate::Color::Rgb(r, g, b)
+                        }
+                        [5] => crate::Color::Idx(next_param_u8!()),
+                        _ => {
+                            unhandled(self);
+                            return;
+                        }
+                    },
+                    _ => {
+                        unhandled(self);
+                        continue;
+                    }
+                }
+            };
+        }
+
         loop {
             let screen = &mut self.screen;
             match next_param!() {
@@ -1721,61 +1756,43 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (30..=37).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 30);
                 }
-                [38, 2, r, g, b] => {
-                    screen.attrs.fgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [38, rest @ ..] => {
+                    screen.attrs.fgcolor = extended_color!(rest);
                 }
-                [38, 5, i] => {
-                    screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*i));
-                }
-                [38] => match next_param!() {
-                    [2] => {
-                        let r = next_param_u8!();
-                        let g = next_param_u8!();
-                        let b = next_param_u8!();
-                        screen.attrs.fgcolor = crate::Color::Rgb(r, g, b);
-                    }
-                    [5] => {
-                        screen.attrs.fgcolor =
-                            crate::Color::Idx(next_param_u8!());
-                    }
-                    _ => {
-                        unhandled(self);
-                        return;
-                    }
-                },
                 [39] => {
                     screen.attrs.fgcolor = crate::Color::Default;
                 }
                 [n] if (40..=47).contains(n) => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*n) - 40);
                 }
-                [48, 2, r, g, b] => {
-                    screen.attrs.bgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [48, rest @ ..] => {
+                    screen.attrs.bgcolor = extended_color!(rest);
                 }
-                [48, 5, i] => {
-                    screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*i));
-                }
-                [48] => match next_param!() {
-                    [2] => {
-                        let r = next_param_u8!();
-                        let g = next_param_u8!();
-                        let b = next_param_u8!();
-                        screen.attrs.bgcolor = crate::Color::Rgb(r, g, b);
-                    }
-                    [5] => {
-                        screen.attrs.bgcolor =
-                            crate::Color::Idx(next_param_u8!());
-                    }
-                    _ => {
-                        unhandled(self);
-                        return;
-                    }
-                },
                 [49] => {
                     screen.attrs.bgcolor = crate::Color::Default;
                 }
+                // patched (see PATCHES.md): from here to 59, new.
+                [4, n] => match crate::attrs::UnderlineStyle::from_sgr(*n) {
+                    Some(style) => screen.attrs.underline = style,
+                    None => unhandled(self),
+                },
+                [21] => {
+                    screen.attrs.underline =
+                        crate::attrs::UnderlineStyle::Double;
+                }
+                // xterm and tmux blink alike at either speed
+                [5 | 6] => screen.attrs.set_blink(true),
+                [25] => screen.attrs.set_blink(false),
+                [8] => screen.attrs.set_hidden(true),
+                [28] => screen.attrs.set_hidden(false),
+                [9] => screen.attrs.set_strikethrough(true),
+                [29] => screen.attrs.set_strikethrough(false),
+                [53] => screen.attrs.set_overline(true),
+                [55] => screen.attrs.set_overline(false),
+                [58, rest @ ..] => {
+                    screen.attrs.ulcolor = extended_color!(rest);
+                }
+                [59] => screen.attrs.ulcolor = crate::Color::Default,
                 [n] if (90..=97).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 82);
                 }
