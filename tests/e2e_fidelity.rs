@@ -28,3 +28,17 @@ fn a_dec_special_graphics_box_shows_as_lines() {
     let screen = pty.wait_text("done");
     assert!(screen.contains("┌──┐\n│ok│\n└──┘ done"), "{screen}");
 }
+
+#[test]
+fn a_long_line_narrowed_and_widened_again_comes_back_whole() {
+    let line: String = (0..110)
+        .map(|i| char::from(b'a' + u8::try_from(i % 26).unwrap()))
+        .collect();
+    let (_tmp, mut pty) = run(&format!("printf '{line}\\nend\\n'"), 120, 12);
+    pty.wait_text("end");
+    pty.wait_text(&line);
+    pty.resize(60, 12);
+    pty.wait_text(&format!("{}\n{}\nend", &line[..60], &line[60..]));
+    pty.resize(120, 12);
+    pty.wait_text(&format!("{line}\nend"));
+}

@@ -7,6 +7,8 @@ mod attributes;
 mod charsets;
 #[path = "vt100_fidelity/insert_mode.rs"]
 mod insert_mode;
+#[path = "vt100_fidelity/reflow.rs"]
+mod reflow;
 #[path = "vt100_fidelity/tab_stops.rs"]
 mod tab_stops;
 #[path = "vt100_fidelity/vt100_controls.rs"]

@@ -964,6 +964,13 @@ impl Screen {
         // the concept of triple width cells, which i really don't want
         // to do).
         let mut wrap = false;
+        // patched (see PATCHES.md): a wide character that does not fit in
+        // the last column moves to the next row, and the row is marked
+        // wrapped as tmux and xterm mark it, so that reflow keeps the line
+        // whole (the blank left in the last column is not part of it).
+        if width > 1 && pos.col + 1 == size.cols() {
+            return true;
+        }
         if pos.col + width > size.cols() {
             let last_cell = self
                 .grid()
