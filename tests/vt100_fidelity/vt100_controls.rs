@@ -63,3 +63,19 @@ fn the_column_switch_clears_resets_the_region_and_homes() {
         assert_screen(4, 8, &bytes, &["x"]);
     }
 }
+
+#[test]
+fn without_autowrap_the_last_column_is_written_over() {
+    assert_screen(2, 10, b"\x1b[?7labcdefghijKL", &["abcdefghiL"]);
+    assert_screen(2, 10, "\x1b[?7labcdefghi漢".as_bytes(), &["abcdefgh漢"]);
+    assert_screen(
+        2,
+        10,
+        b"\x1b[?7l\x1b[?7habcdefghijKL",
+        &["abcdefghij", "KL"],
+    );
+    let p = parse(1, 10, b"\x1b[?7l");
+    assert!(!p.screen().autowrap());
+    let p = parse(1, 10, b"\x1b[?7l\x1bc");
+    assert!(p.screen().autowrap(), "RIS turns it back on");
+}

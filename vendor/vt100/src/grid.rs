@@ -899,6 +899,16 @@ impl Grid {
         self.pos.col = self.pos.col.saturating_sub(count);
     }
 
+    /// Moves the cursor back so a character `width` columns wide fits
+    /// before the right edge (the last column(s) are written over), as text
+    /// does without autowrap.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn col_clamp_for(&mut self, width: u16) {
+        self.pos.col =
+            self.pos.col.min(self.size.cols().saturating_sub(width));
+    }
+
     pub fn col_set(&mut self, i: u16) {
         self.pos.col = i;
         self.col_clamp();

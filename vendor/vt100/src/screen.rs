@@ -9,6 +9,8 @@ const MODE_ALTERNATE_SCREEN: u8 = 0b0000_1000;
 const MODE_BRACKETED_PASTE: u8 = 0b0001_0000;
 // patched (see PATCHES.md): IRM, `CSI 4 h`.
 const MODE_INSERT: u8 = 0b0010_0000;
+// patched (see PATCHES.md): DECAWM reset, `CSI ? 7 l` (set by default).
+const MODE_NO_AUTOWRAP: u8 = 0b0100_0000;
 
 /// The xterm mouse handling mode currently in use.
 #[derive(Copy, Clone, Debug, Eq, PartialEq, Default)]
@@ -768,6 +770,15 @@ impl Screen {
         self.mode(MODE_INSERT)
     }
 
+    /// Returns whether text wraps at the right margin (DECAWM, `CSI ? 7 h`,
+    /// the default) rather than overwriting the last column.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[must_use]
+    pub fn autowrap(&self) -> bool {
+        !self.mode(MODE_NO_AUTOWRAP)
+    }
+
     /// Returns whether the terminal should be in bracketed paste mode.
     #[must_use]
     pub fn bracketed_paste(&self) -> bool {
@@ -1169,6 +1180,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let cell_was_wide;
 
         if width > 0 {
+            // patched (see PATCHES.md): without autowrap a character past
+            // the last column is written over the last one(s) instead.
+            if screen.mode(MODE_NO_AUTOWRAP) {
+                screen.grid_mut().col_clamp_for(width);
+            }
             let wrap = screen.new_character_should_wrap(width);
             let on_row = Self::on_row(screen, &mut self.callbacks);
             screen.grid_mut().col_wrap(width, wrap, on_row);
@@ -1599,6 +1615,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1] => screen.set_mode(MODE_APPLICATION_CURSOR),
                 [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(true),
+                [7] => screen.clear_mode(MODE_NO_AUTOWRAP),
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
                 [47] => screen.enter_alternate_grid(),
@@ -1638,6 +1655,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1] => screen.clear_mode(MODE_APPLICATION_CURSOR),
                 [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(false),
+                [7] => screen.set_mode(MODE_NO_AUTOWRAP),
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
                 [47] => {
