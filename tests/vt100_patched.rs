@@ -118,6 +118,8 @@ fn visible(screen: &vt100::Screen) -> Vec<Row> {
 fn assert_history(screen: &mut vt100::Screen, history: &[Row]) {
     let rows = usize::from(ROWS);
     let scrollback = history.len() - rows;
+    // Untouched by set_scrollback, which pads the rows it shows to the screen's width.
+    let unscrolled = screen.clone();
     screen.set_scrollback(usize::MAX);
     assert_eq!(screen.scrollback(), scrollback, "scrollback length");
     for offset in 0..=scrollback {
@@ -147,6 +149,18 @@ fn assert_history(screen: &mut vt100::Screen, history: &[Row]) {
                 assert_eq!(Some(cell), screen.cell(r, c), "offset {offset} ({r}, {c})");
             }
         }
+        // Reading an offset without setting it sees the same rows, less the padding.
+        let at: Vec<_> = unscrolled.rows_cells_at(offset).collect();
+        assert_eq!(at.len(), rows, "offset {offset}");
+        for (r, (at, set)) in at.iter().zip(screen.visible_rows_cells()).enumerate() {
+            assert_eq!(*at, &set[..at.len()], "offset {offset}, row {r}");
+            let blank = |c: &vt100::Cell| !c.has_contents() && c.bgcolor() == vt100::Color::Default;
+            assert!(
+                set[at.len()..].iter().all(blank),
+                "offset {offset}, row {r}"
+            );
+        }
+        assert_eq!(unscrolled.scrollback(), 0);
     }
     screen.set_scrollback(0);
 }

@@ -11,14 +11,50 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
-/// The screen of one session as it currently shows, at its scrollback offset.
+/// The screen of one session, at a scrollback offset (0: the live screen).
 pub struct ScreenView<'a> {
     screen: &'a vt100::Screen,
+    /// Lines scrolled back, clamped to the scrollback's length.
+    offset: usize,
 }
 
 impl<'a> ScreenView<'a> {
+    /// The screen at the offset its own `set_scrollback` left.
     pub fn new(screen: &'a vt100::Screen) -> Self {
-        Self { screen }
+        Self {
+            screen,
+            offset: screen.scrollback(),
+        }
+    }
+
+    /// The screen `offset` lines scrolled back, read without touching the screen's own offset, so
+    /// viewers sharing one screen can each look at their own place in it.
+    pub fn scrolled(self, offset: usize) -> Self {
+        Self {
+            offset: offset.min(self.screen.scrollback_len()),
+            ..self
+        }
+    }
+
+    /// Where the host terminal's cursor should be shown for this view drawn at `area`, or None when
+    /// the screen hides its cursor, when the view is scrolled back, or when the cursor falls outside
+    /// `area`.
+    pub fn cursor_position(&self, area: Rect) -> Option<Position> {
+        let screen = self.screen;
+        if screen.hide_cursor() || self.offset > 0 {
+            return None;
+        }
+        let (row, col) = screen.cursor_position();
+        // After writing the last column vt100 parks the cursor one past it (pending wrap); a real
+        // terminal shows it on the last column.
+        let col = col.min(screen.size().1.get() - 1);
+        if row >= area.height || col >= area.width {
+            return None;
+        }
+        Some(Position::new(
+            area.x.checked_add(col)?,
+            area.y.checked_add(row)?,
+        ))
     }
 }
 
@@ -32,14 +68,15 @@ impl Widget for ScreenView<'_> {
         let cols = screen_cols.get().min(area.width);
 
         // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
-        let mut lines = self.screen.visible_rows_cells();
+        let mut lines = self.screen.rows_cells_at(self.offset);
         for y in 0..area.height {
             let line = if y < rows {
                 lines.next().unwrap_or_default()
             } else {
                 &[]
             };
-            // Scrollback kept from a wider screen can hold more cells than the screen has columns.
+            // A scrollback row can hold more cells than the screen has columns (kept from a wider
+            // screen) or fewer (its blank tail was trimmed): the missing cells are blank.
             let line = &line[..line.len().min(usize::from(cols))];
             let mut x = 0;
             while x < area.width {
@@ -80,24 +117,10 @@ impl Widget for ScreenView<'_> {
     }
 }
 
-/// Where the host terminal's cursor should be shown for this screen drawn at `area`, or None when the
-/// screen hides its cursor, when the view is scrolled back (screen.scrollback() > 0), or when the
-/// cursor falls outside `area`.
+/// Where the host terminal's cursor should be shown for this screen, at the offset its own
+/// `set_scrollback` left, drawn at `area` (see [`ScreenView::cursor_position`]).
 pub fn cursor_position(screen: &vt100::Screen, area: Rect) -> Option<Position> {
-    if screen.hide_cursor() || screen.scrollback() > 0 {
-        return None;
-    }
-    let (row, col) = screen.cursor_position();
-    // After writing the last column vt100 parks the cursor one past it (pending wrap); a real
-    // terminal shows it on the last column.
-    let col = col.min(screen.size().1.get() - 1);
-    if row >= area.height || col >= area.width {
-        return None;
-    }
-    Some(Position::new(
-        area.x.checked_add(col)?,
-        area.y.checked_add(row)?,
-    ))
+    ScreenView::new(screen).cursor_position(area)
 }
 
 /// Puts vt100's grapheme into the cell. vt100 decided its width when the program wrote it, and the
@@ -121,6 +144,8 @@ fn apply_style(target: &mut Cell, source: &vt100::Cell) {
     target.fg = color(source.fgcolor());
     target.bg = color(source.bgcolor());
     target.modifier = modifier(source);
+    // Sent to the host as SGR 58 (crossterm), which terminals without it ignore.
+    target.underline_color = color(source.underline_color());
 }
 
 fn color(color: vt100::Color) -> Color {
@@ -131,7 +156,9 @@ fn color(color: vt100::Color) -> Color {
     }
 }
 
-/// vt100 0.18 tracks only these five attributes (no blink, strikethrough or hidden).
+/// Every attribute ratatui 0.30 can carry to the host. It has one underline, so double, curly,
+/// dotted and dashed ones show as a straight line (in their colour), and no overline at all:
+/// vt100 keeps both (`underline_style`, `overline`) for a host writer that could send them.
 fn modifier(cell: &vt100::Cell) -> Modifier {
     let mut modifier = Modifier::empty();
     modifier.set(Modifier::BOLD, cell.bold());
@@ -139,6 +166,9 @@ fn modifier(cell: &vt100::Cell) -> Modifier {
     modifier.set(Modifier::ITALIC, cell.italic());
     modifier.set(Modifier::UNDERLINED, cell.underline());
     modifier.set(Modifier::REVERSED, cell.inverse());
+    modifier.set(Modifier::CROSSED_OUT, cell.strikethrough());
+    modifier.set(Modifier::SLOW_BLINK, cell.blink());
+    modifier.set(Modifier::HIDDEN, cell.hidden());
     modifier
 }
 
@@ -164,9 +194,13 @@ mod tests {
 
     /// Renders through a real `Terminal::draw` so the snapshot shows what ratatui's diff keeps.
     fn draw(screen: &vt100::Screen, width: u16, height: u16, area: Rect) -> String {
+        draw_view(ScreenView::new(screen), width, height, area)
+    }
+
+    fn draw_view(view: ScreenView, width: u16, height: u16, area: Rect) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|frame| frame.render_widget(ScreenView::new(screen), area))
+            .draw(|frame| frame.render_widget(view, area))
             .unwrap();
         format!("{:?}", terminal.backend().buffer())
     }
@@ -206,6 +240,19 @@ mod tests {
     }
 
     #[test]
+    fn every_attribute_ratatui_can_carry() {
+        // Strikethrough, blink (either speed), hidden; curly, dotted and double underlines as
+        // plain ones; the underline colour in 256 colours and truecolor.
+        let p = parser(
+            1,
+            10,
+            0,
+            b"\x1b[9ms\x1b[29;5mb\x1b[25;6mr\x1b[m\x1b[8mh\x1b[28;4:3;58;5;1mc\x1b[4:4;58:2::1:2:3md\x1b[21;59mu\x1b[m.",
+        );
+        assert_snapshot!(draw_full(p.screen(), 10, 1));
+    }
+
+    #[test]
     fn erased_cells_keep_their_background() {
         // EL with a background set paints the rest of the line, as in every real terminal.
         let p = parser(2, 6, 0, b"ab\x1b[44m\x1b[K\x1b[m\r\n\x1b[41m\x1b[2K");
@@ -238,21 +285,20 @@ mod tests {
 
     #[test]
     fn wide_character_truncated_by_a_narrowing_resize() {
-        let mut p = parser(1, 4, 0, "a漢b".as_bytes());
+        // The alternate screen is cut, not rewrapped, on a resize.
+        let mut p = parser(1, 4, 0, "\x1b[?1049ha漢b".as_bytes());
         p.set_size(NonZeroU16::new(1).unwrap(), NonZeroU16::new(2).unwrap());
         assert_snapshot!(draw_full(p.screen(), 4, 1));
     }
 
     #[test]
-    fn wide_cell_cut_by_the_screen_edge_in_scrollback_stays_inside_the_screen() {
-        // Scrollback keeps rows at the width they had: after a narrowing resize, a wide character
-        // that ended a scrolled-off row sits in the last column with its right half past the
-        // screen. The area is wider than the screen; the character must not spill beyond it.
+    fn a_narrowing_resize_moves_a_wide_character_cut_by_the_edge_to_the_next_row() {
+        // In the scrollback too: the row is rewrapped, the wide character moves whole (with its
+        // colour) and never hangs past the screen's edge. The area is wider than the screen.
         let mut p = parser(2, 4, 10, "ab\x1b[41m漢\x1b[m\r\n\r\n".as_bytes());
         p.set_size(NonZeroU16::new(2).unwrap(), NonZeroU16::new(3).unwrap());
-        p.screen_mut().set_scrollback(1);
-        assert!(p.screen().cell(0, 2).unwrap().is_wide());
-        assert_snapshot!(draw_full(p.screen(), 4, 2));
+        let view = ScreenView::new(p.screen()).scrolled(2);
+        assert_snapshot!(draw_view(view, 4, 2, Rect::new(0, 0, 4, 2)));
     }
 
     #[test]
@@ -322,6 +368,59 @@ mod tests {
         );
         p.screen_mut().set_scrollback(2);
         assert_snapshot!(draw_full(p.screen(), 8, 3));
+    }
+
+    fn render_to_buffer(view: ScreenView, width: u16, height: u16) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+        view.render(buf.area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn scrolled_reads_any_offset_without_moving_the_screen() {
+        // Short lines: in the scrollback they are trimmed to their text, and only set_scrollback
+        // pads the rows it shows back to the screen's width.
+        let p = parser(
+            3,
+            8,
+            100,
+            b"line1\r\n\x1b[41mline2\x1b[m\r\nl3\r\n\r\nline5\r\nline6",
+        );
+        let history = ["line1", "line2", "l3", "", "line5", "line6"];
+        let screen = p.screen();
+        for offset in 0..=5 {
+            let buf = render_to_buffer(ScreenView::new(screen).scrolled(offset), 8, 3);
+            let top = history.len() - 3 - offset.min(3);
+            for (y, want) in history[top..top + 3].iter().enumerate() {
+                let y = y as u16;
+                let got: String = (0..8).map(|x| buf[(x, y)].symbol()).collect();
+                assert_eq!(got, format!("{want:<8}"), "offset {offset}, row {y}");
+                let red = *want == "line2";
+                assert_eq!(buf[(0, y)].bg == Color::Indexed(1), red, "offset {offset}");
+            }
+            assert_eq!(
+                screen.scrollback(),
+                0,
+                "the screen's own offset is untouched"
+            );
+        }
+    }
+
+    #[test]
+    fn cursor_is_hidden_only_when_the_view_is_really_scrolled_back() {
+        let area = Rect::new(0, 0, 10, 2);
+        let p = parser(2, 10, 10, b"1\r\n2\r\n3\r\n4");
+        let view = |offset| ScreenView::new(p.screen()).scrolled(offset);
+        assert_eq!(view(0).cursor_position(area), Some(Position::new(1, 1)));
+        assert_eq!(view(1).cursor_position(area), None);
+        // Nothing to scroll back to: the live screen shows, cursor and all.
+        let fresh = parser(2, 10, 10, b"ab");
+        assert_eq!(
+            ScreenView::new(fresh.screen())
+                .scrolled(5)
+                .cursor_position(area),
+            Some(Position::new(2, 0))
+        );
     }
 
     #[test]

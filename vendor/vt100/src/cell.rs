@@ -1,7 +1,11 @@
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 // chosen to make the size of the cell struct 32 bytes
-const CONTENT_BYTES: usize = 22;
+//
+// patched (see PATCHES.md): was 22; the underline colour and style in
+// `Attrs` took 5 bytes, so a cell now keeps the first 17 bytes of a
+// grapheme cluster (was 18 to 21) and drops the rest, as before.
+const CONTENT_BYTES: usize = 17;
 
 const IS_WIDE: u8 = 0b1000_0000;
 const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
@@ -64,7 +68,10 @@ impl Cell {
 
     pub(crate) fn append(&mut self, c: char) {
         let len = self.len();
-        if len >= CONTENT_BYTES - 4 {
+        // patched (see PATCHES.md): upstream kept 4 bytes free for any
+        // character; measuring this one lets the smaller cell keep clusters
+        // of up to CONTENT_BYTES bytes.
+        if len + usize::from(len == 0) + c.len_utf8() > CONTENT_BYTES {
             return;
         }
         if len == 0 {
@@ -202,5 +209,45 @@ impl Cell {
     #[must_use]
     pub fn inverse(&self) -> bool {
         self.attrs.inverse()
+    }
+
+    /// Returns how the cell is underlined; [`Self::underline`] is whether it
+    /// is at all.
+    ///
+    /// patched (see PATCHES.md): this and the accessors below are new.
+    #[must_use]
+    pub fn underline_style(&self) -> crate::UnderlineStyle {
+        self.attrs.underline
+    }
+
+    /// Returns the colour of the underline (SGR 58; `Color::Default` is the
+    /// text's colour).
+    #[must_use]
+    pub fn underline_color(&self) -> crate::Color {
+        self.attrs.ulcolor
+    }
+
+    /// Returns whether the cell is struck through (SGR 9).
+    #[must_use]
+    pub fn strikethrough(&self) -> bool {
+        self.attrs.strikethrough()
+    }
+
+    /// Returns whether the cell has a line over it (SGR 53).
+    #[must_use]
+    pub fn overline(&self) -> bool {
+        self.attrs.overline()
+    }
+
+    /// Returns whether the cell blinks (SGR 5 or 6).
+    #[must_use]
+    pub fn blink(&self) -> bool {
+        self.attrs.blink()
+    }
+
+    /// Returns whether the cell's text is hidden (SGR 8).
+    #[must_use]
+    pub fn hidden(&self) -> bool {
+        self.attrs.hidden()
     }
 }

@@ -1,6 +1,8 @@
 use crate::term::BufWrite as _;
 use alloc::{string::String, vec::Vec};
 
+mod reflow;
+
 #[derive(Clone, Debug)]
 pub struct Grid {
     size: Size,
@@ -78,12 +80,23 @@ impl Grid {
         self.size
     }
 
-    pub fn set_size<F>(&mut self, size: Size, on_row: F)
+    pub fn set_size<F>(&mut self, size: Size, mut on_row: F)
     where
         F: FnMut(&crate::row::Row),
     {
         if size == self.size {
             return;
+        }
+
+        // patched (see PATCHES.md): a grid with scrollback (the main screen)
+        // is rewrapped at the new width, then changes height as upstream
+        // did; the alternate screen is cut, as in xterm.
+        let reflow = size.cols() != self.size.cols()
+            && self.scrollback.is_some()
+            && !self.rows.is_empty();
+        if reflow {
+            self.reflow(size.cols(), &mut on_row);
+            self.size.cols = size.cols;
         }
 
         // xterm always resets the scroll region and scrollback offset when the
@@ -104,7 +117,7 @@ impl Grid {
         } else if size.rows() < self.size.rows() {
             let num_excess_bottom = self.size.rows() - self.pos.row - 1;
             let num_pushed = diff.saturating_sub(num_excess_bottom);
-            self.scroll_up(num_pushed, on_row);
+            self.scroll_up(num_pushed, &mut on_row);
             self.rows.truncate(size.rows().into());
             num_pushed
         } else if let Some(scrollback) = &mut self.scrollback {
@@ -138,8 +151,16 @@ impl Grid {
             // The last row is maintained to always be a valid row
             row.wrap(false);
         }
+        // patched (see PATCHES.md): on the main screen, rows pulled back from
+        // the scrollback are only padded, keeping their wrap flags (a wrapped
+        // row there may be short, see Row::grow); it was rewrapped already.
+        let main = self.scrollback.is_some();
         for row in &mut self.rows {
-            row.resize(size.cols(), crate::Cell::new());
+            if main {
+                row.set_width(size.cols());
+            } else {
+                row.resize(size.cols(), crate::Cell::new());
+            }
         }
 
         // Maintain the cursor position relative to the bottom-left corner of
@@ -156,7 +177,10 @@ impl Grid {
             self.saved_pos.row += pos_diff;
         }
 
-        self.pos.col = self.pos.col.min(size.cols() - 1);
+        // patched (see PATCHES.md): a rewrapped cursor may still wait to
+        // wrap past the last column.
+        let last_col = if reflow { size.cols() } else { size.cols() - 1 };
+        self.pos.col = self.pos.col.min(last_col);
         self.saved_pos.col = self.saved_pos.col.min(size.cols() - 1);
         self.scroll_bottom = size.rows() - 1;
         self.size = size;
@@ -165,7 +189,7 @@ impl Grid {
             debug_assert_eq!(self.rows.len(), usize::from(self.size.rows()));
         }
         debug_assert!(self.pos.row < self.size.rows());
-        debug_assert!(self.pos.col < self.size.cols());
+        debug_assert!(self.pos.col <= self.size.cols());
         debug_assert!(self.saved_pos.row < self.size.rows());
         debug_assert!(self.saved_pos.col < self.size.cols());
     }
@@ -195,9 +219,23 @@ impl Grid {
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
+        self.visible_rows_at(self.scrollback())
+    }
+
+    /// The rows shown at scrollback offset `offset` (clamped to the
+    /// scrollback's length), without moving the grid's own offset.
+    ///
+    /// patched (see PATCHES.md): upstream only had `visible_rows`, at the
+    /// offset `set_scrollback` stored.
+    pub fn visible_rows_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = &crate::row::Row> {
         self.scrollback
             .as_ref()
-            .map(|s| s.rows.iter().skip(s.rows.len() - s.offset))
+            .map(|s| {
+                s.rows.iter().skip(s.rows.len() - offset.min(s.rows.len()))
+            })
             .into_iter()
             .flatten()
             .chain(&self.rows)
@@ -569,6 +607,26 @@ impl Grid {
         }
     }
 
+    /// DECALN: the screen full of `c`, the scroll region the whole screen,
+    /// the cursor home.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn fill(&mut self, c: char) {
+        for row in self.drawing_rows_mut() {
+            row.fill(c);
+        }
+        self.reset_scroll_region_and_home();
+    }
+
+    /// The scroll region the whole screen, the cursor home (DECALN,
+    /// DECCOLM).
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn reset_scroll_region_and_home(&mut self) {
+        self.set_scroll_region(0, self.size.rows() - 1);
+        self.set_pos(Pos::default());
+    }
+
     pub fn erase_all_forward(&mut self, attrs: crate::attrs::Attrs) {
         let pos = self.pos;
         for row in self.drawing_rows_mut().skip(usize::from(pos.row) + 1) {
@@ -841,10 +899,14 @@ impl Grid {
         self.pos.col = self.pos.col.saturating_sub(count);
     }
 
-    pub fn col_tab(&mut self) {
-        self.pos.col -= self.pos.col % 8;
-        self.pos.col = self.pos.col.saturating_add(8);
-        self.col_clamp();
+    /// Moves the cursor back so a character `width` columns wide fits
+    /// before the right edge (the last column(s) are written over), as text
+    /// does without autowrap.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn col_clamp_for(&mut self, width: u16) {
+        self.pos.col =
+            self.pos.col.min(self.size.cols().saturating_sub(width));
     }
 
     pub fn col_set(&mut self, i: u16) {

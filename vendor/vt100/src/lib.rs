@@ -55,14 +55,16 @@ mod attrs;
 mod callbacks;
 pub mod capture;
 mod cell;
+mod charset;
 mod grid;
 mod parser;
 mod perform;
 mod row;
 mod screen;
+mod tabs;
 mod term;
 
-pub use attrs::Color;
+pub use attrs::{Color, UnderlineStyle};
 pub use callbacks::Callbacks;
 pub use cell::Cell;
 pub use parser::Parser;

@@ -86,10 +86,12 @@ impl<CB: crate::Callbacks> Parser<CB> {
     ///   short, blank rows are added to the bottom of the screen until the
     ///   desired height is reached.
     ///
-    /// When the screen width is changed, each row is naively truncated or
-    /// extended with blank cells as necessary. This does not match the
-    /// behavior of most terminals and may be changed in a future
-    /// SemVer-incompatible version.
+    /// When the screen width is changed, the main screen and its scrollback
+    /// are rewrapped at the new width first (patched, see PATCHES.md): lines
+    /// that wrapped are joined and split again, lines longer than the new
+    /// width wrap instead of being cut, and the cursor stays on its
+    /// character. The alternate screen is still cut or extended with blank
+    /// cells, as in xterm.
     ///
     /// [^1]: The parser tracks how many rows of scrollback there *would* be if
     /// the scrollback capacity were unbounded. For the purposes of determining

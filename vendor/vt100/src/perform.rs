@@ -9,7 +9,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         if c == '\u{fffd}' || ('\u{80}'..'\u{a0}').contains(&c) {
             self.callbacks.unhandled_char(&mut self.screen, c);
         } else {
-            self.text(c);
+            self.print(c);
         }
     }
 
@@ -22,14 +22,25 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             11 => self.vt(),
             12 => self.ff(),
             13 => self.cr(),
-            // we don't implement shift in/out alternate character sets, but
-            // it shouldn't count as an "error"
-            14 | 15 => {}
+            // patched (see PATCHES.md): SO and SI shift G1 and G0 into GL.
+            14 => self.shift_charset(1),
+            15 => self.shift_charset(0),
             _ => self.callbacks.unhandled_control(&mut self.screen, b),
         }
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, b: u8) {
+        // patched (see PATCHES.md): designations of 94-character sets into
+        // G0-G3. Multi-byte names (`ESC ( % 5`) stay unhandled.
+        if let [i @ b'('..=b'+'] = intermediates {
+            self.designate_charset(i - b'(', b);
+            return;
+        }
+        // patched (see PATCHES.md): DECALN
+        if let ([b'#'], b'8') = (intermediates, b) {
+            self.decaln();
+            return;
+        }
         if let Some(i) = intermediates.first() {
             self.callbacks.unhandled_escape(
                 &mut self.screen,
@@ -45,6 +56,13 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'>' => self.deckpnm(),
                 b'M' => self.ri(),
                 b'c' => self.ris(),
+                // patched (see PATCHES.md): HTS, IND, NEL
+                b'H' => self.hts(),
+                b'D' => self.ind(),
+                b'E' => self.nel(),
+                // patched (see PATCHES.md): LS2 and LS3
+                b'n' => self.shift_charset(2),
+                b'o' => self.shift_charset(3),
                 b'g' => self.callbacks.visual_bell(&mut self.screen),
                 _ => {
                     self.callbacks.unhandled_escape(
@@ -84,6 +102,10 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 'E' => self.cnl(canonicalize_params_1(params, 1)),
                 'F' => self.cpl(canonicalize_params_1(params, 1)),
                 'G' => self.cha(canonicalize_params_1(params, 1)),
+                // patched (see PATCHES.md): tab stops
+                'I' => self.cht(canonicalize_params_1(params, 1)),
+                'Z' => self.cbt(canonicalize_params_1(params, 1)),
+                'g' => self.tbc(canonicalize_params_1(params, 0), unhandled),
                 'H' | 'f' => {
                     self.cup(canonicalize_params_2(params, 1, 1));
                 }
@@ -98,6 +120,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 '`' => self.hpa(canonicalize_params_1(params, 1)),
                 'b' => self.rep(canonicalize_params_1(params, 1)),
                 'd' => self.vpa(canonicalize_params_1(params, 1)),
+                // patched (see PATCHES.md): ANSI modes
+                'h' => self.sm(params, unhandled),
+                'l' => self.rm(params, unhandled),
                 'm' => self.sgr(params, unhandled),
                 'r' => self.decstbm(canonicalize_params_decstbm(
                     params,

@@ -30,6 +30,16 @@ impl Row {
         self.wrapped = false;
     }
 
+    /// Every cell `c` with default attributes, as DECALN leaves them.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn fill(&mut self, c: char) {
+        for cell in &mut self.cells {
+            cell.set(c, crate::attrs::Attrs::default());
+        }
+        self.wrapped = false;
+    }
+
     pub fn reset(&mut self) {
         self.cells.fill(crate::Cell::new());
         self.wrapped = false;
@@ -137,9 +147,16 @@ impl Row {
     }
 
     /// Like [`Self::resize`], but never decreases the size of the row.
+    ///
+    /// patched (see PATCHES.md): keeps the wrap flag. This pads scrollback
+    /// rows to be shown (`Grid::set_scrollback`), which must not cut a line
+    /// in two: a wrapped row is shorter than the screen when a wide
+    /// character moved on and left its last column blank.
     pub fn grow(&mut self, len: u16, cell: crate::Cell) {
         if self.cells.len() < usize::from(len) {
+            let wrapped = self.wrapped;
             self.grow_unchecked(len, cell);
+            self.wrapped = wrapped;
         }
     }
 
@@ -162,21 +179,57 @@ impl Row {
     /// realloc) and replaced it with a newly allocated blank row, two
     /// full-width allocations per scrolled line; this allocates only the
     /// trimmed copy, nothing at all for a blank line. The copy has exactly the
-    /// capacity upstream's shrink_to_fit left, so scrollback memory is
+    /// capacity upstream's `shrink_to_fit` left, so scrollback memory is
     /// unchanged.
     pub fn take_trimmed(&mut self) -> Self {
+        let taken = Self {
+            cells: self.cells[..self.trimmed_len()].to_vec(),
+            wrapped: self.wrapped,
+        };
+        self.reset();
+        taken
+    }
+
+    /// How many cells are left without the trailing never-written ones.
+    pub fn trimmed_len(&self) -> usize {
         let excess = self
             .cells
             .iter()
             .rev()
             .take_while(|c| c.is_default())
             .count();
-        let taken = Self {
-            cells: self.cells[..self.cells.len() - excess].to_vec(),
-            wrapped: self.wrapped,
-        };
-        self.reset();
-        taken
+        self.cells.len() - excess
+    }
+
+    // patched (see PATCHES.md): the helpers below are for reflow
+    // (grid/reflow.rs).
+
+    pub fn from_cells(cells: Vec<crate::Cell>, wrapped: bool) -> Self {
+        Self { cells, wrapped }
+    }
+
+    pub fn into_cells(self) -> Vec<crate::Cell> {
+        self.cells
+    }
+
+    /// Whether every cell is a never-written blank.
+    pub fn is_blank(&self) -> bool {
+        self.trimmed_len() == 0
+    }
+
+    /// Pads with blank cells or drops cells to `cols`, keeping the wrap flag
+    /// (unlike [`Self::resize`], which is for cutting rows, not moving them).
+    pub fn set_width(&mut self, cols: u16) {
+        self.cells.resize(usize::from(cols), crate::Cell::new());
+    }
+
+    /// Drops the trailing blank cells and spare capacity, as a row scrolled
+    /// into the scrollback is kept (see [`Self::take_trimmed`]).
+    pub fn trim(&mut self) {
+        let len = self.trimmed_len();
+        if len != self.cells.len() || self.cells.capacity() != len {
+            self.cells = self.cells[..len].to_vec();
+        }
     }
 
     pub fn wrap(&mut self, wrap: bool) {

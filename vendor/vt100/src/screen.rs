@@ -7,6 +7,10 @@ const MODE_APPLICATION_CURSOR: u8 = 0b0000_0010;
 const MODE_HIDE_CURSOR: u8 = 0b0000_0100;
 const MODE_ALTERNATE_SCREEN: u8 = 0b0000_1000;
 const MODE_BRACKETED_PASTE: u8 = 0b0001_0000;
+// patched (see PATCHES.md): IRM, `CSI 4 h`.
+const MODE_INSERT: u8 = 0b0010_0000;
+// patched (see PATCHES.md): DECAWM reset, `CSI ? 7 l` (set by default).
+const MODE_NO_AUTOWRAP: u8 = 0b0100_0000;
 
 /// The xterm mouse handling mode currently in use.
 #[derive(Copy, Clone, Debug, Eq, PartialEq, Default)]
@@ -86,6 +90,12 @@ pub struct Screen {
     attrs: crate::attrs::Attrs,
     saved_attrs: crate::attrs::Attrs,
 
+    // patched (see PATCHES.md): G0-G3 and GL, saved with the cursor.
+    charsets: crate::charset::Charsets,
+    saved_charsets: crate::charset::Charsets,
+    // patched (see PATCHES.md): settable tab stops.
+    tabs: crate::tabs::TabStops,
+
     modes: u8,
     mouse_protocol_mode: MouseProtocolMode,
     mouse_protocol_encoding: MouseProtocolEncoding,
@@ -116,6 +126,10 @@ impl Screen {
             attrs: crate::attrs::Attrs::default(),
             saved_attrs: crate::attrs::Attrs::default(),
 
+            charsets: crate::charset::Charsets::default(),
+            saved_charsets: crate::charset::Charsets::default(),
+            tabs: crate::tabs::TabStops::new(size.cols()),
+
             modes: 0,
             mouse_protocol_mode: MouseProtocolMode::default(),
             mouse_protocol_encoding: MouseProtocolEncoding::default(),
@@ -140,6 +154,17 @@ impl Screen {
         self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
         self.alternate_grid
             .set_size(crate::grid::Size { rows, cols }, |_| {});
+        self.reset_tabs_for(cols);
+    }
+
+    /// A change of width puts the tab stops back at every eighth column, as
+    /// tmux does: stops set for the old width rarely suit the new one.
+    ///
+    /// patched (see PATCHES.md)
+    fn reset_tabs_for(&mut self, cols: core::num::NonZeroU16) {
+        if self.tabs.cols() != cols.get() {
+            self.tabs = crate::tabs::TabStops::new(cols.get());
+        }
     }
 
     /// Returns the current size of the terminal.
@@ -593,8 +618,9 @@ impl Screen {
     /// * bold
     /// * dim
     /// * italic
-    /// * underline
+    /// * underline (and its style and colour)
     /// * inverse
+    /// * strikethrough, overline, blink, hidden (patched, see PATCHES.md)
     ///
     /// This is not typically necessary, since
     /// [`contents_formatted`](Self::contents_formatted) will leave
@@ -682,6 +708,27 @@ impl Screen {
         self.grid().visible_rows().map(crate::row::Row::cells_slice)
     }
 
+    /// Returns the cells of each row that would be visible at scrollback
+    /// offset `offset` (clamped to [`Self::scrollback_len`]), top to bottom,
+    /// without changing [`Self::scrollback`]: several viewers can each look at
+    /// their own offset of one shared screen. The alternate screen has no
+    /// scrollback and always shows its own rows.
+    ///
+    /// Unlike after [`Self::set_scrollback`], a row of scrollback may hold
+    /// fewer cells than the screen has columns (its blank tail was trimmed
+    /// when it scrolled off); the missing cells are blank. It may also hold
+    /// more (scrollback kept from a wider screen).
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn rows_cells_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = &[crate::Cell]> + '_ {
+        self.grid()
+            .visible_rows_at(offset)
+            .map(crate::row::Row::cells_slice)
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
@@ -712,6 +759,24 @@ impl Screen {
     #[must_use]
     pub fn hide_cursor(&self) -> bool {
         self.mode(MODE_HIDE_CURSOR)
+    }
+
+    /// Returns whether printed characters are inserted, pushing the rest of
+    /// the row right (IRM, `CSI 4 h`), rather than replacing what is there.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[must_use]
+    pub fn insert_mode(&self) -> bool {
+        self.mode(MODE_INSERT)
+    }
+
+    /// Returns whether text wraps at the right margin (DECAWM, `CSI ? 7 h`,
+    /// the default) rather than overwriting the last column.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[must_use]
+    pub fn autowrap(&self) -> bool {
+        !self.mode(MODE_NO_AUTOWRAP)
     }
 
     /// Returns whether the terminal should be in bracketed paste mode.
@@ -814,11 +879,13 @@ impl Screen {
     fn save_cursor(&mut self) {
         self.grid_mut().save_cursor();
         self.saved_attrs = self.attrs;
+        self.saved_charsets = self.charsets;
     }
 
     fn restore_cursor(&mut self) {
         self.grid_mut().restore_cursor();
         self.attrs = self.saved_attrs;
+        self.charsets = self.saved_charsets;
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -908,6 +975,13 @@ impl Screen {
         // the concept of triple width cells, which i really don't want
         // to do).
         let mut wrap = false;
+        // patched (see PATCHES.md): a wide character that does not fit in
+        // the last column moves to the next row, and the row is marked
+        // wrapped as tmux and xterm mark it, so that reflow keeps the line
+        // whole (the blank left in the last column is not part of it).
+        if width > 1 && pos.col + 1 == size.cols() {
+            return true;
+        }
         if pos.col + width > size.cols() {
             let last_cell = self
                 .grid()
@@ -1079,6 +1153,16 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 callbacks.on_scroll(crate::capture::RowContents(row), true);
             },
         );
+        self.screen.reset_tabs_for(cols);
+    }
+
+    /// A printable character from the program, drawn in the character set
+    /// shifted into GL.
+    ///
+    /// patched (see PATCHES.md): upstream drew every character as is.
+    pub fn print(&mut self, c: char) {
+        let c = self.screen.charsets.translate(c);
+        self.text(c);
     }
 
     pub fn text(&mut self, c: char) {
@@ -1096,11 +1180,21 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let cell_was_wide;
 
         if width > 0 {
+            // patched (see PATCHES.md): without autowrap a character past
+            // the last column is written over the last one(s) instead.
+            if screen.mode(MODE_NO_AUTOWRAP) {
+                screen.grid_mut().col_clamp_for(width);
+            }
             let wrap = screen.new_character_should_wrap(width);
             let on_row = Self::on_row(screen, &mut self.callbacks);
             screen.grid_mut().col_wrap(width, wrap, on_row);
             // col_wrap always sets self.grid().pos() to a valid cell
             base_pos = screen.grid().pos();
+            // patched (see PATCHES.md): in insert mode the character pushes
+            // the rest of the row right; what passes the edge is lost.
+            if screen.mode(MODE_INSERT) {
+                screen.grid_mut().insert_cells(width);
+            }
             cell_was_wide =
                 screen.grid().drawing_cell(base_pos).unwrap().is_wide();
 
@@ -1182,8 +1276,10 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.grid_mut().col_dec(1);
     }
 
+    // patched (see PATCHES.md): to the next tab stop, not the next multiple
+    // of eight.
     pub fn tab(&mut self) {
-        self.screen.grid_mut().col_tab();
+        self.cht(1);
     }
 
     pub fn lf(&mut self) {
@@ -1203,7 +1299,64 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.grid_mut().col_set(0);
     }
 
+    // SI, SO, ESC n, ESC o: G0-G3 into GL
+    pub fn shift_charset(&mut self, slot: u8) {
+        self.screen.charsets.shift(slot);
+    }
+
     // escape codes
+
+    // ESC ( ) * + F: designate the set named by F into G0-G3
+    pub fn designate_charset(&mut self, slot: u8, final_byte: u8) {
+        self.screen
+            .charsets
+            .designate(slot, crate::charset::Charset::from_final(final_byte));
+    }
+
+    // ESC D
+    //
+    // patched (see PATCHES.md): IND, and NEL below, were unhandled.
+    pub fn ind(&mut self) {
+        self.lf();
+    }
+
+    // ESC E
+    pub fn nel(&mut self) {
+        self.cr();
+        self.lf();
+    }
+
+    // ESC # 8
+    //
+    // patched (see PATCHES.md): DECALN was unhandled.
+    pub fn decaln(&mut self) {
+        self.screen.grid_mut().fill('E');
+    }
+
+    // CSI ? 3 h and l: the 80/132 column switch. The size is the host's to
+    // choose, but the switch clears the screen and homes the cursor as a
+    // VT100 does (and tmux).
+    //
+    // patched (see PATCHES.md): upstream left it unhandled.
+    fn deccolm(&mut self) {
+        let attrs = self.screen.attrs;
+        let grid = self.screen.grid_mut();
+        grid.erase_all(attrs);
+        grid.reset_scroll_region_and_home();
+    }
+
+    // ESC H
+    pub fn hts(&mut self) {
+        let col = self.tab_col();
+        self.screen.tabs.set(col, true);
+    }
+
+    /// The cursor's column for tab stops: a cursor waiting to wrap is on the
+    /// last column.
+    fn tab_col(&self) -> u16 {
+        let grid = self.screen.grid();
+        grid.pos().col.min(grid.size().cols() - 1)
+    }
 
     // ESC 7
     pub fn decsc(&mut self) {
@@ -1293,6 +1446,31 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     pub fn cpl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
         self.screen.grid_mut().row_dec_clamp(offset);
+    }
+
+    // CSI I
+    pub fn cht(&mut self, count: u16) {
+        let col = self.screen.grid().pos().col;
+        let to = self.screen.tabs.forward(col, count);
+        self.screen.grid_mut().col_set(to);
+    }
+
+    // CSI Z
+    pub fn cbt(&mut self, count: u16) {
+        let to = self.screen.tabs.backward(self.tab_col(), count);
+        self.screen.grid_mut().col_set(to);
+    }
+
+    // CSI g
+    pub fn tbc(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
+        match mode {
+            0 => {
+                let col = self.tab_col();
+                self.screen.tabs.set(col, false);
+            }
+            3 => self.screen.tabs.clear_all(),
+            _ => unhandled(self),
+        }
     }
 
     // CSI G
@@ -1395,6 +1573,36 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.grid_mut().row_set(row - 1);
     }
 
+    // CSI h
+    //
+    // patched (see PATCHES.md): upstream left ANSI modes unhandled.
+    pub fn sm(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
+        for param in params {
+            match param {
+                [4] => self.screen.set_mode(MODE_INSERT),
+                _ => unhandled(self),
+            }
+        }
+    }
+
+    // CSI l
+    pub fn rm(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
+        for param in params {
+            match param {
+                [4] => self.screen.clear_mode(MODE_INSERT),
+                _ => unhandled(self),
+            }
+        }
+    }
+
     // CSI ? h
     pub fn decset(
         &mut self,
@@ -1405,7 +1613,9 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.set_mode(MODE_APPLICATION_CURSOR),
+                [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(true),
+                [7] => screen.clear_mode(MODE_NO_AUTOWRAP),
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
                 [47] => screen.enter_alternate_grid(),
@@ -1443,7 +1653,9 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.clear_mode(MODE_APPLICATION_CURSOR),
+                [3] => self.deccolm(),
                 [6] => screen.grid_mut().set_origin_mode(false),
+                [7] => screen.set_mode(MODE_NO_AUTOWRAP),
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
                 [47] => {
@@ -1519,6 +1731,40 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             };
         }
 
+        // The colour of SGR 38, 48 or 58: from its colon-separated
+        // subparameters (`38:2:r:g:b`, `38:2:cs:r:g:b`, `38:5:i`) or, with
+        // none, from the parameters that follow (`38;2;r;g;b`, `38;5;i`).
+        //
+        // patched (see PATCHES.md): shared by the three, and the form with a
+        // colour space (`38:2::r:g:b`, as kitty and vim send it) is new.
+        macro_rules! extended_color {
+            ($rest:expr) => {
+                match $rest {
+                    [2, r, g, b] | [2, _, r, g, b] => {
+                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b))
+                    }
+                    [5, i] => crate::Color::Idx(to_u8!(*i)),
+                    [] => match next_param!() {
+                        [2] => {
+                            let r = next_param_u8!();
+                            let g = next_param_u8!();
+                            let b = next_param_u8!();
+                            crate::Color::Rgb(r, g, b)
+                        }
+                        [5] => crate::Color::Idx(next_param_u8!()),
+                        _ => {
+                            unhandled(self);
+                            return;
+                        }
+                    },
+                    _ => {
+                        unhandled(self);
+                        continue;
+                    }
+                }
+            };
+        }
+
         loop {
             let screen = &mut self.screen;
             match next_param!() {
@@ -1535,61 +1781,43 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (30..=37).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 30);
                 }
-                [38, 2, r, g, b] => {
-                    screen.attrs.fgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [38, rest @ ..] => {
+                    screen.attrs.fgcolor = extended_color!(rest);
                 }
-                [38, 5, i] => {
-                    screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*i));
-                }
-                [38] => match next_param!() {
-                    [2] => {
-                        let r = next_param_u8!();
-                        let g = next_param_u8!();
-                        let b = next_param_u8!();
-                        screen.attrs.fgcolor = crate::Color::Rgb(r, g, b);
-                    }
-                    [5] => {
-                        screen.attrs.fgcolor =
-                            crate::Color::Idx(next_param_u8!());
-                    }
-                    _ => {
-                        unhandled(self);
-                        return;
-                    }
-                },
                 [39] => {
                     screen.attrs.fgcolor = crate::Color::Default;
                 }
                 [n] if (40..=47).contains(n) => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*n) - 40);
                 }
-                [48, 2, r, g, b] => {
-                    screen.attrs.bgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [48, rest @ ..] => {
+                    screen.attrs.bgcolor = extended_color!(rest);
                 }
-                [48, 5, i] => {
-                    screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*i));
-                }
-                [48] => match next_param!() {
-                    [2] => {
-                        let r = next_param_u8!();
-                        let g = next_param_u8!();
-                        let b = next_param_u8!();
-                        screen.attrs.bgcolor = crate::Color::Rgb(r, g, b);
-                    }
-                    [5] => {
-                        screen.attrs.bgcolor =
-                            crate::Color::Idx(next_param_u8!());
-                    }
-                    _ => {
-                        unhandled(self);
-                        return;
-                    }
-                },
                 [49] => {
                     screen.attrs.bgcolor = crate::Color::Default;
                 }
+                // patched (see PATCHES.md): from here to 59, new.
+                [4, n] => match crate::attrs::UnderlineStyle::from_sgr(*n) {
+                    Some(style) => screen.attrs.underline = style,
+                    None => unhandled(self),
+                },
+                [21] => {
+                    screen.attrs.underline =
+                        crate::attrs::UnderlineStyle::Double;
+                }
+                // xterm and tmux blink alike at either speed
+                [5 | 6] => screen.attrs.set_blink(true),
+                [25] => screen.attrs.set_blink(false),
+                [8] => screen.attrs.set_hidden(true),
+                [28] => screen.attrs.set_hidden(false),
+                [9] => screen.attrs.set_strikethrough(true),
+                [29] => screen.attrs.set_strikethrough(false),
+                [53] => screen.attrs.set_overline(true),
+                [55] => screen.attrs.set_overline(false),
+                [58, rest @ ..] => {
+                    screen.attrs.ulcolor = extended_color!(rest);
+                }
+                [59] => screen.attrs.ulcolor = crate::Color::Default,
                 [n] if (90..=97).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 82);
                 }

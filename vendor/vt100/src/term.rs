@@ -151,8 +151,14 @@ pub struct Attrs {
     bgcolor: Option<crate::Color>,
     intensity: Option<Intensity>,
     italic: Option<bool>,
-    underline: Option<bool>,
+    underline: Option<crate::attrs::UnderlineStyle>,
     inverse: Option<bool>,
+    // patched (see PATCHES.md): the attributes below are new.
+    ulcolor: Option<crate::Color>,
+    strikethrough: Option<bool>,
+    overline: Option<bool>,
+    blink: Option<bool>,
+    hidden: Option<bool>,
 }
 
 impl Attrs {
@@ -176,8 +182,36 @@ impl Attrs {
         self
     }
 
-    pub fn underline(mut self, underline: bool) -> Self {
+    pub fn underline(
+        mut self,
+        underline: crate::attrs::UnderlineStyle,
+    ) -> Self {
         self.underline = Some(underline);
+        self
+    }
+
+    pub fn ulcolor(mut self, ulcolor: crate::Color) -> Self {
+        self.ulcolor = Some(ulcolor);
+        self
+    }
+
+    pub fn strikethrough(mut self, on: bool) -> Self {
+        self.strikethrough = Some(on);
+        self
+    }
+
+    pub fn overline(mut self, on: bool) -> Self {
+        self.overline = Some(on);
+        self
+    }
+
+    pub fn blink(mut self, on: bool) -> Self {
+        self.blink = Some(on);
+        self
+    }
+
+    pub fn hidden(mut self, on: bool) -> Self {
+        self.hidden = Some(on);
         self
     }
 
@@ -200,6 +234,11 @@ impl BufWrite for Attrs {
             && self.italic.is_none()
             && self.underline.is_none()
             && self.inverse.is_none()
+            && self.ulcolor.is_none()
+            && self.strikethrough.is_none()
+            && self.overline.is_none()
+            && self.blink.is_none()
+            && self.hidden.is_none()
         {
             return Ok(());
         }
@@ -287,10 +326,14 @@ impl BufWrite for Attrs {
         }
 
         if let Some(underline) = self.underline {
-            if underline {
-                write_param!(4);
-            } else {
-                write_param!(24);
+            match underline {
+                crate::attrs::UnderlineStyle::None => write_param!(24),
+                crate::attrs::UnderlineStyle::Single => write_param!(4),
+                style => {
+                    write_param!(4);
+                    writer.write_char(':')?;
+                    write_itoa(writer, style.sgr())?;
+                }
             }
         }
 
@@ -299,6 +342,35 @@ impl BufWrite for Attrs {
                 write_param!(7);
             } else {
                 write_param!(27);
+            }
+        }
+
+        if let Some(ulcolor) = self.ulcolor {
+            match ulcolor {
+                crate::Color::Default => write_param!(59),
+                crate::Color::Idx(i) => {
+                    write_param!(58);
+                    write_param!(5);
+                    write_param!(i);
+                }
+                crate::Color::Rgb(r, g, b) => {
+                    write_param!(58);
+                    write_param!(2);
+                    write_param!(r);
+                    write_param!(g);
+                    write_param!(b);
+                }
+            }
+        }
+
+        for (on, set, reset) in [
+            (self.strikethrough, 9, 29),
+            (self.overline, 53, 55),
+            (self.blink, 5, 25),
+            (self.hidden, 8, 28),
+        ] {
+            if let Some(on) = on {
+                write_param!(if on { set } else { reset });
             }
         }
 
