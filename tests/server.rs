@@ -528,7 +528,10 @@ fn profiles_run_other_programs_beside_claude() {
     let cfg = config.to_str().expect("utf-8");
     let (_, err, code) = w.run(&["--config", cfg, "new", "--profile", "nope", "."]);
     assert_eq!(code, 2);
-    assert!(err.contains("no profile nope (the config has: shell)"), "{err}");
+    assert!(
+        err.contains("no profile nope (the config has: shell)"),
+        "{err}"
+    );
     let (_, err, code) = w.run(&["--config", cfg, "new", "--profile", "shell", "api"]);
     assert_eq!(code, 0, "{err}");
     let (_, err, code) = w.run(&["--config", cfg, "new", "web"]);

@@ -16,7 +16,7 @@ use crate::ui::confirm::render_confirm;
 use crate::ui::help::render_help;
 use crate::ui::path::display_path;
 use crate::ui::popup::centered;
-use crate::ui::screen_view::{ScreenView, cursor_position};
+use crate::ui::screen_view::ScreenView;
 use crate::ui::statusline::StatusLine;
 use crate::ui::tabbar::render_tab_bar;
 use crate::ui::table::SessionTable;
@@ -179,15 +179,11 @@ impl App {
             frame.render_widget(paragraph, body);
             return;
         }
-        let mut term = session.term();
-        if offset > 0 {
-            term.screen_mut().set_scrollback(offset);
-        }
-        frame.render_widget(ScreenView::new(term.screen()), body);
-        let cursor = cursor_position(term.screen(), body);
-        if offset > 0 {
-            term.screen_mut().set_scrollback(0);
-        }
+        // Read at this viewer's own offset: the shared screen is not touched.
+        let term = session.term();
+        let view = ScreenView::new(term.screen()).scrolled(offset);
+        let cursor = view.cursor_position(body);
+        frame.render_widget(view, body);
         // Only the focused session, in the tab view, owns the cursor.
         if let (Some(pos), View::Tabs) = (cursor, &self.view) {
             frame.set_cursor_position(pos);

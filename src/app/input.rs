@@ -13,8 +13,8 @@ use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
 use crate::picker::{Picker, PickerOutcome};
 use crate::session::{SessionId, Status};
-use crate::ui::table_keys::TableKey;
 use crate::ui::tabbar::tab_at;
+use crate::ui::table_keys::TableKey;
 
 /// Lines one wheel notch scrolls our own scrollback.
 const WHEEL_LINES: usize = 3;
