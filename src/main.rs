@@ -106,7 +106,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     ..default.clone()
                 })
                 .collect();
-            let request = Request::Attach { sessions, default };
+            let request = Request::Attach {
+                sessions,
+                default,
+                create: true,
+            };
             check_attach(&target)?;
             Ok(client::attach(target.connect_or_start()?, request)?)
         }
@@ -118,8 +122,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     dir: cwd,
                     ..NewSession::default()
                 },
+                create: false,
             };
-            Ok(client::attach(target.connect()?, request)?)
+            // Started if need be: a server that ended without being asked
+            // to brings its sessions back.
+            Ok(client::attach(target.connect_or_start()?, request)?)
         }
         Some(Command::Ls { json }) => command(&target, false, Request::List { json }),
         Some(Command::New {

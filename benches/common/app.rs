@@ -44,6 +44,7 @@ pub fn hub_options(launch: &ccmux::session::Launch) -> HubOptions {
         recent: RecentDirs::default(),
         recent_path: None,
         launcher: ccmux::hub::Launcher::new(default, Default::default()),
+        auto_restart: false,
     }
 }
 

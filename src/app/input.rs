@@ -305,14 +305,13 @@ impl App {
                     self.stop_or_close(hub, id, Back::Table(table), now);
                 }
             }
-            TableKey::Restart => {
+            TableKey::Restart | TableKey::RestartFresh => {
                 if let Some(id) = id {
-                    match hub.restart(id, now) {
-                        Some(_) => {
-                            self.sync_focus(hub, now);
-                            self.say("restarted", now);
-                        }
-                        None => self.say("still running: stop it first (x)", now),
+                    let fresh = does == TableKey::RestartFresh;
+                    match hub.restart(id, fresh, now) {
+                        Ok(()) if fresh => self.say("restarted in a new conversation", now),
+                        Ok(()) => self.say("restarted", now),
+                        Err(e) => self.say(format!("{e} (x)"), now),
                     }
                 }
             }

@@ -20,6 +20,8 @@ pub struct ConfigFile {
     pub agent: Option<Spanned<String>>,
     pub notify: Option<bool>,
     pub clipboard: Option<bool>,
+    pub restore: Option<bool>,
+    pub auto_restart: Option<bool>,
     pub profiles: Option<BTreeMap<Spanned<String>, ProfileFile>>,
     pub picker: Option<PickerFile>,
     pub colors: Option<ColorsFile>,

@@ -41,6 +41,11 @@ pub struct Config {
     pub notify: bool,
     /// Pass on the focused session's OSC 52 copies to the terminal.
     pub clipboard: bool,
+    /// Bring back the sessions a server was running when it ended without
+    /// being asked to (a crash, SIGKILL, SIGTERM at shutdown, a reboot).
+    pub restore: bool,
+    /// Restart a session whose program crashed, with backoff and a breaker.
+    pub auto_restart: bool,
     pub picker: PickerConfig,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -66,6 +71,8 @@ impl Default for Config {
             scrollback: 10_000,
             notify: true,
             clipboard: true,
+            restore: true,
+            auto_restart: false,
             picker: PickerConfig::default(),
             theme: Theme::default(),
             keymap: Keymap::default(),
@@ -139,6 +146,12 @@ impl Config {
         }
         if let Some(clipboard) = file.clipboard {
             config.clipboard = clipboard;
+        }
+        if let Some(restore) = file.restore {
+            config.restore = restore;
+        }
+        if let Some(auto_restart) = file.auto_restart {
+            config.auto_restart = auto_restart;
         }
         if let Some(picker) = file.picker {
             apply_picker(&mut config.picker, picker).map_err(|(span, msg)| fail(span, &msg))?;

@@ -15,7 +15,7 @@ mod settings;
 pub use client::{run_hook, send};
 pub use server::HookServer;
 pub(crate) use server::{clear_stale, euid, private_dir};
-pub use settings::claude_args;
+pub use settings::settings_args;
 
 use crate::session::SessionId;
 

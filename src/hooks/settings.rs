@@ -12,7 +12,6 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::SUBCOMMAND;
-use crate::session::SessionId;
 
 /// How long Claude lets the hook run. `ccmux hook` gives up by itself within
 /// about a second; this is Claude's backstop, never the expected case.
@@ -32,19 +31,13 @@ const EVENTS: &[(&str, bool)] = &[
     ("SessionEnd", false),
 ];
 
-/// `--session-id <id> --settings <json>`, for a session with this id whose
-/// hooks run `ccmux_exe hook`.
+/// `--settings <json>`, registering `ccmux_exe hook` for every event the
+/// tracker reads.
 ///
-/// Giving Claude the session's own id makes its conversation id known from
-/// the start. A path that is not UTF-8 cannot be said in JSON; it is passed
-/// lossily, and hooks then fail to start (Claude carries on without them).
-pub fn claude_args(session_id: &SessionId, ccmux_exe: &Path) -> Vec<String> {
-    vec![
-        "--session-id".into(),
-        session_id.to_string(),
-        "--settings".into(),
-        settings(ccmux_exe).to_string(),
-    ]
+/// A path that is not UTF-8 cannot be said in JSON; it is passed lossily,
+/// and hooks then fail to start (Claude carries on without them).
+pub fn settings_args(ccmux_exe: &Path) -> Vec<String> {
+    vec!["--settings".into(), settings(ccmux_exe).to_string()]
 }
 
 fn settings(ccmux_exe: &Path) -> Value {
@@ -80,14 +73,11 @@ mod tests {
     use std::path::PathBuf;
 
     #[test]
-    fn args_carry_the_session_id_and_settings() {
-        let id = SessionId::new();
-        let args = claude_args(&id, Path::new("/usr/local/bin/ccmux"));
-        assert_eq!(args.len(), 4);
-        assert_eq!(args[0], "--session-id");
-        assert_eq!(args[1], id.0.hyphenated().to_string());
-        assert_eq!(args[2], "--settings");
-        let json: Value = serde_json::from_str(&args[3]).unwrap();
+    fn args_carry_the_settings() {
+        let args = settings_args(Path::new("/usr/local/bin/ccmux"));
+        assert_eq!(args.len(), 2);
+        assert_eq!(args[0], "--settings");
+        let json: Value = serde_json::from_str(&args[1]).unwrap();
         assert_eq!(json, settings(Path::new("/usr/local/bin/ccmux")));
     }
 

@@ -8,9 +8,11 @@
 //! or clipboard copy.
 
 mod launch;
+mod life;
 mod limit;
 mod notice;
 mod read;
+mod saved;
 mod sizes;
 mod status;
 
@@ -20,6 +22,7 @@ use std::time::Instant;
 
 pub use launch::Launcher;
 pub use notice::Notice;
+pub use saved::{Saved, SavedSession, VERSION as SAVED_VERSION};
 
 use crate::picker::RecentDirs;
 use crate::proto::NewSession;
@@ -39,6 +42,8 @@ pub struct HubOptions {
     pub recent_path: Option<PathBuf>,
     /// What new sessions run.
     pub launcher: Launcher,
+    /// Restart a session whose program crashed, with backoff and a breaker.
+    pub auto_restart: bool,
 }
 
 pub struct Hub {
@@ -63,6 +68,9 @@ pub struct Hub {
     shown_status: HashMap<SessionId, Status>,
     /// The session a client focused last: where the next attach lands.
     last_focus: Option<SessionId>,
+    life: HashMap<SessionId, life::Life>,
+    /// Something the saved sessions hold changed since they were saved.
+    state_dirty: bool,
 }
 
 impl Hub {
@@ -82,6 +90,8 @@ impl Hub {
             changed: true,
             shown_status: HashMap::new(),
             last_focus: None,
+            life: HashMap::new(),
+            state_dirty: false,
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -115,10 +125,14 @@ impl Hub {
 
     /// When the hub next needs `on_time`, if ever: idle means idle.
     pub fn next_deadline(&self) -> Option<Instant> {
-        [self.read_due, self.tracker_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.read_due,
+            self.tracker_deadline(),
+            self.restart_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn on_time(&mut self, now: Instant) {
@@ -126,6 +140,7 @@ impl Hub {
             self.read_batch(now);
         }
         self.on_tracker_deadlines(now);
+        self.restart_due(now);
     }
 
     /// The config's named profiles.
@@ -148,35 +163,48 @@ impl Hub {
         let request = self.opts.launcher.request(new, env)?;
         let dir = request.dir.clone();
         let size = self.size_for(client);
+        let claude = request.claude.unwrap_or(false);
         let id = self.registry.start(request, size);
         if let Some(owner) = client.or_else(|| self.latest_viewer()) {
             self.owners.insert(id, owner);
         }
+        // A new Claude conversation is named after the session (see
+        // `Registry::start`).
+        let life = self.life.entry(id).or_default();
+        life.conversation = claude.then(|| id.to_string());
         self.track(id, now);
         self.changed = true;
+        self.state_dirty = true;
         Ok((id, self.remember(&dir)))
     }
 
-    /// Starts an ended session again in its tab (a new id).
-    pub fn restart(&mut self, id: SessionId, now: Instant) -> Option<SessionId> {
-        let new = self.registry.restart(id)?;
-        self.forget(id);
-        if let Some(owner) = self.owners.remove(&id) {
-            self.owners.insert(new, owner);
+    /// Stops a session's program (it turns `exited` once reaped). The user
+    /// asked: it is no crash, and it is not brought back.
+    pub fn stop(&mut self, id: SessionId) -> bool {
+        let live = self.registry.get(id).is_some_and(|s| s.status().is_live());
+        let life = self.life.entry(id).or_default();
+        // A crashed session waiting for its restart is stopped too.
+        let pending = life.restart_at.take().is_some();
+        life.stopping = true;
+        self.state_dirty = true;
+        if live && let Some(s) = self.registry.get(id) {
+            s.stop(crate::session::STOP_GRACE);
         }
-        self.track(new, now);
-        Some(new)
+        live || pending
     }
 
-    /// Stops a session's program (it turns `exited` once reaped).
-    pub fn stop(&mut self, id: SessionId) -> bool {
-        match self.registry.get(id) {
-            Some(s) if s.status().is_live() => {
-                s.stop(crate::session::STOP_GRACE);
-                true
-            }
-            _ => false,
+    /// Stops every session at the user's request (quit, `kill-server`):
+    /// none is brought back by the next server.
+    pub fn stop_everything(&mut self) {
+        let ids: Vec<SessionId> = self.registry.iter().map(|s| s.id()).collect();
+        for id in ids {
+            self.stop(id);
         }
+    }
+
+    /// Whether the saved sessions are out of date; the caller saves them.
+    pub fn take_state_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.state_dirty)
     }
 
     /// Removes an ended session's tab.
@@ -186,6 +214,8 @@ impl Hub {
         }
         self.forget(id);
         self.owners.remove(&id);
+        self.life.remove(&id);
+        self.state_dirty = true;
         true
     }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::{Hub, Notice};
 use crate::session::{Session, SessionId, Status};
-use crate::status::{Change, Tracker, parse_hook};
+use crate::status::{Change, HookEvent, Tracker, parse_hook};
 
 impl Hub {
     /// Gives session `id` its tracker, so one that never prints still goes
@@ -37,6 +37,12 @@ impl Hub {
         if self.registry.get(id).is_none() {
             return;
         }
+        self.note_conversation(
+            id,
+            hook.claude_session_id.as_deref(),
+            hook.transcript_path.as_deref(),
+            hook.event == HookEvent::UserPromptSubmit,
+        );
         self.track(id, now);
         let Some(tracker) = self.trackers.get_mut(&id) else {
             return;
@@ -55,8 +61,9 @@ impl Hub {
         };
         let ended = session.status();
         if !ended.is_live() {
-            tracker.on_exit(ended);
+            tracker.on_exit(ended.clone());
             self.changed = true;
+            self.on_exit(id, &ended, now);
             return;
         }
         let change = if !session.spec().claude {

@@ -65,6 +65,9 @@ pub enum Request {
         /// server has none, and those started from its picker. Its `dir` is
         /// the client's working directory.
         default: NewSession,
+        /// With no session anywhere, start `default` (`ccmux`) rather than
+        /// refuse (`ccmux attach`).
+        create: bool,
     },
     /// The session table, as text or JSON.
     List { json: bool },

@@ -19,6 +19,10 @@ pub fn ok(stdout: String) -> ServerMsg {
     }
 }
 
+pub fn refuse(message: String) -> ServerMsg {
+    ServerMsg::Refused { message }
+}
+
 pub fn fail(message: String) -> ServerMsg {
     ServerMsg::Reply {
         stdout: String::new(),

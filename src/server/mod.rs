@@ -13,6 +13,7 @@ mod daemon;
 mod log;
 mod screen;
 mod serve;
+mod store;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -62,7 +63,9 @@ pub fn run(name: &str, config: Option<&Path>, foreground: bool) -> ExitCode {
         socket.display(),
         std::process::id()
     );
-    let result = serve::serve(listening, &dir, config);
+    let store = paths::state_dir()
+        .map(|state| store::Store::new(state.join(format!("{name}.sessions.json"))));
+    let result = serve::serve(listening, &dir, config, store);
     match result {
         Ok(()) => {
             tracing::info!("server ended");

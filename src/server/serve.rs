@@ -19,6 +19,7 @@ use super::commands;
 use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
 use super::screen::ClientScreen;
+use super::store::Store;
 use crate::app::{self, App, Event, NotifyStyle, Options};
 use crate::config::{AgentKind, Config};
 use crate::hooks::{self, HookMessage, HookServer};
@@ -83,18 +84,33 @@ struct Server {
     config: Config,
     /// Told to every client that attaches (an unsafe socket directory).
     warning: Option<String>,
+    /// Told to the first client that attaches (sessions restored, or a
+    /// saved file set aside).
+    welcome: Option<String>,
+    /// Where the sessions are saved; None: nowhere (no home directory).
+    store: Option<Store>,
     ending: Option<Ending>,
 }
 
-pub fn serve(listening: Listening, dir: &SocketDir, config: Config) -> Result<()> {
+pub fn serve(
+    listening: Listening,
+    dir: &SocketDir,
+    config: Config,
+    store: Option<Store>,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
-    runtime.block_on(run(listening, dir, config))
+    runtime.block_on(run(listening, dir, config, store))
 }
 
-async fn run(listening: Listening, dir: &SocketDir, config: Config) -> Result<()> {
+async fn run(
+    listening: Listening,
+    dir: &SocketDir,
+    config: Config,
+    store: Option<Store>,
+) -> Result<()> {
     let listener = UnixListener::from_std({
         listening.listener.set_nonblocking(true)?;
         listening.listener.try_clone()?
@@ -111,6 +127,8 @@ async fn run(listening: Listening, dir: &SocketDir, config: Config) -> Result<()
     };
     let (mut server, mut sessions) = Server::new(config, &listening.path, hook_server.as_ref());
     server.warning = dir.warning.clone();
+    server.store = store;
+    server.restore(Instant::now());
     let (hook_tx, mut hook_rx) = mpsc::unbounded_channel();
     if let Some(hooks) = hook_server {
         // Ends (and removes its socket) when the runtime goes.
@@ -129,6 +147,7 @@ async fn run(listening: Listening, dir: &SocketDir, config: Config) -> Result<()
         server.draw_due(now);
         server.pass_on();
         server.flush_host_output();
+        server.save_if_changed();
         // Empty once it has served: the client that started it connects
         // just after.
         if server.ending.is_none()
@@ -211,6 +230,7 @@ impl Server {
                 recent,
                 recent_path,
                 launcher: Launcher::new(default, config.profiles.clone()),
+                auto_restart: config.auto_restart,
             },
         );
         let server = Server {
@@ -219,9 +239,55 @@ impl Server {
             next_id: 1,
             config,
             warning: None,
+            welcome: None,
+            store: None,
             ending: None,
         };
         (server, sessions)
+    }
+
+    /// Brings back what the previous server was running, unless the config
+    /// says not to.
+    fn restore(&mut self, now: Instant) {
+        let Some(store) = &self.store else { return };
+        if !self.config.restore {
+            return;
+        }
+        match store.load() {
+            Ok(Some(saved)) => {
+                let n = self.hub.restore(saved, now);
+                if n > 0 {
+                    tracing::info!("restored {n} session(s)");
+                    self.welcome = Some(format!(
+                        "restored {n} session(s) the last server was running"
+                    ));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!("{e}");
+                self.welcome = Some(e);
+            }
+        }
+    }
+
+    /// Writes the sessions down when something they hold changed.
+    fn save_if_changed(&mut self) {
+        if !self.hub.take_state_dirty() {
+            return;
+        }
+        self.save();
+    }
+
+    fn save(&self) {
+        if let Some(store) = &self.store
+            && let Err(e) = store.save(&self.hub.saved())
+        {
+            tracing::warn!(
+                "cannot save the sessions in {}: {e}",
+                store.path().display()
+            );
+        }
     }
 
     fn accept(
@@ -313,9 +379,17 @@ impl Server {
 
     fn on_hello(&mut self, id: ClientId, hello: Hello, now: Instant) {
         let reply = match hello.request {
-            ClientRequest::Attach { sessions, default } => {
-                self.attach(id, &hello.client, sessions, default, now);
-                return;
+            ClientRequest::Attach {
+                sessions,
+                default,
+                create,
+            } => {
+                if !create && sessions.is_empty() && self.hub.registry().is_empty() {
+                    commands::refuse("no sessions to attach to: `ccmux DIR` starts one".into())
+                } else {
+                    self.attach(id, &hello.client, sessions, default, now);
+                    return;
+                }
             }
             ClientRequest::List { json } => commands::list(&self.hub, json),
             ClientRequest::New(new) => commands::new(&mut self.hub, new, &hello.client, now),
@@ -352,7 +426,7 @@ impl Server {
             sessions.push(default.clone());
         }
         let first = self.hub.registry().len();
-        let mut trouble = self.warning.clone();
+        let mut trouble = self.warning.clone().or(self.welcome.take());
         for new in &sessions {
             match self.hub.start(new, Some(info.env.clone()), Some(id), now) {
                 Ok((_, t)) => trouble = trouble.or(t),
@@ -536,11 +610,11 @@ impl Server {
     /// Ends the server: stops every session (but when it is simply empty),
     /// tells every client why, and gives their writers a moment.
     async fn end(mut self, ending: Ending) {
-        let (why, killer) = match ending {
+        let (why, killer) = match &ending {
             Ending::Quit => ("ccmux quit: every session was stopped".to_string(), None),
             Ending::Killed(id) => (
                 "the server was killed: every session was stopped".into(),
-                Some(id),
+                Some(*id),
             ),
             Ending::Signal(sig) => (
                 format!("the server got {sig}: every session was stopped"),
@@ -550,6 +624,12 @@ impl Server {
         };
         let live = self.hub.registry().live_count();
         let stopped = format!("stopped {live} session(s)\n");
+        // Asked for (quit, kill-server): nothing comes back. A signal (a
+        // shutdown) or an empty server: what runs now comes back next time.
+        if matches!(ending, Ending::Quit | Ending::Killed(_)) {
+            self.hub.stop_everything();
+        }
+        self.save();
         if live > 0 {
             tracing::info!("stopping {live} session(s): {why}");
             self.hub.stop_all();

@@ -80,12 +80,15 @@ impl Shared {
 }
 
 impl Session {
-    /// Starts `spec` in a PTY of `rows` x `cols`. A program that cannot be
-    /// started still makes a session, in the Failed state, so the user sees why.
+    /// Starts `spec` in a PTY of `rows` x `cols`, unless `refusal` says why
+    /// it must not be. A program that cannot be started still makes a
+    /// session, in the Failed state, so the user sees why.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn start(
         id: SessionId,
         spec: SpawnSpec,
         lead_args: &[String],
+        refusal: Option<String>,
         rows: u16,
         cols: u16,
         scrollback: usize,
@@ -110,7 +113,11 @@ impl Session {
             input: None,
             pid: None,
         };
-        match pty::spawn(&session.spec, lead_args, id, rows, cols) {
+        let spawned = match refusal {
+            Some(why) => Err(why),
+            None => pty::spawn(&session.spec, lead_args, id, rows, cols),
+        };
+        match spawned {
             Ok(p) => session.serve(p),
             Err(why) => {
                 session.shared.set_status(Status::Failed(why));

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::SessionId;
+use super::claude::{self, Conversation};
 use super::instance::Session;
 use super::pty::SpawnSpec;
 
@@ -80,10 +81,39 @@ impl Registry {
     }
 
     /// Starts `request` as the last tab, with a screen of `size` (rows,
-    /// columns).
+    /// columns). A Claude Code session starts a new conversation whose id is
+    /// the session's own.
     pub fn start(&mut self, request: Request, size: (u16, u16)) -> SessionId {
         let spec = self.spec(request);
-        self.start_spec(spec, size, None)
+        let id = SessionId::new();
+        let conversation = Conversation::New(id.to_string());
+        self.start_spec(id, spec, size, Some(&conversation), None, None);
+        id
+    }
+
+    /// Starts a session a previous server ran, under its own id, as the last
+    /// tab: a Claude Code session resumes `conversation`. With `refusal` it
+    /// stays failed, saying why it cannot come back.
+    pub fn restore(
+        &mut self,
+        id: SessionId,
+        spec: SpawnSpec,
+        size: (u16, u16),
+        conversation: Option<&Conversation>,
+        refusal: Option<String>,
+    ) {
+        let env = self.with_launch_env(spec.env);
+        let spec = SpawnSpec { env, ..spec };
+        self.start_spec(id, spec, size, conversation, refusal, None);
+    }
+
+    /// `env` with what every session gets set over it (this server's hook
+    /// socket, say), replacing values an earlier server set.
+    fn with_launch_env(&self, mut env: Vec<(String, String)>) -> Vec<(String, String)> {
+        let launch = &self.launch.env;
+        env.retain(|(k, _)| !launch.iter().any(|(l, _)| l == k));
+        env.extend(launch.iter().cloned());
+        env
     }
 
     /// What `request` runs, with the launch defaults filled in.
@@ -94,10 +124,11 @@ impl Registry {
             None => launch.claude,
         });
         let program = request.program.unwrap_or_else(|| launch.program.clone());
-        let mut env = request
-            .env
-            .unwrap_or_else(|| std::env::vars().collect::<Vec<_>>());
-        env.extend(launch.env.iter().cloned());
+        let env = self.with_launch_env(
+            request
+                .env
+                .unwrap_or_else(|| std::env::vars().collect::<Vec<_>>()),
+        );
         SpawnSpec {
             program,
             args: request.args.unwrap_or_else(|| launch.args.clone()),
@@ -107,30 +138,40 @@ impl Registry {
         }
     }
 
-    fn start_spec(&mut self, spec: SpawnSpec, size: (u16, u16), at: Option<usize>) -> SessionId {
-        let id = SessionId::new();
+    /// Starts `spec` as session `id`, in tab `at` (replacing what is there)
+    /// or as the last tab.
+    fn start_spec(
+        &mut self,
+        id: SessionId,
+        mut spec: SpawnSpec,
+        size: (u16, u16),
+        conversation: Option<&Conversation>,
+        mut refusal: Option<String>,
+        at: Option<usize>,
+    ) {
         let (rows, cols) = (size.0.max(1), size.1.max(1));
-        // Claude Code gets the session's own id, so ccmux always knows which
-        // conversation is which, and hooks layered over the user's settings
-        // (`--settings` adds to them; no file of the user's is touched).
-        let lead_args = match (&self.launch.claude_hooks, spec.claude) {
-            (Some(exe), true) => {
-                let mut args = crate::hooks::claude_args(&id, exe);
-                if resumes(&spec.args)
-                    && let Some(i) = args.iter().position(|a| a == "--session-id")
-                {
-                    // Claude Code refuses --session-id beside --resume or
-                    // --continue: the conversation keeps its own id then.
-                    args.drain(i..(i + 2).min(args.len()));
-                }
-                args
-            }
-            _ => Vec::new(),
-        };
+        // Claude Code gets its conversation (so ccmux always knows which is
+        // which) and hooks layered over the user's settings (`--settings`
+        // adds to them; no file of the user's is touched).
+        let mut lead_args = Vec::new();
+        if let (true, Some(conversation)) = (spec.claude, conversation) {
+            let hooks = match &self.launch.claude_hooks {
+                Some(exe) => crate::hooks::settings_args(exe),
+                None => Vec::new(),
+            };
+            // Resuming by id drops the user's own resume arguments for good:
+            // the conversation is named from now on.
+            (lead_args, spec.args) = claude::args(conversation, &hooks, &spec.args);
+        }
+        if refusal.is_none() && !spec.dir.is_dir() {
+            // Never start somewhere else (a PTY's child falls back to $HOME).
+            refusal = Some(format!("{} no longer exists", spec.dir.display()));
+        }
         let session = Session::start(
             id,
             spec,
             &lead_args,
+            refusal,
             rows,
             cols,
             self.launch.scrollback,
@@ -140,19 +181,22 @@ impl Registry {
             Some(i) if i < self.sessions.len() => self.sessions[i] = session,
             _ => self.sessions.push(session),
         }
-        id
     }
 
-    /// Starts an ended session's program again in the same place and tab, as
-    /// a new session (a new id: the old conversation is not reused).
-    pub fn restart(&mut self, id: SessionId) -> Option<SessionId> {
-        let i = self.index_of(id)?;
+    /// Starts an ended session's program again in the same tab, under the
+    /// same id: a Claude Code session with `conversation` (resumed, or a new
+    /// one). False if it still runs or is unknown.
+    pub fn restart(&mut self, id: SessionId, conversation: Option<&Conversation>) -> bool {
+        let Some(i) = self.index_of(id) else {
+            return false;
+        };
         if self.sessions[i].status().is_live() {
-            return None;
+            return false;
         }
         let spec = self.sessions[i].spec().clone();
         let size = self.sessions[i].size();
-        Some(self.start_spec(spec, size, Some(i)))
+        self.start_spec(id, spec, size, conversation, None, Some(i));
+        true
     }
 
     /// Removes an ended session's tab. A live one is left alone: stop it first.
@@ -265,25 +309,9 @@ pub fn is_claude_program(program: &str) -> bool {
         .is_some_and(|name| name == "claude" || name == "claude.exe")
 }
 
-/// Whether Claude Code's arguments pick up an earlier conversation.
-fn resumes(args: &[String]) -> bool {
-    args.iter().any(|a| {
-        matches!(a.as_str(), "-r" | "-c" | "--resume" | "--continue") || a.starts_with("--resume=")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resuming_is_recognised() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(resumes(&args(&["--model", "x", "--resume"])));
-        assert!(resumes(&args(&["-c"])));
-        assert!(resumes(&args(&["--resume=abc"])));
-        assert!(!resumes(&args(&["--model", "opus"])));
-    }
 
     #[test]
     fn an_id_is_found_by_any_unique_prefix() {

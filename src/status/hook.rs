@@ -12,6 +12,8 @@ pub struct Hook {
     pub event: HookEvent,
     /// Claude's own conversation id (`session_id`), the one `claude --resume` takes.
     pub claude_session_id: Option<String>,
+    /// Where Claude keeps that conversation (`transcript_path`).
+    pub transcript_path: Option<String>,
     pub tool_name: Option<String>,
     /// The submitted prompt (UserPromptSubmit).
     pub prompt: Option<String>,
@@ -69,6 +71,7 @@ impl HookEvent {
 struct Payload {
     hook_event_name: String,
     session_id: Option<String>,
+    transcript_path: Option<String>,
     tool_name: Option<String>,
     prompt: Option<String>,
     notification_type: Option<String>,
@@ -87,6 +90,7 @@ pub fn parse_hook(json: &[u8]) -> anyhow::Result<Hook> {
     Ok(Hook {
         event: HookEvent::from_name(&p.hook_event_name),
         claude_session_id: p.session_id,
+        transcript_path: p.transcript_path,
         tool_name: p.tool_name,
         prompt: p.prompt,
         notification_type: p.notification_type,

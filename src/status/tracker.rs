@@ -52,7 +52,6 @@ pub struct Tracker {
     task: Option<String>,
     tool: Option<String>,
     waiting_reason: Option<String>,
-    claude_session_id: Option<String>,
     last_hook: Option<Instant>,
     ending: bool,
     /// A /compact the user asked for: it ends with SessionStart `compact`
@@ -86,7 +85,6 @@ impl Tracker {
             task: None,
             tool: None,
             waiting_reason: None,
-            claude_session_id: None,
             last_hook: None,
             ending: false,
             manual_compact: false,
@@ -111,12 +109,6 @@ impl Tracker {
     /// Why the session waits for the user, while it does.
     pub fn waiting_reason(&self) -> Option<&str> {
         self.waiting_reason.as_deref()
-    }
-
-    /// Claude's conversation id, as `claude --resume` takes it; it changes on
-    /// /clear and /resume.
-    pub fn claude_session_id(&self) -> Option<&str> {
-        self.claude_session_id.as_deref()
     }
 
     /// Whether Claude's hooks report for this session; if so they, not the
@@ -287,9 +279,6 @@ impl Tracker {
 
     fn session_start(&mut self, hook: &Hook) -> Change {
         self.ending = false;
-        if hook.claude_session_id.is_some() {
-            self.claude_session_id.clone_from(&hook.claude_session_id);
-        }
         match hook.source.as_deref() {
             // A new conversation at an empty prompt.
             Some("clear") | Some("resume") => {
@@ -388,6 +377,7 @@ mod tests {
         Hook {
             event,
             claude_session_id: None,
+            transcript_path: None,
             tool_name: None,
             prompt: None,
             notification_type: None,
@@ -453,7 +443,6 @@ mod tests {
         let (t, _) = started();
         assert_eq!(t.status(), &Status::Idle);
         assert!(t.has_hooks());
-        assert_eq!(t.claude_session_id(), Some("s1"));
     }
 
     #[test]
@@ -617,7 +606,6 @@ mod tests {
             t.on_hook(&start("clear", "s2"), t0 + 1000 * MS),
             Change::default()
         );
-        assert_eq!(t.claude_session_id(), Some("s2"));
         assert_eq!(t.task(), None);
         assert!(
             !t.is_ending(),

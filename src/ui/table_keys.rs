@@ -14,8 +14,11 @@ pub enum TableKey {
     /// Focus the selected session's tab.
     Focus,
     Stop,
-    /// Start an ended session again, in its directory.
+    /// Start an ended session again, in its directory: a Claude session
+    /// resumes its conversation.
     Restart,
+    /// The same in a new conversation.
+    RestartFresh,
     /// Open the directory picker.
     New,
     /// Sort the sessions that need the user first, or not.
@@ -78,6 +81,11 @@ const BINDINGS: &[Binding] = &[
         hint: Some(("f", "filter")),
     },
     Binding {
+        does: TableKey::RestartFresh,
+        keys: &[KeyCode::Char('R')],
+        hint: Some(("R", "fresh")),
+    },
+    Binding {
         does: TableKey::Back,
         keys: &[KeyCode::Esc, KeyCode::Char('q')],
         hint: Some(("Esc", "back")),
@@ -137,6 +145,7 @@ mod tests {
             (KeyCode::Enter, Some(TableKey::Focus)),
             (KeyCode::Char('x'), Some(TableKey::Stop)),
             (KeyCode::Char('r'), Some(TableKey::Restart)),
+            (KeyCode::Char('R'), Some(TableKey::RestartFresh)),
             (KeyCode::Char('n'), Some(TableKey::New)),
             (KeyCode::Char('a'), Some(TableKey::AttentionFirst)),
             (KeyCode::Char('f'), Some(TableKey::Filter)),

@@ -1,0 +1,214 @@
+//! The sessions a server keeps on disk, so that the next server can bring
+//! back the ones it was running when it ended without being asked to (a
+//! crash, SIGKILL, SIGTERM at shutdown, a reboot). Clients' views are not
+//! kept: only what makes a session itself.
+
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use super::Hub;
+use crate::session::{Conversation, SessionId, SpawnSpec};
+
+/// Bumped when a field changes meaning; a file of another version is set
+/// aside, not misread.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub version: u32,
+    /// In tab order.
+    pub sessions: Vec<SavedSession>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSession {
+    /// ccmux's id: the session keeps it for life.
+    pub id: String,
+    pub dir: PathBuf,
+    pub program: String,
+    pub args: Vec<String>,
+    /// The environment it was started with (the asking client's).
+    pub env: Vec<(String, String)>,
+    pub claude: bool,
+    /// The Claude conversation it holds, and where Claude keeps it.
+    pub conversation: Option<String>,
+    pub transcript: Option<PathBuf>,
+    /// A prompt was submitted: its conversation is worth resuming.
+    pub prompted: bool,
+    /// Seconds since the epoch.
+    pub started: u64,
+    /// It ran, and the user had not asked it to stop: the next server
+    /// brings it back.
+    pub live: bool,
+}
+
+impl Hub {
+    /// What the next server needs to bring the sessions back.
+    pub fn saved(&self) -> Saved {
+        let sessions = self
+            .registry
+            .iter()
+            .map(|s| {
+                let spec = s.spec();
+                let life = self.life.get(&s.id()).cloned().unwrap_or_default();
+                SavedSession {
+                    id: s.id().to_string(),
+                    dir: spec.dir.clone(),
+                    program: spec.program.clone(),
+                    args: spec.args.clone(),
+                    env: spec.env.clone(),
+                    claude: spec.claude,
+                    conversation: life.conversation,
+                    transcript: life.transcript,
+                    prompted: life.prompted,
+                    started: s
+                        .started()
+                        .duration_since(SystemTime::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs()),
+                    live: (s.status().is_live() || life.restart_at.is_some()) && !life.stopping,
+                }
+            })
+            .collect();
+        Saved {
+            version: VERSION,
+            sessions,
+        }
+    }
+
+    /// Brings back the live sessions of `saved`, in their order, under
+    /// their ids: a Claude session resumes its conversation. One that
+    /// cannot come back (its directory is gone, or the conversation it
+    /// held) is shown failed with the reason. Returns how many came back.
+    pub fn restore(&mut self, saved: Saved, now: Instant) -> usize {
+        let size = self.size_for(None);
+        let mut count = 0;
+        for s in saved.sessions.into_iter().filter(|s| s.live) {
+            let Ok(uuid) = uuid::Uuid::parse_str(&s.id) else {
+                continue;
+            };
+            let id = SessionId(uuid);
+            if self.registry.get(id).is_some() {
+                continue;
+            }
+            let (conversation, refusal) = comeback(&s);
+            let spec = SpawnSpec {
+                program: s.program,
+                args: s.args,
+                env: s.env,
+                dir: s.dir,
+                claude: s.claude,
+            };
+            self.registry
+                .restore(id, spec, size, conversation.as_ref(), refusal);
+            let life = self.life.entry(id).or_default();
+            life.conversation = match conversation {
+                Some(Conversation::New(c) | Conversation::Resume(c)) => Some(c),
+                None => None,
+            };
+            life.transcript = s.transcript;
+            life.prompted = s.prompted;
+            life.restored = true;
+            self.track(id, now);
+            count += 1;
+        }
+        self.changed = true;
+        self.state_dirty = true;
+        count
+    }
+}
+
+/// How a saved session comes back: the conversation a Claude session
+/// resumes (or starts anew, when nothing was said in it), or why it cannot.
+fn comeback(s: &SavedSession) -> (Option<Conversation>, Option<String>) {
+    if !s.dir.is_dir() {
+        return (
+            None,
+            Some(format!(
+                "cannot come back: {} no longer exists",
+                s.dir.display()
+            )),
+        );
+    }
+    if !s.claude {
+        return (None, None);
+    }
+    let id = s.conversation.clone().unwrap_or_else(|| s.id.clone());
+    if !s.prompted {
+        return (Some(Conversation::New(id)), None);
+    }
+    match &s.transcript {
+        Some(path) if !path.exists() => (
+            None,
+            Some(format!(
+                "cannot come back: its conversation {id} is gone ({} is missing)",
+                path.display()
+            )),
+        ),
+        _ => (Some(Conversation::Resume(id)), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(dir: PathBuf) -> SavedSession {
+        SavedSession {
+            id: SessionId::new().to_string(),
+            dir,
+            program: "claude".into(),
+            args: vec![],
+            env: vec![],
+            claude: true,
+            conversation: Some("c1".into()),
+            transcript: None,
+            prompted: true,
+            started: 0,
+            live: true,
+        }
+    }
+
+    #[test]
+    fn how_a_session_comes_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = saved(tmp.path().to_path_buf());
+        assert_eq!(
+            comeback(&s),
+            (Some(Conversation::Resume("c1".into())), None)
+        );
+        // Nothing said: a new conversation under the same id.
+        let quiet = SavedSession {
+            prompted: false,
+            ..s.clone()
+        };
+        assert_eq!(
+            comeback(&quiet),
+            (Some(Conversation::New("c1".into())), None)
+        );
+        let gone = SavedSession {
+            transcript: Some(tmp.path().join("c1.jsonl")),
+            ..s.clone()
+        };
+        let (c, why) = comeback(&gone);
+        assert!(c.is_none() && why.unwrap().contains("conversation c1 is gone"));
+        let moved = SavedSession {
+            dir: tmp.path().join("nope"),
+            ..s.clone()
+        };
+        assert!(comeback(&moved).1.unwrap().contains("no longer exists"));
+        let plain = SavedSession { claude: false, ..s };
+        assert_eq!(comeback(&plain), (None, None));
+    }
+
+    #[test]
+    fn the_file_round_trips() {
+        let file = Saved {
+            version: VERSION,
+            sessions: vec![saved("/a".into())],
+        };
+        let text = serde_json::to_string(&file).unwrap();
+        assert_eq!(serde_json::from_str::<Saved>(&text).unwrap(), file);
+    }
+}
