@@ -76,6 +76,15 @@ pub enum Command {
         #[arg(value_name = "ID")]
         id: String,
     },
+    /// Start an ended session again, under the same id: a Claude session
+    /// resumes its conversation.
+    Restart {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Start a new conversation instead.
+        #[arg(long)]
+        fresh: bool,
+    },
     /// Stop every session, then the server.
     KillServer,
     /// Run the server (ccmux starts it when needed).

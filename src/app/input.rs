@@ -143,9 +143,15 @@ impl App {
             Action::ShowId => {
                 if let Some(id) = self.focused {
                     self.show_full_id = true;
-                    let encoded = base64_encode(id.to_string().as_bytes());
+                    // A Claude session's conversation id: what `claude
+                    // --resume` takes, and what ccmux finds it by too.
+                    let (what, shown) = match hub.conversation_of(id) {
+                        Some(c) => ("conversation id", c.to_string()),
+                        None => ("session id", id.to_string()),
+                    };
+                    let encoded = base64_encode(shown.as_bytes());
                     self.copy_to_host(&encoded);
-                    self.say(format!("session id {id} copied to the clipboard"), now);
+                    self.say(format!("{what} {shown} copied to the clipboard"), now);
                 }
             }
             Action::NextAttention => {

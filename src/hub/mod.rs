@@ -239,6 +239,31 @@ impl Hub {
             .map(|e| format!("could not save recent directories: {e:#}"))
     }
 
+    /// The session a user names by its id or its Claude conversation's, or
+    /// any unique prefix of either; an error for the user otherwise.
+    pub fn find(&self, target: &str) -> Result<SessionId, String> {
+        let by_conversation: Vec<SessionId> = self
+            .life
+            .iter()
+            .filter(|(_, l)| {
+                l.conversation
+                    .as_deref()
+                    .is_some_and(|c| !target.is_empty() && c.starts_with(target.trim()))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        match (self.registry.find(target), by_conversation.as_slice()) {
+            (Ok(id), []) => Ok(id),
+            (Ok(id), [other]) if *other == id => Ok(id),
+            (Err(_), [id]) => Ok(*id),
+            (Err(e), []) => Err(e),
+            _ => Err(format!(
+                "{} matches several sessions: give more of the id",
+                target.trim()
+            )),
+        }
+    }
+
     /// The tab a client attaching without new sessions shows: the one
     /// focused last, as it was left.
     pub fn resume_index(&self) -> usize {
@@ -280,6 +305,9 @@ impl Hub {
                 last_output: s.last_output(),
                 task: self.task_of(s.id()),
                 reason: self.reason_of(s.id()),
+                conversation: self.conversation_of(s.id()).map(str::to_string),
+                crashes: self.crashes_of(s.id()),
+                restored: self.was_restored(s.id()),
             })
             .collect()
     }

@@ -75,6 +75,9 @@ pub enum Request {
     New(NewSession),
     /// Stop a session, named by id or unique id prefix.
     Stop { target: String },
+    /// Start an ended session again: a Claude session resumes its
+    /// conversation, or starts a new one if `fresh`.
+    Restart { target: String, fresh: bool },
     /// Stop every session, then the server.
     KillServer,
 }

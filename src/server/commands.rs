@@ -46,6 +46,12 @@ struct Row {
     task: Option<String>,
     title: String,
     program: String,
+    /// The Claude conversation it holds: what `claude --resume` takes.
+    conversation: Option<String>,
+    /// Brought back from the sessions a previous server ran.
+    restored: bool,
+    /// How often its program crashed while this server ran.
+    crashes: u32,
     /// Seconds since the epoch.
     started: u64,
     last_output: Option<u64>,
@@ -90,6 +96,9 @@ fn row(hub: &Hub, s: &SessionInfo) -> Row {
         task: s.task.clone(),
         title: s.title.clone(),
         program,
+        conversation: s.conversation.clone(),
+        restored: s.restored,
+        crashes: s.crashes,
         started: epoch(s.started),
         last_output: s.last_output.map(epoch),
     }
@@ -108,6 +117,12 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
     ]];
     for s in infos {
         let mut status = status_style::describe(s).into_owned();
+        if s.crashes > 0 {
+            status.push_str(&format!(", {} crash(es)", s.crashes));
+        }
+        if s.restored {
+            status.push_str(", restored");
+        }
         if s.attention {
             status.push_str(" !");
         }
@@ -168,8 +183,19 @@ pub fn new(hub: &mut Hub, new: NewSession, client: &ClientInfo, now: Instant) ->
     }
 }
 
+pub fn restart(hub: &mut Hub, target: &str, fresh: bool, now: Instant) -> ServerMsg {
+    let id = match hub.find(target) {
+        Ok(id) => id,
+        Err(e) => return fail(e),
+    };
+    match hub.restart(id, fresh, now) {
+        Ok(()) => ok(format!("restarted {}\n", id.short())),
+        Err(e) => fail(format!("{}: {e}", id.short())),
+    }
+}
+
 pub fn stop(hub: &mut Hub, target: &str) -> ServerMsg {
-    let id = match hub.registry().find(target) {
+    let id = match hub.find(target) {
         Ok(id) => id,
         Err(e) => return fail(e),
     };
@@ -190,6 +216,9 @@ mod tests {
     fn the_table_is_aligned_and_says_what_needs_the_user() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         let info = |dir: &str, status, attention| SessionInfo {
+            conversation: None,
+            crashes: 0,
+            restored: false,
             id: SessionId::new(),
             number: 1,
             dir: dir.into(),

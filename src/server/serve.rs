@@ -394,6 +394,9 @@ impl Server {
             ClientRequest::List { json } => commands::list(&self.hub, json),
             ClientRequest::New(new) => commands::new(&mut self.hub, new, &hello.client, now),
             ClientRequest::Stop { target } => commands::stop(&mut self.hub, &target),
+            ClientRequest::Restart { target, fresh } => {
+                commands::restart(&mut self.hub, &target, fresh, now)
+            }
             ClientRequest::KillServer => {
                 self.ending = Some(Ending::Killed(id));
                 return;

@@ -76,4 +76,20 @@ pub struct SessionInfo {
     pub task: Option<String>,
     /// Why it needs the user, while it does ("needs permission for Bash").
     pub reason: Option<String>,
+    /// The Claude conversation it holds (what `claude --resume` takes).
+    pub conversation: Option<String>,
+    /// How often its program crashed while this server ran.
+    pub crashes: u32,
+    /// Brought back from the sessions a previous server ran.
+    pub restored: bool,
+}
+
+impl SessionInfo {
+    /// The id to show and copy: the Claude conversation's, which `claude
+    /// --resume` takes (ccmux finds sessions by either), else ccmux's.
+    pub fn shown_id(&self) -> String {
+        self.conversation
+            .clone()
+            .unwrap_or_else(|| self.id.to_string())
+    }
 }

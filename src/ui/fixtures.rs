@@ -25,6 +25,9 @@ pub fn now() -> SystemTime {
 /// an id made from its number so snapshots are stable.
 pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {
     SessionInfo {
+        conversation: None,
+        crashes: 0,
+        restored: false,
         id: SessionId(uuid::Uuid::from_u128(
             0x3f2a_9c1d_0000_4000_8000_0000_0000_0000
                 + number as u128 * 0x1111_0000_0000_0000_0000_0000_0000,

@@ -79,10 +79,11 @@ impl StatusLine<'_> {
         let word = status_style::describe(session);
         let status_style = Style::new().fg(status_style::color(&session.status, theme));
         let dir = display_path(&session.dir, self.home);
+        let shown = session.shown_id();
         let id = if self.show_full_id {
-            session.id.to_string()
+            shown
         } else {
-            session.id.short()
+            shown.chars().take(8).collect()
         };
 
         let status_width = text::width(glyph) + 1 + text::width(&word);

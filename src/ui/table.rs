@@ -185,18 +185,26 @@ impl SessionTable<'_> {
     fn cell(&self, session: &SessionInfo, col: Col) -> String {
         match col {
             Col::Number => session.number.to_string(),
-            Col::Id => session.id.short(),
+            Col::Id => session.shown_id().chars().take(8).collect(),
             Col::Dir => display_path(&session.dir, self.home),
             Col::Started => format!(
                 "{} ({})",
                 clock(session.started, &self.tz),
                 age(since(self.now, session.started))
             ),
-            Col::Status => format!(
-                "{} {}",
-                status_style::glyph(&session.status),
-                status_style::describe(session)
-            ),
+            Col::Status => {
+                let mut cell = format!(
+                    "{} {}",
+                    status_style::glyph(&session.status),
+                    status_style::describe(session)
+                );
+                match session.crashes {
+                    0 => {}
+                    1 => cell.push_str(" · 1 crash"),
+                    n => cell.push_str(&format!(" · {n} crashes")),
+                }
+                cell
+            }
             Col::Activity => match session.last_output {
                 Some(t) => age(since(self.now, t)),
                 None => "–".to_string(),
