@@ -147,14 +147,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             command(&target, true, Request::New(new))
         }
         Some(Command::Stop { id }) => command(&target, false, Request::Stop { target: id }),
-        Some(Command::Restart { id, fresh }) => command(
-            &target,
-            false,
-            Request::Restart {
-                target: id,
-                fresh,
-            },
-        ),
+        Some(Command::Restart { id, fresh }) => {
+            command(&target, false, Request::Restart { target: id, fresh })
+        }
         Some(Command::KillServer) => command(&target, false, Request::KillServer),
         Some(Command::Server { .. }) => unreachable!("handled above"),
     }

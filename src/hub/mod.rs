@@ -16,7 +16,7 @@ mod saved;
 mod sizes;
 mod status;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -71,6 +71,20 @@ pub struct Hub {
     life: HashMap<SessionId, life::Life>,
     /// Something the saved sessions hold changed since they were saved.
     state_dirty: bool,
+    /// Sessions asked for, not started yet: one starts per turn of the
+    /// server's loop, so a thousand directories never hold up a frame or a
+    /// key.
+    queued: VecDeque<Pending>,
+}
+
+/// A session waiting its turn to start.
+enum Pending {
+    Start {
+        new: NewSession,
+        env: Option<Vec<(String, String)>>,
+        client: Option<ClientId>,
+    },
+    Restore(SavedSession),
 }
 
 impl Hub {
@@ -92,6 +106,7 @@ impl Hub {
             last_focus: None,
             life: HashMap::new(),
             state_dirty: false,
+            queued: VecDeque::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -176,6 +191,35 @@ impl Hub {
         self.changed = true;
         self.state_dirty = true;
         Ok((id, self.remember(&dir)))
+    }
+
+    /// Queues `new` to start after those queued before it (see `start`).
+    pub fn queue(
+        &mut self,
+        new: NewSession,
+        env: Option<Vec<(String, String)>>,
+        client: Option<ClientId>,
+    ) {
+        self.queued.push_back(Pending::Start { new, env, client });
+    }
+
+    /// Whether sessions wait to start; the loop calls `start_queued` once a
+    /// turn while they do.
+    pub fn has_queued(&self) -> bool {
+        !self.queued.is_empty()
+    }
+
+    /// Starts the next queued session.
+    pub fn start_queued(&mut self, now: Instant) {
+        match self.queued.pop_front() {
+            Some(Pending::Start { new, env, client }) => {
+                if let Err(e) = self.start(&new, env, client, now) {
+                    tracing::warn!("cannot start a session in {}: {e}", new.dir.display());
+                }
+            }
+            Some(Pending::Restore(saved)) => self.restore_one(saved, now),
+            None => {}
+        }
     }
 
     /// Stops a session's program (it turns `exited` once reaped). The user

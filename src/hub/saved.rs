@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::Hub;
+use super::{Hub, Pending};
 use crate::session::{Conversation, SessionId, SpawnSpec};
 
 /// Bumped when a field changes meaning; a file of another version is set
@@ -47,7 +47,7 @@ pub struct SavedSession {
 impl Hub {
     /// What the next server needs to bring the sessions back.
     pub fn saved(&self) -> Saved {
-        let sessions = self
+        let mut sessions: Vec<SavedSession> = self
             .registry
             .iter()
             .map(|s| {
@@ -71,26 +71,39 @@ impl Hub {
                 }
             })
             .collect();
+        // Those still waiting to come back are kept as they were.
+        sessions.extend(self.queued.iter().filter_map(|p| match p {
+            Pending::Restore(s) => Some(s.clone()),
+            Pending::Start { .. } => None,
+        }));
         Saved {
             version: VERSION,
             sessions,
         }
     }
 
-    /// Brings back the live sessions of `saved`, in their order, under
-    /// their ids: a Claude session resumes its conversation. One that
-    /// cannot come back (its directory is gone, or the conversation it
-    /// held) is shown failed with the reason. Returns how many came back.
-    pub fn restore(&mut self, saved: Saved, now: Instant) -> usize {
+    /// Queues the live sessions of `saved` to come back (see `queue`), in
+    /// their order. Returns how many.
+    pub fn restore(&mut self, saved: Saved) -> usize {
+        let live: Vec<SavedSession> = saved.sessions.into_iter().filter(|s| s.live).collect();
+        let count = live.len();
+        self.queued.extend(live.into_iter().map(Pending::Restore));
+        self.state_dirty = true;
+        count
+    }
+
+    /// Brings back one saved session under its id: a Claude session resumes
+    /// its conversation. One that cannot come back (its directory is gone,
+    /// or the conversation it held) is shown failed with the reason.
+    pub(super) fn restore_one(&mut self, s: SavedSession, now: Instant) {
         let size = self.size_for(None);
-        let mut count = 0;
-        for s in saved.sessions.into_iter().filter(|s| s.live) {
+        {
             let Ok(uuid) = uuid::Uuid::parse_str(&s.id) else {
-                continue;
+                return;
             };
             let id = SessionId(uuid);
             if self.registry.get(id).is_some() {
-                continue;
+                return;
             }
             let (conversation, refusal) = comeback(&s);
             let spec = SpawnSpec {
@@ -103,19 +116,19 @@ impl Hub {
             self.registry
                 .restore(id, spec, size, conversation.as_ref(), refusal);
             let life = self.life.entry(id).or_default();
+            // One that cannot come back keeps its conversation, for a
+            // restart once its directory is back.
             life.conversation = match conversation {
                 Some(Conversation::New(c) | Conversation::Resume(c)) => Some(c),
-                None => None,
+                None => s.conversation,
             };
             life.transcript = s.transcript;
             life.prompted = s.prompted;
             life.restored = true;
             self.track(id, now);
-            count += 1;
         }
         self.changed = true;
         self.state_dirty = true;
-        count
     }
 }
 
@@ -210,5 +223,106 @@ mod tests {
         };
         let text = serde_json::to_string(&file).unwrap();
         assert_eq!(serde_json::from_str::<Saved>(&text).unwrap(), file);
+    }
+}
+
+#[cfg(test)]
+mod restore_tests {
+    use super::*;
+    use crate::config::{AgentKind, Profile};
+    use crate::hub::{HubOptions, Launcher};
+    use crate::picker::RecentDirs;
+    use crate::session::{Launch, Registry, Status};
+    use crate::status::Rules;
+
+    fn hub() -> Hub {
+        let launch = Launch {
+            program: "true".into(),
+            args: vec![],
+            env: vec![],
+            scrollback: 10,
+            claude: false,
+            claude_hooks: None,
+        };
+        let (registry, _events) = Registry::new(launch, 24, 80);
+        let profile = Profile {
+            command: "true".into(),
+            args: vec![],
+            env: Default::default(),
+            agent: AgentKind::Plain,
+        };
+        Hub::new(
+            registry,
+            HubOptions {
+                rules: Rules::default(),
+                recent: RecentDirs::default(),
+                recent_path: None,
+                launcher: Launcher::new(profile, Default::default()),
+                auto_restart: false,
+            },
+        )
+    }
+
+    /// Sessions whose directory is gone: they come back failed, so no
+    /// process is needed to see the order, the ids and the queue.
+    fn gone(n: usize, live: bool) -> SavedSession {
+        SavedSession {
+            id: SessionId::new().to_string(),
+            dir: format!("/nonexistent/ccmux-test/{n}").into(),
+            program: "claude".into(),
+            args: vec![],
+            env: vec![],
+            claude: true,
+            conversation: Some(format!("c{n}")),
+            transcript: None,
+            prompted: true,
+            started: 0,
+            live,
+        }
+    }
+
+    #[test]
+    fn restored_sessions_come_back_one_a_turn_in_order_under_their_ids() {
+        let mut hub = hub();
+        let sessions = vec![gone(1, true), gone(2, false), gone(3, true), gone(4, true)];
+        let want: Vec<String> = sessions
+            .iter()
+            .filter(|s| s.live)
+            .map(|s| s.id.clone())
+            .collect();
+        let n = hub.restore(Saved {
+            version: VERSION,
+            sessions,
+        });
+        assert_eq!(n, 3);
+        assert!(hub.registry().is_empty(), "nothing starts before its turn");
+        // Saved meanwhile, the queued ones are not lost.
+        let ids = |h: &Hub| {
+            h.saved()
+                .sessions
+                .iter()
+                .map(|s| s.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&hub), want);
+        hub.start_queued(Instant::now());
+        assert_eq!(hub.registry().len(), 1);
+        assert_eq!(ids(&hub), want);
+        while hub.has_queued() {
+            hub.start_queued(Instant::now());
+        }
+        let got: Vec<String> = hub.registry().iter().map(|s| s.id().to_string()).collect();
+        assert_eq!(got, want);
+        let first = hub.registry().at(0).unwrap();
+        match first.status() {
+            Status::Failed(why) => assert!(why.contains("no longer exists"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(hub.was_restored(first.id()));
+        assert_eq!(
+            hub.conversation_of(first.id()),
+            Some("c1"),
+            "kept for a restart"
+        );
     }
 }

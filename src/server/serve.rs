@@ -128,7 +128,7 @@ async fn run(
     let (mut server, mut sessions) = Server::new(config, &listening.path, hook_server.as_ref());
     server.warning = dir.warning.clone();
     server.store = store;
-    server.restore(Instant::now());
+    server.restore();
     let (hook_tx, mut hook_rx) = mpsc::unbounded_channel();
     if let Some(hooks) = hook_server {
         // Ends (and removes its socket) when the runtime goes.
@@ -143,6 +143,10 @@ async fn run(
 
     loop {
         let now = Instant::now();
+        // One queued session a turn: keys and frames go on in between.
+        if server.hub.has_queued() {
+            server.hub.start_queued(now);
+        }
         server.pass_on();
         server.draw_due(now);
         server.pass_on();
@@ -152,6 +156,7 @@ async fn run(
         // just after.
         if server.ending.is_none()
             && server.next_id > 1
+            && !server.hub.has_queued()
             && server.hub.registry().is_empty()
             && server.clients.is_empty()
         {
@@ -161,7 +166,11 @@ async fn run(
             server.end(ending).await;
             return Ok(());
         }
-        let deadline = server.next_deadline(now);
+        let deadline = if server.hub.has_queued() {
+            Some(now)
+        } else {
+            server.next_deadline(now)
+        };
         tokio::select! {
             // Clients first: typing must stay quick while sessions flood.
             biased;
@@ -248,14 +257,14 @@ impl Server {
 
     /// Brings back what the previous server was running, unless the config
     /// says not to.
-    fn restore(&mut self, now: Instant) {
+    fn restore(&mut self) {
         let Some(store) = &self.store else { return };
         if !self.config.restore {
             return;
         }
         match store.load() {
             Ok(Some(saved)) => {
-                let n = self.hub.restore(saved, now);
+                let n = self.hub.restore(saved);
                 if n > 0 {
                     tracing::info!("restored {n} session(s)");
                     self.welcome = Some(format!(
@@ -430,17 +439,24 @@ impl Server {
         }
         let first = self.hub.registry().len();
         let mut trouble = self.warning.clone().or(self.welcome.take());
-        for new in &sessions {
-            match self.hub.start(new, Some(info.env.clone()), Some(id), now) {
+        // The first starts now, to be focused; the rest take their turns,
+        // so many directories never hold up the first frame.
+        let mut sessions = sessions.into_iter();
+        if let Some(new) = sessions.next() {
+            match self.hub.start(&new, Some(info.env.clone()), Some(id), now) {
                 Ok((_, t)) => trouble = trouble.or(t),
                 Err(e) => trouble = Some(e),
             }
         }
+        let started_any = self.hub.registry().len() > first;
+        for new in sessions {
+            self.hub.queue(new, Some(info.env.clone()), Some(id));
+        }
         let mut app = App::new(id, self.options_for(info, default), size);
-        let focus = if sessions.is_empty() {
-            self.hub.resume_index()
-        } else {
+        let focus = if started_any {
             first
+        } else {
+            self.hub.resume_index()
         };
         app.focus(&mut self.hub, focus, now);
         if let Some(trouble) = trouble {
