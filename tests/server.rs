@@ -540,3 +540,41 @@ fn profiles_run_other_programs_beside_claude() {
     assert_eq!(list[0]["program"], "sh");
     assert_eq!(list[1]["program"], fake.display().to_string());
 }
+
+/// Someone else made the socket directory (here: open to everyone): it is
+/// never used; the socket goes to the state directory, and the user hears
+/// why, on the command line and in the UI.
+#[test]
+fn an_unsafe_socket_directory_is_not_trusted() {
+    let w = world();
+    let open = w.home.join("run/ccmux");
+    std::fs::create_dir_all(&open).expect("mkdir");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let (_, err, code) = w.run(&[
+        "new",
+        "--cmd",
+        "sleep",
+        w.api.to_str().expect("utf-8"),
+        "--",
+        "600",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("open to other users") && err.contains("instead"),
+        "{err}"
+    );
+    assert!(!w.socket().exists());
+    let fallback = w.home.join(".local/state/ccmux/run");
+    assert!(fallback.join("default").exists());
+    let mode = std::fs::metadata(&fallback)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o700);
+    let mut pty = Pty::spawn(&ccmux_bin(), &["attach"], &w.home, &w.home, &[], 120, 40);
+    pty.wait_text("open to other users");
+    // kill-server finds it there too (the guard's own run does the same).
+    let (_, _, code) = w.run(&["kill-server"]);
+    assert_eq!(code, 0);
+}

@@ -14,6 +14,8 @@ mod draw;
 mod event;
 mod input;
 mod notify;
+#[cfg(test)]
+mod tests;
 mod view;
 
 use std::path::PathBuf;

@@ -370,3 +370,37 @@ impl Hub {
         self.registry.stop_all();
     }
 }
+
+/// A hub whose sessions run `true`, with nothing saved: for unit tests. A
+/// session started in a directory that does not exist fails at once, so
+/// tests can have sessions without processes.
+#[cfg(test)]
+pub(crate) fn test_hub() -> Hub {
+    use crate::config::{AgentKind, Profile};
+    use crate::session::Launch;
+    let launch = Launch {
+        program: "true".into(),
+        args: vec![],
+        env: vec![],
+        scrollback: 10,
+        claude: false,
+        claude_hooks: None,
+    };
+    let (registry, _events) = Registry::new(launch, 24, 80);
+    let profile = Profile {
+        command: "true".into(),
+        args: vec![],
+        env: Default::default(),
+        agent: AgentKind::Plain,
+    };
+    Hub::new(
+        registry,
+        HubOptions {
+            rules: Rules::default(),
+            recent: RecentDirs::default(),
+            recent_path: None,
+            launcher: Launcher::new(profile, Default::default()),
+            auto_restart: false,
+        },
+    )
+}

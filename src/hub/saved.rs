@@ -236,31 +236,7 @@ mod restore_tests {
     use crate::status::Rules;
 
     fn hub() -> Hub {
-        let launch = Launch {
-            program: "true".into(),
-            args: vec![],
-            env: vec![],
-            scrollback: 10,
-            claude: false,
-            claude_hooks: None,
-        };
-        let (registry, _events) = Registry::new(launch, 24, 80);
-        let profile = Profile {
-            command: "true".into(),
-            args: vec![],
-            env: Default::default(),
-            agent: AgentKind::Plain,
-        };
-        Hub::new(
-            registry,
-            HubOptions {
-                rules: Rules::default(),
-                recent: RecentDirs::default(),
-                recent_path: None,
-                launcher: Launcher::new(profile, Default::default()),
-                auto_restart: false,
-            },
-        )
+        crate::hub::test_hub()
     }
 
     /// Sessions whose directory is gone: they come back failed, so no

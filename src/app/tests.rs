@@ -1,0 +1,87 @@
+//! What a client's terminal hears of the hub's notices.
+
+use std::time::Instant;
+
+use super::*;
+use crate::proto::NewSession;
+
+fn options(clipboard: bool) -> Options {
+    Options {
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        picker_start: "/".into(),
+        show_hidden: false,
+        home: None,
+        notify: true,
+        notify_style: NotifyStyle::Osc9,
+        clipboard,
+        tz: jiff::tz::TimeZone::UTC,
+        env: None,
+        launch: NewSession::default(),
+    }
+}
+
+/// A hub with two sessions (failed at once: no processes) and a client
+/// focused on the first.
+fn focused(clipboard: bool) -> (Hub, App, SessionId, SessionId) {
+    let mut hub = crate::hub::test_hub();
+    let now = Instant::now();
+    hub.attach(1, (22, 80), now);
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let new = NewSession {
+            dir: format!("/nonexistent/ccmux-test/{n}").into(),
+            ..NewSession::default()
+        };
+        ids.push(hub.start(&new, None, Some(1), now).expect("started").0);
+    }
+    let mut app = App::new(1, options(clipboard), (80, 24));
+    app.focus(&mut hub, 0, now);
+    (hub, app, ids[0], ids[1])
+}
+
+#[test]
+fn only_the_focused_session_may_set_the_clipboard_within_its_cap() {
+    let (_hub, mut app, shown, hidden) = focused(true);
+    let copy = |session, len| Notice::Clipboard {
+        session,
+        base64: vec![b'A'; len],
+    };
+    app.on_notice(&copy(hidden, 4));
+    assert!(app.take_host_output().is_empty(), "a background tab's copy");
+    app.on_notice(&copy(shown, CLIPBOARD_MAX + 1));
+    assert!(app.take_host_output().is_empty(), "an oversized copy");
+    app.on_notice(&copy(shown, 4));
+    assert_eq!(app.take_host_output(), b"\x1b]52;c;AAAA\x07");
+
+    let (_hub, mut off, shown, _) = focused(false);
+    off.on_notice(&copy(shown, 4));
+    assert!(off.take_host_output().is_empty(), "clipboard = false");
+}
+
+#[test]
+fn announcements_reach_a_terminal_that_does_not_show_the_session() {
+    let (mut hub, mut app, shown, hidden) = focused(true);
+    let announce = |session, from_program| Notice::Announce {
+        session,
+        name: "api".into(),
+        why: "needs permission for Bash".into(),
+        from_program,
+    };
+    app.on_notice(&announce(hidden, false));
+    assert_eq!(
+        app.take_host_output(),
+        b"\x07\x1b]9;api: needs permission for Bash\x07"
+    );
+    // Looking at it: ccmux says nothing; the program's own notification
+    // still rings.
+    app.on_notice(&announce(shown, false));
+    assert!(app.take_host_output().is_empty());
+    app.on_notice(&announce(shown, true));
+    assert_eq!(app.take_host_output(), b"\x07");
+    // The terminal lost the user's focus: it is told after all.
+    app.handle(&mut hub, Event::HostFocus(false), Instant::now());
+    assert_eq!(app.focused_id(), Some(shown));
+    app.on_notice(&announce(shown, false));
+    assert!(!app.take_host_output().is_empty());
+}
