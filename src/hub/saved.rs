@@ -229,15 +229,8 @@ mod tests {
 #[cfg(test)]
 mod restore_tests {
     use super::*;
-    use crate::config::{AgentKind, Profile};
-    use crate::hub::{HubOptions, Launcher};
-    use crate::picker::RecentDirs;
-    use crate::session::{Launch, Registry, Status};
-    use crate::status::Rules;
-
-    fn hub() -> Hub {
-        crate::hub::test_hub()
-    }
+    use crate::hub::test_hub as hub;
+    use crate::session::Status;
 
     /// Sessions whose directory is gone: they come back failed, so no
     /// process is needed to see the order, the ids and the queue.
