@@ -572,7 +572,7 @@ fn an_unsafe_socket_directory_is_not_trusted() {
         .mode()
         & 0o777;
     assert_eq!(mode, 0o700);
-    let mut pty = Pty::spawn(&ccmux_bin(), &["attach"], &w.home, &w.home, &[], 120, 40);
+    let pty = Pty::spawn(&ccmux_bin(), &["attach"], &w.home, &w.home, &[], 120, 40);
     pty.wait_text("open to other users");
     // kill-server finds it there too (the guard's own run does the same).
     let (_, _, code) = w.run(&["kill-server"]);
