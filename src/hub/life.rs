@@ -256,6 +256,76 @@ mod tests {
         assert_eq!(ending(&Status::Exited(2)), "exited 2");
     }
 
+    /// Runs the session until its program has ended and the hub has read
+    /// that, at `now`.
+    fn crash_seen(hub: &mut Hub, id: SessionId, now: Instant) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while hub.registry().get(id).is_some_and(|s| s.status().is_live()) {
+            assert!(Instant::now() < deadline, "the program never ended");
+            std::thread::yield_now();
+        }
+        hub.on_session(id, now);
+        hub.on_time(hub.read_due().unwrap_or(now).max(now));
+    }
+
+    #[test]
+    fn a_crashing_session_restarts_with_backoff_until_the_breaker_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut hub = crate::hub::test_hub_running("sh", &["-c", "exit 3"], true);
+        let t0 = Instant::now();
+        let new = crate::proto::NewSession {
+            dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let (id, _) = hub.start(&new, None, None, t0).unwrap();
+        let mut now = t0;
+        for crash in 1..=BREAKER_CRASHES {
+            crash_seen(&mut hub, id, now);
+            assert_eq!(hub.crashes_of(id), crash as u32);
+            assert!(hub.has_attention(id), "a crash wants the user");
+            let notices = hub.take_notices();
+            let why = notices.iter().find_map(|n| match n {
+                Notice::Announce { why, .. } => Some(why.clone()),
+                _ => None,
+            });
+            if crash < BREAKER_CRASHES {
+                let wait = backoff(crash);
+                assert_eq!(hub.restart_deadline(), Some(now + wait), "crash {crash}");
+                assert_eq!(
+                    why.as_deref(),
+                    Some(format!("exited 3; restarting in {}s", wait.as_secs()).as_str())
+                );
+                now += wait;
+                hub.on_time(now);
+                assert!(hub.registry().get(id).is_some(), "same id after a restart");
+            } else {
+                assert_eq!(hub.restart_deadline(), None, "the breaker is open");
+                assert!(why.unwrap_or_default().contains("crashed 5 times"));
+            }
+        }
+        assert_eq!(hub.registry().len(), 1);
+    }
+
+    #[test]
+    fn a_stopped_session_is_no_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut hub = crate::hub::test_hub_running("sleep", &["600"], true);
+        let now = Instant::now();
+        let new = crate::proto::NewSession {
+            dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let (id, _) = hub.start(&new, None, None, now).unwrap();
+        assert!(hub.stop(id));
+        crash_seen(&mut hub, id, now);
+        assert_eq!(hub.crashes_of(id), 0);
+        assert_eq!(hub.restart_deadline(), None);
+        assert!(
+            !hub.saved().sessions[0].live,
+            "a stopped session stays stopped"
+        );
+    }
+
     #[test]
     fn backoff_doubles_to_its_cap() {
         let secs: Vec<u64> = (1..=8).map(|n| backoff(n).as_secs()).collect();

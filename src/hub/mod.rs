@@ -376,11 +376,18 @@ impl Hub {
 /// tests can have sessions without processes.
 #[cfg(test)]
 pub(crate) fn test_hub() -> Hub {
+    test_hub_running("true", &[], false)
+}
+
+/// A hub whose sessions run `program args…`, with nothing saved.
+#[cfg(test)]
+pub(crate) fn test_hub_running(program: &str, args: &[&str], auto_restart: bool) -> Hub {
     use crate::config::{AgentKind, Profile};
     use crate::session::Launch;
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let launch = Launch {
-        program: "true".into(),
-        args: vec![],
+        program: program.into(),
+        args: args.clone(),
         env: vec![],
         scrollback: 10,
         claude: false,
@@ -388,8 +395,8 @@ pub(crate) fn test_hub() -> Hub {
     };
     let (registry, _events) = Registry::new(launch, 24, 80);
     let profile = Profile {
-        command: "true".into(),
-        args: vec![],
+        command: program.into(),
+        args,
         env: Default::default(),
         agent: AgentKind::Plain,
     };
@@ -400,7 +407,7 @@ pub(crate) fn test_hub() -> Hub {
             recent: RecentDirs::default(),
             recent_path: None,
             launcher: Launcher::new(profile, Default::default()),
-            auto_restart: false,
+            auto_restart,
         },
     )
 }
