@@ -83,9 +83,23 @@ fn a_background_session_keeps_working() {
     pty.wait_text("count 3");
     pty.send(ALT_2);
     pty.wait_text(&format!("cwd: {}", w.web.display()));
-    // Focus the counter again only once the other tab has been shown for a
-    // while; what it counted meanwhile must be there.
-    wait_idle(&pty);
+    // While another tab is shown, the server reads the counter's output:
+    // its last output moves (the PTY's buffer would hold it otherwise).
+    let last_output = || {
+        let out = ccmux(&w.home, &["ls", "--json"], &[]);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ls --json");
+        list[0]["last_output"].as_u64()
+    };
+    let seen = last_output();
+    let deadline = std::time::Instant::now() + support::DEADLINE;
+    while last_output() <= seen {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hidden tab was not read"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(pty.screen().contains(&format!("cwd: {}", w.web.display())));
     pty.send(ALT_1);
     pty.wait_for("the count to have advanced in the background", |s| {
         s.contains("count 20")
@@ -217,6 +231,20 @@ fn a_host_resize_reaches_background_sessions_too() {
     pty.resize(100, 30);
     // The tab bar and status line take two rows of the 30.
     pty.wait_text("resized to 100x28");
+    // The hidden tab has the new size already, before anyone looks at it.
+    let deadline = std::time::Instant::now() + support::DEADLINE;
+    loop {
+        let out = ccmux(&w.home, &["ls", "--json"], &[]);
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ls --json");
+        if list[1]["size"] == serde_json::json!([100, 28]) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "web was not resized: {list}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     pty.send(ALT_2);
     pty.wait_text(&format!("cwd: {}", w.web.display()));
     pty.wait_text("resized to 100x28");

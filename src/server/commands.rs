@@ -52,6 +52,8 @@ struct Row {
     restored: bool,
     /// How often its program crashed while this server ran.
     crashes: u32,
+    /// Its screen's size: columns, rows.
+    size: (u16, u16),
     /// Seconds since the epoch.
     started: u64,
     last_output: Option<u64>,
@@ -75,11 +77,11 @@ pub fn list(hub: &Hub, json: bool) -> ServerMsg {
 }
 
 fn row(hub: &Hub, s: &SessionInfo) -> Row {
-    let program = hub
-        .registry()
-        .get(s.id)
+    let session = hub.registry().get(s.id);
+    let program = session
         .map(|session| session.spec().program.clone())
         .unwrap_or_default();
+    let (rows, cols) = session.map_or((0, 0), |session| session.size());
     Row {
         id: s.id.to_string(),
         dir: s.dir.display().to_string(),
@@ -99,6 +101,7 @@ fn row(hub: &Hub, s: &SessionInfo) -> Row {
         conversation: s.conversation.clone(),
         restored: s.restored,
         crashes: s.crashes,
+        size: (cols, rows),
         started: epoch(s.started),
         last_output: s.last_output.map(epoch),
     }
