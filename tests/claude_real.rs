@@ -192,8 +192,10 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     pty.wait_text("? for shortcuts");
 
     // A prompt makes session 1 busy, then idle, with the prompt as its task.
+    // Enter once the prompt shows what was typed: typed at once, Claude
+    // would take it all as a paste and the Enter as a newline in it.
     pty.send("please be slow");
-    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_text("please be slow");
     pty.send("\r");
     pty.wait_text(&tab(1, "◐", "a"));
     pty.wait_text("MOCK-SLOW-DONE");
@@ -210,7 +212,7 @@ fn hooks_report_idle_busy_waiting_and_attention() {
     pty.send("\x1b2");
     pty.wait_text("~/b");
     pty.send("please use the tool");
-    std::thread::sleep(Duration::from_millis(300));
+    pty.wait_text("please use the tool");
     pty.send("\r");
     pty.wait_text(&tab(2, "◐", "b"));
     let bells_before = pty.alerts();
