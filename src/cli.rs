@@ -85,6 +85,29 @@ pub enum Command {
         #[arg(long)]
         fresh: bool,
     },
+    /// Give a prompt to sessions as if typed and submitted, when each is
+    /// idle at its prompt (else it waits in the session's queue).
+    #[command(
+        after_help = "TEXT `-` reads it from stdin. With --wait, prints the last message of each \
+                      prompt's turn; exits 3 if a session exited, 4 if one asks the user."
+    )]
+    Send {
+        /// Every session in this directory.
+        #[arg(long, value_name = "PATH", conflicts_with = "all")]
+        dir: Option<PathBuf>,
+        /// Every running Claude Code session.
+        #[arg(long)]
+        all: bool,
+        /// Type into programs that are not Claude Code too.
+        #[arg(long)]
+        raw: bool,
+        /// Wait until each prompt's turn is over; print Claude's answer.
+        #[arg(long)]
+        wait: bool,
+        /// `ID TEXT`, or `TEXT` with --dir or --all.
+        #[arg(value_name = "[ID] TEXT", num_args = 1..=2, required = true)]
+        words: Vec<String>,
+    },
     /// Stop every session, then the server.
     KillServer,
     /// Run the server (ccmux starts it when needed).

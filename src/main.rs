@@ -8,7 +8,7 @@ use ccmux::cli::{Cli, Command, resolve_dirs};
 use ccmux::client::{self, Target};
 use ccmux::config::Config;
 use ccmux::hooks;
-use ccmux::proto::{NewSession, Request};
+use ccmux::proto::{NewSession, Request, SendTo};
 use ccmux::say_error;
 
 fn main() -> ExitCode {
@@ -151,6 +151,51 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             command(&target, false, Request::Restart { target: id, fresh })
         }
         Some(Command::KillServer) => command(&target, false, Request::KillServer),
+        Some(Command::Send {
+            dir,
+            all,
+            raw,
+            wait,
+            mut words,
+        }) => {
+            let text = words.pop().unwrap_or_default();
+            let to = match (dir, all, words.pop()) {
+                (None, false, Some(id)) => SendTo::Id(id),
+                (Some(dir), false, None) => SendTo::Dir(
+                    resolve_dirs(&[dir], &cwd)
+                        .map_err(Failure::Usage)?
+                        .remove(0),
+                ),
+                (None, true, None) => SendTo::All,
+                _ => {
+                    return Err(Failure::Usage(
+                        "send takes ID TEXT, or --dir PATH TEXT, or --all TEXT".into(),
+                    ));
+                }
+            };
+            let text = if text == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .map_err(|e| Failure::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+                text
+            } else {
+                text
+            };
+            let text = text.trim_end_matches('\n').to_string();
+            if text.trim().is_empty() {
+                return Err(Failure::Usage("the prompt is empty".into()));
+            }
+            command(
+                &target,
+                false,
+                Request::Send {
+                    to,
+                    text,
+                    raw,
+                    wait,
+                },
+            )
+        }
         Some(Command::Server { .. }) => unreachable!("handled above"),
     }
 }

@@ -234,6 +234,11 @@ impl Hub {
         self.life.get(&id)?.conversation.as_deref()
     }
 
+    /// Where Claude keeps the conversation `id` holds, as its hooks said.
+    pub fn transcript_of(&self, id: SessionId) -> Option<&std::path::Path> {
+        self.life.get(&id)?.transcript.as_deref()
+    }
+
     /// How often `id` crashed in this server's life.
     pub fn crashes_of(&self, id: SessionId) -> u32 {
         self.life.get(&id).map_or(0, |l| l.crashes)

@@ -11,6 +11,7 @@ mod launch;
 mod life;
 mod limit;
 mod notice;
+mod prompts;
 mod read;
 mod saved;
 mod sizes;
@@ -22,6 +23,7 @@ use std::time::Instant;
 
 pub use launch::Launcher;
 pub use notice::Notice;
+pub use prompts::{Prompt, Sent, TurnEnd};
 pub use saved::{Saved, SavedSession, VERSION as SAVED_VERSION};
 
 use crate::picker::RecentDirs;
@@ -75,6 +77,11 @@ pub struct Hub {
     /// server's loop, so a thousand directories never hold up a frame or a
     /// key.
     queued: VecDeque<Pending>,
+    /// Each session's prompt queue.
+    prompts: HashMap<SessionId, prompts::Queue>,
+    next_prompt: u64,
+    /// Delivered prompts whose turn ended, for those who wait on them.
+    turn_ends: Vec<(u64, SessionId, TurnEnd)>,
 }
 
 /// A session waiting its turn to start.
@@ -107,6 +114,9 @@ impl Hub {
             life: HashMap::new(),
             state_dirty: false,
             queued: VecDeque::new(),
+            prompts: HashMap::new(),
+            next_prompt: 0,
+            turn_ends: Vec::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -144,6 +154,7 @@ impl Hub {
             self.read_due,
             self.tracker_deadline(),
             self.restart_deadline(),
+            self.prompts_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -156,6 +167,7 @@ impl Hub {
         }
         self.on_tracker_deadlines(now);
         self.restart_due(now);
+        self.deliver_ready(now);
     }
 
     /// The config's named profiles.
@@ -259,6 +271,7 @@ impl Hub {
         self.forget(id);
         self.owners.remove(&id);
         self.life.remove(&id);
+        self.prompts.remove(&id);
         self.state_dirty = true;
         true
     }

@@ -47,6 +47,7 @@ impl Hub {
             self.read(id, now);
         }
         self.note_status_changes();
+        self.deliver_ready(now);
     }
 
     pub(super) fn read_batch(&mut self, now: Instant) {
@@ -56,6 +57,7 @@ impl Hub {
             self.read(id, now);
         }
         self.note_status_changes();
+        self.deliver_ready(now);
     }
 
     /// Takes a session's changes (once, for every client) and lets its

@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Hub, Pending};
+use super::{Hub, Pending, Prompt};
 use crate::session::{Conversation, SessionId, SpawnSpec};
 
 /// Bumped when a field changes meaning; a file of another version is set
@@ -42,6 +42,11 @@ pub struct SavedSession {
     /// It ran, and the user had not asked it to stop: the next server
     /// brings it back.
     pub live: bool,
+    /// Prompts waiting to go in, next first, and whether the queue is held.
+    #[serde(default)]
+    pub queue: Vec<Prompt>,
+    #[serde(default)]
+    pub paused: bool,
 }
 
 impl Hub {
@@ -68,6 +73,8 @@ impl Hub {
                         .duration_since(SystemTime::UNIX_EPOCH)
                         .map_or(0, |d| d.as_secs()),
                     live: (s.status().is_live() || life.restart_at.is_some()) && !life.stopping,
+                    queue: self.queue_of(s.id()),
+                    paused: self.is_paused(s.id()),
                 }
             })
             .collect();
@@ -126,6 +133,13 @@ impl Hub {
             life.prompted = s.prompted;
             life.restored = true;
             self.track(id, now);
+            let queue = self.prompts.entry(id).or_default();
+            queue.paused = s.paused;
+            for mut prompt in s.queue {
+                self.next_prompt += 1;
+                prompt.id = self.next_prompt;
+                self.prompts.entry(id).or_default().prompts.push_back(prompt);
+            }
         }
         self.changed = true;
         self.state_dirty = true;
@@ -180,6 +194,8 @@ mod tests {
             prompted: true,
             started: 0,
             live: true,
+            queue: vec![],
+            paused: false,
         }
     }
 
@@ -247,6 +263,8 @@ mod restore_tests {
             prompted: true,
             started: 0,
             live,
+            queue: vec![],
+            paused: false,
         }
     }
 

@@ -50,6 +50,7 @@ impl Hub {
         let change = tracker.on_hook(&hook, now);
         self.apply(id, change, now);
         self.note_status_changes();
+        self.deliver_ready(now);
     }
 
     /// The session's screen changed (or its program ended).

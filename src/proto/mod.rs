@@ -80,6 +80,27 @@ pub enum Request {
     Restart { target: String, fresh: bool },
     /// Stop every session, then the server.
     KillServer,
+    /// Give `text` to sessions as if typed and submitted, when each is ready
+    /// (see `hub::prompts`). With `wait`, the answer comes once every
+    /// delivered prompt's turn has ended.
+    Send {
+        to: SendTo,
+        text: String,
+        /// Also into programs that are not Claude Code.
+        raw: bool,
+        wait: bool,
+    },
+}
+
+/// Which sessions `send` goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendTo {
+    /// An id (ccmux's or the conversation's) or a unique prefix of one.
+    Id(String),
+    /// Every session in this directory.
+    Dir(PathBuf),
+    /// Every session (that runs Claude Code, unless `raw`).
+    All,
 }
 
 /// A session to start in `dir`: the config's profile `profile` (default:

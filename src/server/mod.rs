@@ -12,6 +12,7 @@ mod conn;
 mod daemon;
 mod log;
 mod screen;
+mod send;
 mod serve;
 mod store;
 

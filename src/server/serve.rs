@@ -19,6 +19,7 @@ use super::commands;
 use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
 use super::screen::ClientScreen;
+use super::send;
 use super::store::Store;
 use crate::app::{self, App, Event, NotifyStyle, Options};
 use crate::config::{AgentKind, Config};
@@ -89,6 +90,8 @@ struct Server {
     welcome: Option<String>,
     /// Where the sessions are saved; None: nowhere (no home directory).
     store: Option<Store>,
+    /// Scripts waiting for their prompts' turns to end.
+    waits: send::Waits,
     ending: Option<Ending>,
 }
 
@@ -151,6 +154,7 @@ async fn run(
         server.draw_due(now);
         server.pass_on();
         server.flush_host_output();
+        server.answer_waits();
         server.save_if_changed();
         // Empty once it has served: the client that started it connects
         // just after.
@@ -250,6 +254,7 @@ impl Server {
             warning: None,
             welcome: None,
             store: None,
+            waits: send::Waits::default(),
             ending: None,
         };
         (server, sessions)
@@ -373,7 +378,17 @@ impl Server {
         }
     }
 
+    /// Answers the scripts whose prompts' turns are all over.
+    fn answer_waits(&mut self) {
+        for (client, reply) in self.waits.settle(&mut self.hub) {
+            if let Some(c) = self.clients.remove(&client) {
+                c.conn.send(&reply);
+            }
+        }
+    }
+
     fn drop_client(&mut self, id: ClientId) {
+        self.waits.drop_client(id);
         if let Some(client) = self.clients.remove(&id)
             && client.view.is_some()
         {
@@ -410,6 +425,19 @@ impl Server {
                 self.ending = Some(Ending::Killed(id));
                 return;
             }
+            ClientRequest::Send {
+                to,
+                text,
+                raw,
+                wait,
+            } => match send::send(&mut self.hub, &to, &text, raw, wait, now) {
+                Ok(reply) => reply,
+                Err(waiting) => {
+                    // The connection stays open until the turns are over.
+                    self.waits.add(id, waiting);
+                    return;
+                }
+            },
         };
         if let Some(client) = self.clients.remove(&id) {
             client.conn.send(&reply);

@@ -102,6 +102,8 @@ mod tests {
                 prompted: true,
                 started: 1,
                 live: true,
+                queue: vec![],
+                paused: false,
             }],
         }
     }

@@ -5,7 +5,9 @@
 mod hook;
 mod rules;
 mod tracker;
+mod transcript;
 
 pub use hook::{Hook, HookEvent, parse_hook};
 pub use rules::{Rules, ScreenStatus, Verdict};
+pub use transcript::last_assistant_text;
 pub use tracker::{Change, GENERIC_QUIET, HOOK_SILENCE, IDLE_DEBOUNCE, Tracker};

@@ -1,0 +1,314 @@
+//! A prompt queue per session: prompts wait their turn and go in, as if
+//! typed and submitted, only while the session is idle at its prompt.
+//!
+//! Never while it is busy, never into a permission prompt or another dialog
+//! (a session waiting for the user holds its queue until answered), never
+//! into a program that is not Claude Code unless asked (`raw`). A prompt
+//! goes in a short settle time after the session turned idle; the next one
+//! only once the previous one's turn is over. A prompt leaves the queue only
+//! once it is delivered.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::Hub;
+use crate::keys::{InputModes, encode_paste};
+use crate::session::{SessionId, Status};
+
+/// How long a session must have been idle before a prompt goes in: Claude
+/// may carry on right after a turn (a queued message of its own).
+pub const SETTLE: Duration = Duration::from_millis(300);
+/// Between the pasted text and the Enter that submits it, so the program
+/// has taken the paste in as text before the key arrives.
+pub const ENTER_DELAY: Duration = Duration::from_millis(100);
+/// A delivered prompt whose turn never visibly started (a slash command
+/// that answers at once) counts as done after this long idle.
+pub const NO_TURN: Duration = Duration::from_secs(5);
+
+/// A prompt waiting in a session's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    /// Unique in this server's life (not saved: given anew on restore).
+    #[serde(skip)]
+    pub id: u64,
+    pub text: String,
+    /// Typed into a program ccmux does not know to be Claude Code.
+    pub raw: bool,
+}
+
+/// What became of a prompt handed to `Hub::send`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// It went in at once.
+    Delivered(u64),
+    /// It waits in the queue at this 1-based position.
+    Queued(u64, usize),
+}
+
+/// How a delivered prompt's turn ended, for whoever waits on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TurnEnd {
+    /// The turn is over (idle again).
+    Done,
+    /// The session asks the user (a permission prompt, a question): why.
+    NeedsUser(String),
+    /// Its program ended: how.
+    Exited(String),
+}
+
+/// One session's queue and where its current prompt is.
+#[derive(Debug, Default)]
+pub(super) struct Queue {
+    pub prompts: VecDeque<Prompt>,
+    pub paused: bool,
+    /// The prompt typed in, whose Enter is due at this moment.
+    enter_at: Option<(u64, Instant)>,
+    /// The prompt submitted and not yet done: its id, when it went in, and
+    /// whether its turn was seen to start.
+    current: Option<(u64, Instant, bool)>,
+    /// Since when the session has been idle, while it is.
+    idle_since: Option<Instant>,
+}
+
+impl Hub {
+    /// Queues `text` for session `id` and delivers it at once if the session
+    /// is ready. An error for the user when the session cannot take it.
+    pub fn send(&mut self, id: SessionId, text: String, raw: bool, now: Instant) -> Result<Sent, String> {
+        let session = self
+            .registry
+            .get(id)
+            .ok_or_else(|| format!("no session {}", id.short()))?;
+        if !session.spec().claude && !raw {
+            return Err(format!(
+                "{} runs {}, not Claude Code: --raw types into it anyway",
+                id.short(),
+                session.spec().program
+            ));
+        }
+        if !session.status().is_live() {
+            return Err(format!("{} has ended", id.short()));
+        }
+        self.next_prompt += 1;
+        let prompt_id = self.next_prompt;
+        let queue = self.prompts.entry(id).or_default();
+        queue.prompts.push_back(Prompt {
+            id: prompt_id,
+            text,
+            raw,
+        });
+        let position = queue.prompts.len();
+        self.state_dirty = true;
+        self.changed = true;
+        self.deliver_ready(now);
+        let still_queued = self
+            .prompts
+            .get(&id)
+            .is_some_and(|q| q.prompts.iter().any(|p| p.id == prompt_id));
+        Ok(if still_queued {
+            Sent::Queued(prompt_id, position)
+        } else {
+            Sent::Delivered(prompt_id)
+        })
+    }
+
+    /// The prompts waiting for `id`, next first.
+    pub fn queue_of(&self, id: SessionId) -> Vec<Prompt> {
+        self.prompts
+            .get(&id)
+            .map(|q| q.prompts.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// All prompts waiting, in every session.
+    pub fn queued_prompts(&self) -> usize {
+        self.prompts.values().map(|q| q.prompts.len()).sum()
+    }
+
+    pub fn is_paused(&self, id: SessionId) -> bool {
+        self.prompts.get(&id).is_some_and(|q| q.paused)
+    }
+
+    /// Holds (or lets go) a session's queue.
+    pub fn set_paused(&mut self, id: SessionId, paused: bool, now: Instant) {
+        self.prompts.entry(id).or_default().paused = paused;
+        self.state_dirty = true;
+        self.changed = true;
+        self.deliver_ready(now);
+    }
+
+    /// Removes a waiting prompt.
+    pub fn remove_prompt(&mut self, id: SessionId, prompt: u64) {
+        if let Some(q) = self.prompts.get_mut(&id) {
+            q.prompts.retain(|p| p.id != prompt);
+            self.state_dirty = true;
+            self.changed = true;
+        }
+    }
+
+    /// Moves a waiting prompt `by` places (negative: sooner).
+    pub fn move_prompt(&mut self, id: SessionId, prompt: u64, by: isize) {
+        let Some(q) = self.prompts.get_mut(&id) else {
+            return;
+        };
+        let Some(from) = q.prompts.iter().position(|p| p.id == prompt) else {
+            return;
+        };
+        let to = from
+            .saturating_add_signed(by)
+            .min(q.prompts.len().saturating_sub(1));
+        if let Some(p) = q.prompts.remove(from) {
+            q.prompts.insert(to, p);
+        }
+        self.state_dirty = true;
+        self.changed = true;
+    }
+
+    /// Replaces a waiting prompt's text.
+    pub fn edit_prompt(&mut self, id: SessionId, prompt: u64, text: String) {
+        if let Some(p) = self
+            .prompts
+            .get_mut(&id)
+            .and_then(|q| q.prompts.iter_mut().find(|p| p.id == prompt))
+        {
+            p.text = text;
+            self.state_dirty = true;
+            self.changed = true;
+        }
+    }
+
+    /// Turn ends of delivered prompts since the last call, for `--wait`.
+    pub fn take_turn_ends(&mut self) -> Vec<(u64, SessionId, TurnEnd)> {
+        std::mem::take(&mut self.turn_ends)
+    }
+
+    /// When a queue next needs a look: an Enter due, a settle time ending.
+    pub(super) fn prompts_deadline(&self) -> Option<Instant> {
+        self.prompts
+            .iter()
+            .filter_map(|(id, q)| {
+                let enter = q.enter_at.map(|(_, at)| at);
+                let settle = (!q.prompts.is_empty() && !q.paused && q.current.is_none())
+                    .then(|| q.idle_since.map(|t| t + SETTLE))
+                    .flatten()
+                    .filter(|_| self.is_idle(*id));
+                let no_turn = q
+                    .current
+                    .filter(|(_, _, started)| !started)
+                    .map(|(_, at, _)| at + NO_TURN);
+                [enter, settle, no_turn].into_iter().flatten().min()
+            })
+            .min()
+    }
+
+    fn is_idle(&self, id: SessionId) -> bool {
+        self.registry
+            .get(id)
+            .is_some_and(|s| self.status_of(s) == Status::Idle)
+    }
+
+    /// Follows each session's status: the current prompt's turn starting
+    /// and ending, and since when it is idle; then delivers what is due.
+    pub(super) fn deliver_ready(&mut self, now: Instant) {
+        let ids: Vec<SessionId> = self.prompts.keys().copied().collect();
+        for id in ids {
+            let status = self
+                .registry
+                .get(id)
+                .map(|s| self.status_of(s))
+                .unwrap_or(Status::Exited(0));
+            let reason = self
+                .trackers
+                .get(&id)
+                .and_then(|t| t.waiting_reason())
+                .unwrap_or("needs you")
+                .to_string();
+            let Some(q) = self.prompts.get_mut(&id) else {
+                continue;
+            };
+            let (write, end) = q.step(&status, reason, now);
+            if let Some((prompt, end)) = end {
+                self.turn_ends.push((prompt, id, end));
+            }
+            if let Some(bytes) = write {
+                self.state_dirty = true;
+                self.changed = true;
+                if let Some(s) = self.registry.get(id) {
+                    let bytes = match bytes {
+                        Write::Paste(text) => encode_paste(&text, &InputModes::of(&s.term())),
+                        Write::Enter => b"\r".to_vec(),
+                    };
+                    s.write(bytes);
+                }
+            }
+        }
+    }
+}
+
+/// What a queue asks to type into its session.
+enum Write {
+    Paste(String),
+    Enter,
+}
+
+impl Queue {
+    /// One look at the queue with its session in `status`: what to type,
+    /// and the current prompt's turn end if it ended.
+    fn step(
+        &mut self,
+        status: &Status,
+        reason: String,
+        now: Instant,
+    ) -> (Option<Write>, Option<(u64, TurnEnd)>) {
+        match status {
+            Status::Idle => {
+                self.idle_since.get_or_insert(now);
+            }
+            _ => self.idle_since = None,
+        }
+        // The Enter after a pasted prompt.
+        if let Some((prompt, at)) = self.enter_at {
+            if now < at {
+                return (None, None);
+            }
+            self.enter_at = None;
+            self.current = Some((prompt, now, false));
+            self.idle_since = None;
+            return (Some(Write::Enter), None);
+        }
+        // The current prompt's turn.
+        if let Some((prompt, at, started)) = self.current {
+            let end = match status {
+                Status::Busy => {
+                    self.current = Some((prompt, at, true));
+                    None
+                }
+                // A script waiting on it hears; the queue holds until the
+                // user has answered and the turn is over.
+                Status::Waiting => Some(TurnEnd::NeedsUser(reason)),
+                Status::Idle if started || now >= at + NO_TURN => Some(TurnEnd::Done),
+                Status::Exited(_) | Status::Failed(_) => {
+                    Some(TurnEnd::Exited(super::life::ending(status)))
+                }
+                _ => None,
+            };
+            return match end {
+                Some(end) => {
+                    self.current = None;
+                    (None, Some((prompt, end)))
+                }
+                None => (None, None),
+            };
+        }
+        let due = !self.paused && self.idle_since.is_some_and(|t| now >= t + SETTLE);
+        if !due {
+            return (None, None);
+        }
+        let Some(prompt) = self.prompts.pop_front() else {
+            return (None, None);
+        };
+        self.enter_at = Some((prompt.id, now + ENTER_DELAY));
+        (Some(Write::Paste(prompt.text)), None)
+    }
+}
