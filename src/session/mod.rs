@@ -2,13 +2,17 @@
 //! here draws, reads the keyboard or writes to the host terminal.
 
 mod instance;
+mod osc_limit;
 mod pty;
 mod registry;
 mod status;
 mod term;
 
 pub use instance::{Changes, Session};
+pub use osc_limit::MAX_OSC;
 pub use pty::SpawnSpec;
 pub use registry::{Launch, Registry, STOP_GRACE};
 pub use status::{SessionId, SessionInfo, Status};
-pub use term::{Alert, KITTY_DISAMBIGUATE, Term, panicking_in_vt100};
+pub use term::{
+    Alert, KITTY_DISAMBIGUATE, MAX_CLIPBOARD, MAX_NOTIFICATION, MAX_TITLE, Term, panicking_in_vt100,
+};
