@@ -8,7 +8,7 @@ mod registry;
 mod status;
 mod term;
 
-pub use instance::{Changes, Session};
+pub use instance::{Changes, MAX_REPLY_BACKLOG, Session};
 pub use osc_limit::MAX_OSC;
 pub use pty::SpawnSpec;
 pub use registry::{Launch, Registry, STOP_GRACE};

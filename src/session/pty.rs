@@ -1,7 +1,9 @@
 //! The OS edge of a session: a PTY with the program running in it.
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -22,7 +24,9 @@ pub struct Pty {
     pub master: Box<dyn MasterPty + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     pub reader: Box<dyn Read + Send>,
-    pub writer: Box<dyn Write + Send>,
+    /// A copy of the master's fd, not portable-pty's writer: dropping that
+    /// one types `\n` and Ctrl-D into the PTY.
+    pub writer: File,
 }
 
 /// Variables that would make the program believe it runs somewhere it does
@@ -92,7 +96,11 @@ pub fn spawn(
         .map_err(|e| format!("cannot read the pty: {e}"))?;
     let writer = pair
         .master
-        .take_writer()
+        .as_raw_fd()
+        // SAFETY: the master owns this fd and outlives the borrow.
+        .map(|fd| unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned())
+        .ok_or_else(|| "cannot write the pty: it has no fd".to_string())?
+        .map(File::from)
         .map_err(|e| format!("cannot write the pty: {e}"))?;
     Ok(Pty {
         master: pair.master,
