@@ -147,6 +147,10 @@ pub fn run(
         let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        // Orphans of the sessions' process trees come to us (the registry
+        // makes this process their subreaper): reap them as they exit.
+        let mut child_exited =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::child())?;
         let mut last_frame: Option<Instant> = None;
         let mut echo_until: Option<Instant> = None;
         loop {
@@ -197,6 +201,9 @@ pub fn run(
                 Some(id) = sessions.recv() => app.handle(Event::Session(id), Instant::now()),
                 _ = sleep_until(deadline), if deadline.is_some() => {
                     app.handle(Event::Deadline, Instant::now());
+                }
+                _ = child_exited.recv() => {
+                    crate::session::reap_orphans();
                 }
                 _ = hangup.recv() => return Ok(()),
                 _ = terminate.recv() => return Ok(()),

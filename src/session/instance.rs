@@ -26,6 +26,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::pty::{self, SpawnSpec};
 use super::term::{Alert, Term};
+use super::tree::{self, Tree};
 use super::{SessionId, Status};
 
 /// The most bytes of query replies waiting for the writer. A program that
@@ -75,9 +76,11 @@ struct Shared {
 
 #[derive(Debug, Default)]
 struct Life {
-    /// Set once the child has exited and before it is reaped, so a stop never
-    /// signals a process id the system may have given to someone else.
+    /// Set once the child has exited and before it is reaped: while it is
+    /// clear, the leader's pid (and its session and group id) is still ours.
     exited: bool,
+    /// Stop sequences under way.
+    stopping: usize,
 }
 
 /// What happened in a session since the owner last looked.
@@ -276,35 +279,49 @@ impl Session {
         }
     }
 
-    /// Ends the program: SIGHUP and SIGTERM to its process group, SIGKILL to
-    /// the group after `grace` if it is still there. Returns at once; the
-    /// status turns to Exited when the child has been reaped.
+    /// Ends the program and every process it started (see `tree`): SIGHUP,
+    /// SIGTERM and SIGCONT at once, SIGKILL to whatever is left after
+    /// `grace`. Also ends what an exited program left running. Returns at
+    /// once; the status turns to Exited when the child has been reaped.
     pub fn stop(&self, grace: Duration) {
-        let Some(pid) = self.pid else { return };
+        let Some(tree) = self.tree() else { return };
         let shared = self.shared.clone();
-        let killer = move || {
-            let life = shared.life();
-            if life.exited {
-                return;
+        shared.life().stopping += 1;
+        let name = format!("ccmux-stop-{}", self.id.short());
+        let spawned = spawn_thread(name, move || {
+            tree::end(&[tree], false, grace);
+            shared.life().stopping -= 1;
+            shared.life_cv.notify_all();
+        });
+        if spawned.is_err() {
+            // No thread to wait the grace in: no grace.
+            if let Some(tree) = self.tree() {
+                tree::end(&[tree], false, Duration::ZERO);
             }
-            signal_group(pid, libc::SIGHUP);
-            signal_group(pid, libc::SIGTERM);
-            let (life, _) = shared
-                .life_cv
-                .wait_timeout_while(life, grace, |life| !life.exited)
-                .unwrap_or_else(|e| e.into_inner());
-            if !life.exited {
-                signal_group(pid, libc::SIGKILL);
-            }
-        };
-        if spawn_thread(format!("ccmux-stop-{}", self.id.short()), killer).is_err() {
-            signal_group(pid, libc::SIGKILL);
+            self.shared.life().stopping -= 1;
+            self.shared.life_cv.notify_all();
         }
+    }
+
+    /// The processes this session started, for `tree::end`.
+    pub(super) fn tree(&self) -> Option<Tree> {
+        let shared = self.shared.clone();
+        let pid = self.pid?;
+        Some(Tree::new(pid, tree::mark_of(&self.id), move || {
+            !shared.life().exited
+        }))
     }
 
     /// Waits until the child has exited, at most `timeout`; says whether it did.
     pub fn wait_exit(&self, timeout: Duration) -> bool {
         self.shared.wait_until(timeout, |life| life.exited)
+    }
+
+    /// Waits until the child has exited and every stop under way has ended
+    /// its tree, at most `timeout`; says whether that happened.
+    pub(super) fn wait_stopped(&self, timeout: Duration) -> bool {
+        self.shared
+            .wait_until(timeout, |life| life.exited && life.stopping == 0)
     }
 }
 
@@ -387,7 +404,7 @@ fn wait_loop(
     // Input now could only reach what the program left behind.
     let _ = writer.send(Input::Close);
     drop(shared.master().take());
-    let status = match (child.wait(), code) {
+    let status = match (tree::reap_leader(pid, || child.wait()), code) {
         (Ok(_), Some(code)) => Status::Exited(code),
         (Ok(s), None) => Status::Exited(i32::try_from(s.exit_code()).unwrap_or(i32::MAX)),
         (Err(e), _) => Status::Failed(format!("lost track of the program: {e}")),
@@ -424,17 +441,6 @@ fn wait_without_reaping(pid: u32) -> Option<i32> {
         if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
             return None;
         }
-    }
-}
-
-fn signal_group(pid: u32, signal: libc::c_int) {
-    let Ok(pgid) = libc::pid_t::try_from(pid) else {
-        return;
-    };
-    // The program was started as a session leader, so its group is its pid.
-    // SAFETY: killpg has no memory effects; a stale group only gives ESRCH.
-    unsafe {
-        libc::killpg(pgid, signal);
     }
 }
 

@@ -7,6 +7,7 @@ mod pty;
 mod registry;
 mod status;
 mod term;
+mod tree;
 
 pub use instance::{Changes, MAX_REPLY_BACKLOG, Session};
 pub use osc_limit::MAX_OSC;
@@ -16,3 +17,4 @@ pub use status::{SessionId, SessionInfo, Status};
 pub use term::{
     Alert, KITTY_DISAMBIGUATE, MAX_CLIPBOARD, MAX_NOTIFICATION, MAX_TITLE, Term, panicking_in_vt100,
 };
+pub use tree::reap_orphans;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-use super::SessionId;
+use super::{SessionId, tree};
 
 /// What to run for a session, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,9 +84,7 @@ pub fn spawn(
         cmd.env(k, v);
     }
 
-    let child = pair
-        .slave
-        .spawn_command(cmd)
+    let child = tree::spawn_leader(|| pair.slave.spawn_command(cmd), |c| c.process_id())
         .map_err(|e| format!("cannot start {}: {e}", spec.program))?;
     // Our copy of the slave must go, or the reader never sees EOF.
     drop(pair.slave);
