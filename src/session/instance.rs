@@ -404,7 +404,13 @@ fn wait_loop(
     // Input now could only reach what the program left behind.
     let _ = writer.send(Input::Close);
     drop(shared.master().take());
-    let status = match (tree::reap_leader(pid, || child.wait()), code) {
+    // Known to have exited, it is reaped at once: the record of leaders can
+    // be held meanwhile. Otherwise wait(2) could block for its whole life.
+    let reaped = match code {
+        Some(_) => tree::reap_leader(pid, || child.wait()),
+        None => child.wait(),
+    };
+    let status = match (reaped, code) {
         (Ok(_), Some(code)) => Status::Exited(code),
         (Ok(s), None) => Status::Exited(i32::try_from(s.exit_code()).unwrap_or(i32::MAX)),
         (Err(e), _) => Status::Failed(format!("lost track of the program: {e}")),
