@@ -196,6 +196,7 @@ impl Session {
             })
         });
         if let Err(e) = spawned {
+            drop(self.shared.master().take());
             self.shared
                 .set_status(Status::Failed(format!("cannot start a thread: {e}")));
             return;
