@@ -175,8 +175,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let text = if text == "-" {
                 let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                    .map_err(|e| Failure::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                    Failure::Usage(format!("cannot read the prompt from stdin: {e}"))
+                })?;
                 text
             } else {
                 text

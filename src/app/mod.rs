@@ -29,7 +29,7 @@ pub use view::{Back, Confirm, Filter, TableView, View};
 use crate::hub::{ClientId, Hub, Notice};
 use crate::keys::Keymap;
 use crate::proto::NewSession;
-use crate::session::SessionId;
+use crate::session::{MAX_CLIPBOARD, SessionId};
 use crate::ui::theme::Theme;
 
 /// How long a frame the focused program is still drawing (synchronized
@@ -39,9 +39,6 @@ const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
 const MESSAGE_TIME: Duration = Duration::from_secs(3);
 /// The session table shows ages; it refreshes this often while open.
 const TABLE_REFRESH: Duration = Duration::from_secs(1);
-/// The largest OSC 52 copy passed on to a client's terminal (base64 bytes,
-/// about 768 KiB of text): more is a program flooding the clipboard.
-pub const CLIPBOARD_MAX: usize = 1 << 20;
 
 /// What the App needs besides the hub, from config and the client.
 #[derive(Clone)]
@@ -220,7 +217,7 @@ impl App {
                 // as tmux's `set-clipboard` passes it on from the active pane.
                 if self.opts.clipboard
                     && self.focused == Some(*session)
-                    && base64.len() <= CLIPBOARD_MAX
+                    && base64.len() <= MAX_CLIPBOARD
                 {
                     self.copy_to_host(base64);
                 }

@@ -49,7 +49,7 @@ fn only_the_focused_session_may_set_the_clipboard_within_its_cap() {
     };
     app.on_notice(&copy(hidden, 4));
     assert!(app.take_host_output().is_empty(), "a background tab's copy");
-    app.on_notice(&copy(shown, CLIPBOARD_MAX + 1));
+    app.on_notice(&copy(shown, MAX_CLIPBOARD + 1));
     assert!(app.take_host_output().is_empty(), "an oversized copy");
     app.on_notice(&copy(shown, 4));
     assert_eq!(app.take_host_output(), b"\x1b]52;c;AAAA\x07");

@@ -1,29 +1,50 @@
 //! The instance's end: a socket only this user can reach, and a task that
 //! turns each connection to it into a `HookMessage`.
 
+use std::collections::VecDeque;
 use std::fs;
 use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener as StdUnixListener, UnixStream as StdUnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use tokio::io::AsyncReadExt;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
+use tokio::time::Instant;
 
-use super::HookMessage;
-use super::frame::{self, MAX_FRAME};
+use super::frame::{self, MAX_HEADER};
+use super::{HookMessage, MAX_PAYLOAD};
 
 /// A sender gives up after half a second; a connection still open well after
 /// that is not one of ours, or is stuck.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Connections read at once. Past this, new ones wait in the backlog, so a
-/// flood costs bounded memory.
-const MAX_CONNECTIONS: usize = 64;
+/// Connections read at once. A new one past this closes the oldest instead
+/// of waiting, so connections that stall cannot keep a hook out: by the time
+/// a connection is the oldest of this many, it has been read at least once
+/// (the event loop runs the readers of up to 128 new connections before it
+/// accepts more), and a hook, written whole before it is accepted, is done.
+const MAX_CONNECTIONS: usize = 128;
+
+/// The most payload bytes held for all connections together: a few of the
+/// largest payloads. A connection whose payload would go past it is dropped
+/// rather than made to wait.
+const MAX_BUFFERED: usize = 4 * MAX_PAYLOAD;
+
+/// A payload's buffer starts this small and doubles as its bytes arrive, so
+/// a frame that claims megabytes and stalls holds almost nothing.
+const FIRST_CHUNK: usize = 16 * 1024;
+
+/// After this many payload bytes were held at once, the allocator is asked
+/// to give freed memory back once the burst is over; and how long after.
+const LARGE_BURST: usize = 1 << 20;
+const TRIM_DELAY: Duration = Duration::from_secs(1);
 
 /// The pause after a failed accept (out of file descriptors, say): the
 /// connection stays pending, so accepting again at once would spin.
@@ -75,19 +96,134 @@ impl HookServer {
         } = self;
         let listener = UnixListener::from_std(listener).context("cannot watch the hook socket")?;
         let uid = euid();
+        let budget = Arc::new(Budget::default());
         let mut readers = JoinSet::new();
+        // Oldest first, to close the oldest when too many are open.
+        let mut open: VecDeque<AbortHandle> = VecDeque::new();
+        let mut trim_at: Option<Instant> = None;
         loop {
             tokio::select! {
                 () = tx.closed() => return Ok(()),
-                accepted = listener.accept(), if readers.len() < MAX_CONNECTIONS => match accepted {
+                accepted = listener.accept() => match accepted {
                     Ok((stream, _)) => {
-                        readers.spawn(receive(stream, uid, tx.clone()));
+                        if open.len() == MAX_CONNECTIONS
+                            && let Some(oldest) = open.pop_front()
+                        {
+                            oldest.abort();
+                        }
+                        open.push_back(readers.spawn(receive(
+                            stream,
+                            uid,
+                            tx.clone(),
+                            budget.clone(),
+                        )));
                     }
                     Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
                 },
-                Some(_) = readers.join_next(), if !readers.is_empty() => {}
+                Some(done) = readers.join_next_with_id(), if !readers.is_empty() => {
+                    let id = done.map_or_else(|e| e.id(), |(id, ())| id);
+                    open.retain(|h| h.id() != id);
+                    if budget.burst_ended() {
+                        trim_at = Some(Instant::now() + TRIM_DELAY);
+                    }
+                }
+                () = sleep_until(trim_at), if trim_at.is_some() => {
+                    trim_at = None;
+                    give_back_freed_memory();
+                }
             }
         }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// Large payloads are freed into the allocator, which keeps them: glibc's
+/// heap only shrinks from its top, and after one large buffer is freed it
+/// serves the next ones from the heap rather than mapping them. Once a burst
+/// is over (and the App has parsed what it was given), ask it to return them.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The payload bytes held for all connections, within `MAX_BUFFERED`.
+#[derive(Debug, Default)]
+struct Budget {
+    held: AtomicUsize,
+    /// Set once `LARGE_BURST` was passed, until the burst is over.
+    large: AtomicBool,
+}
+
+impl Budget {
+    /// Takes `bytes` for `reserved`, if they are left.
+    fn take(&self, reserved: &mut usize, bytes: usize) -> bool {
+        let mut held = self.held.load(Ordering::Acquire);
+        loop {
+            let Some(now) = held.checked_add(bytes).filter(|n| *n <= MAX_BUFFERED) else {
+                return false;
+            };
+            match self
+                .held
+                .compare_exchange(held, now, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => {
+                    if now >= LARGE_BURST {
+                        self.large.store(true, Ordering::Release);
+                    }
+                    *reserved += bytes;
+                    return true;
+                }
+                Err(actual) => held = actual,
+            }
+        }
+    }
+
+    fn give_back(&self, bytes: usize) {
+        self.held.fetch_sub(bytes, Ordering::AcqRel);
+    }
+
+    /// Whether a large burst just ended: nothing held any more.
+    fn burst_ended(&self) -> bool {
+        self.held.load(Ordering::Acquire) == 0 && self.large.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// A payload being read, its buffer paid for out of the budget.
+struct Payload<'a> {
+    bytes: Vec<u8>,
+    reserved: usize,
+    budget: &'a Budget,
+}
+
+impl Drop for Payload<'_> {
+    fn drop(&mut self) {
+        self.budget.give_back(self.reserved);
+    }
+}
+
+impl Payload<'_> {
+    /// Room for at least one more byte of a `len`-byte payload, doubling
+    /// the buffer up to `len`; `false` if the budget has none left.
+    fn make_room(&mut self, len: usize) -> bool {
+        let capacity = self.bytes.capacity();
+        if capacity > self.bytes.len() || capacity >= len {
+            return true;
+        }
+        let grown = (capacity * 2).max(FIRST_CHUNK).min(len);
+        let more = grown - capacity;
+        if !self.budget.take(&mut self.reserved, more) {
+            return false;
+        }
+        self.bytes.reserve_exact(more);
+        true
     }
 }
 
@@ -164,22 +300,66 @@ pub(crate) fn clear_stale(path: &Path) -> Result<()> {
 
 /// Reads one connection's frame and passes it on if it is whole. Only this
 /// user's processes are heard, whatever the file modes say.
-async fn receive(stream: UnixStream, uid: u32, tx: UnboundedSender<HookMessage>) {
+async fn receive(
+    mut stream: UnixStream,
+    uid: u32,
+    tx: UnboundedSender<HookMessage>,
+    budget: Arc<Budget>,
+) {
     if !stream.peer_cred().is_ok_and(|cred| cred.uid() == uid) {
         return;
     }
-    let mut frame = Vec::new();
-    let mut limited = stream.take(MAX_FRAME as u64 + 1);
-    let read = limited.read_to_end(&mut frame);
-    if !matches!(
-        tokio::time::timeout(CONNECTION_TIMEOUT, read).await,
-        Ok(Ok(_))
-    ) {
-        return;
-    }
-    if let Some(msg) = frame::decode(&frame) {
+    let read = read_frame(&mut stream, &budget);
+    if let Ok(Some(msg)) = tokio::time::timeout(CONNECTION_TIMEOUT, read).await {
         let _ = tx.send(msg);
     }
+}
+
+/// One frame, read to the end of the stream: `None` unless it is exactly one.
+async fn read_frame(stream: &mut UnixStream, budget: &Budget) -> Option<HookMessage> {
+    // The header, and whatever of the payload came with it.
+    let mut head = [0u8; MAX_HEADER];
+    let mut filled = 0;
+    let end = loop {
+        if let Some(end) = head[..filled].iter().position(|&b| b == b'\n') {
+            break end;
+        }
+        if filled == head.len() {
+            return None;
+        }
+        match stream.read(&mut head[filled..]).await.ok()? {
+            0 => return None,
+            n => filled += n,
+        }
+    };
+    let (session, len) = frame::decode_header(&head[..end])?;
+    let early = &head[end + 1..filled];
+    let mut payload = Payload {
+        bytes: Vec::new(),
+        reserved: 0,
+        budget,
+    };
+    if early.len() > len || !payload.make_room(len) {
+        return None;
+    }
+    payload.bytes.extend_from_slice(early);
+    while payload.bytes.len() < len {
+        if !payload.make_room(len) {
+            return None;
+        }
+        // Into the room made, never past it: read_buf only grows a full Vec.
+        if stream.read_buf(&mut payload.bytes).await.ok()? == 0 {
+            return None;
+        }
+    }
+    // Whole: nothing may follow it.
+    if stream.read(&mut [0u8; 1]).await.ok()? != 0 {
+        return None;
+    }
+    Some(HookMessage {
+        session,
+        payload: std::mem::take(&mut payload.bytes),
+    })
 }
 
 pub(crate) fn euid() -> u32 {
@@ -311,7 +491,7 @@ mod tests {
                 let _ = client.write_all(frame).await;
                 let _ = client.shutdown().await;
             };
-            tokio::join!(write, receive(server, uid, tx));
+            tokio::join!(write, receive(server, uid, tx, Arc::default()));
             rx.recv().await
         })
     }
@@ -324,10 +504,92 @@ mod tests {
         assert_eq!((msg.session, msg.payload), (id, b"{}".to_vec()));
 
         assert_eq!(receive_one(&good[..good.len() - 1], euid()), None);
+        assert_eq!(receive_one(&[&good[..], b"x"].concat(), euid()), None);
         assert_eq!(receive_one(b"{\"hook_event_name\":\"Stop\"}", euid()), None);
         assert_eq!(receive_one(b"", euid()), None);
         let oversized = frame::encode(&id, &vec![b'x'; crate::hooks::MAX_PAYLOAD + 1]);
         assert_eq!(receive_one(&oversized, euid()), None);
+    }
+
+    /// Connections that send half a frame and stall, then one hook: the
+    /// hook gets through before any of them has timed out. Time is paused
+    /// and only moves when nothing else can, so "before" is exact.
+    #[test]
+    fn stalled_connections_do_not_hold_up_a_hook() {
+        let (_tmp, dir) = private_tempdir();
+        let server = HookServer::bind_in(&dir).unwrap();
+        let path = server.path().to_path_buf();
+        let stranger = SessionId::new();
+        let stalled: Vec<StdUnixStream> = (0..3 * MAX_CONNECTIONS)
+            .map(|_| {
+                let mut s = StdUnixStream::connect(&path).unwrap();
+                let half = format!("ccmux-hook/1 {stranger} 10\n12345");
+                std::io::Write::write_all(&mut s, half.as_bytes()).unwrap();
+                s
+            })
+            .collect();
+        let id = SessionId::new();
+        send(&path, &id, b"{}").unwrap();
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let waited = runtime.block_on(async {
+            let start = tokio::time::Instant::now();
+            let serve = server.serve(tx);
+            tokio::pin!(serve);
+            tokio::select! {
+                ended = &mut serve => panic!("serve ended: {ended:?}"),
+                msg = rx.recv() => assert_eq!(msg.unwrap().session, id),
+            }
+            start.elapsed()
+        });
+        assert!(waited < CONNECTION_TIMEOUT, "the hook waited {waited:?}");
+        drop(stalled);
+    }
+
+    /// A frame that claims the largest payload and stalls holds a small
+    /// buffer; what is held comes back when connections end; and past the
+    /// budget a connection is dropped, not made to wait.
+    #[test]
+    fn payload_buffers_grow_with_what_arrives_and_are_given_back() {
+        runtime().block_on(async {
+            let budget = Arc::new(Budget::default());
+            let id = SessionId::new();
+            let claim = format!("ccmux-hook/1 {id} {MAX_PAYLOAD}\n12345");
+            let (mut client, server) = UnixStream::pair().unwrap();
+            client.write_all(claim.as_bytes()).await.unwrap();
+            let reading = tokio::spawn(read_frame_owned(server, budget.clone()));
+            while budget.held.load(Ordering::Acquire) == 0 {
+                tokio::task::yield_now().await;
+            }
+            // Waiting for the rest, with room for the first chunk only.
+            assert_eq!(budget.held.load(Ordering::Acquire), FIRST_CHUNK);
+            assert!(!reading.is_finished());
+            drop(client);
+            assert_eq!(reading.await.unwrap(), None);
+            assert_eq!(budget.held.load(Ordering::Acquire), 0);
+
+            // The budget spent elsewhere: a whole frame is dropped at once.
+            let mut spent = 0;
+            assert!(budget.take(&mut spent, MAX_BUFFERED - 10));
+            let (mut client, server) = UnixStream::pair().unwrap();
+            client
+                .write_all(&frame::encode(&id, &[b'x'; 100]))
+                .await
+                .unwrap();
+            assert_eq!(read_frame_owned(server, budget.clone()).await, None);
+            budget.give_back(spent);
+            assert!(budget.burst_ended());
+            assert!(!budget.burst_ended(), "once per burst");
+        });
+    }
+
+    async fn read_frame_owned(mut stream: UnixStream, budget: Arc<Budget>) -> Option<HookMessage> {
+        read_frame(&mut stream, &budget).await
     }
 
     #[test]

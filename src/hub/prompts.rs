@@ -75,7 +75,13 @@ pub(super) struct Queue {
 impl Hub {
     /// Queues `text` for session `id` and delivers it at once if the session
     /// is ready. An error for the user when the session cannot take it.
-    pub fn send(&mut self, id: SessionId, text: String, raw: bool, now: Instant) -> Result<Sent, String> {
+    pub fn send(
+        &mut self,
+        id: SessionId,
+        text: String,
+        raw: bool,
+        now: Instant,
+    ) -> Result<Sent, String> {
         let session = self
             .registry
             .get(id)

@@ -138,7 +138,11 @@ impl Hub {
             for mut prompt in s.queue {
                 self.next_prompt += 1;
                 prompt.id = self.next_prompt;
-                self.prompts.entry(id).or_default().prompts.push_back(prompt);
+                self.prompts
+                    .entry(id)
+                    .or_default()
+                    .prompts
+                    .push_back(prompt);
             }
         }
         self.changed = true;

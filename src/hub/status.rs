@@ -69,7 +69,7 @@ impl Hub {
         }
         let change = if !session.spec().claude {
             tracker.on_output(now)
-        } else if tracker.reads_screen(now) {
+        } else if tracker.reads_screen() {
             // Copying the screen's text is the costly part: only when the
             // tracker will read it.
             let text = session.term().screen().contents();

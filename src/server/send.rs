@@ -68,7 +68,8 @@ impl Waiting {
                 self.out.push('\n');
             }
             TurnEnd::NeedsUser(why) => {
-                self.err.push_str(&format!("ccmux: {label} asks the user: {why}\n"));
+                self.err
+                    .push_str(&format!("ccmux: {label} asks the user: {why}\n"));
                 self.code = self.code.max(NEEDS_USER);
             }
             TurnEnd::Exited(how) => {

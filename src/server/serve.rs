@@ -143,6 +143,8 @@ async fn run(
     let mut quit = signal(SignalKind::quit())?;
     // A daemon has no terminal to hang up; someone's `kill -HUP` changes nothing.
     let mut hangup = signal(SignalKind::hangup())?;
+    // Orphans of sessions' process trees come to us (we are their subreaper).
+    let mut child = signal(SignalKind::child())?;
 
     loop {
         let now = Instant::now();
@@ -191,6 +193,9 @@ async fn run(
             _ = interrupt.recv() => server.ending = Some(Ending::Signal("SIGINT")),
             _ = quit.recv() => server.ending = Some(Ending::Signal("SIGQUIT")),
             _ = hangup.recv() => tracing::info!("SIGHUP ignored"),
+            _ = child.recv() => {
+                crate::session::reap_orphans();
+            }
         }
     }
 }
@@ -679,8 +684,9 @@ impl Server {
         self.save();
         if live > 0 {
             tracing::info!("stopping {live} session(s): {why}");
-            self.hub.stop_all();
         }
+        // Also when none is live: what ended sessions left running goes too.
+        self.hub.stop_all();
         let mut farewells = Vec::new();
         for (id, client) in self.clients.drain() {
             if Some(id) == killer {

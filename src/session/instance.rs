@@ -8,10 +8,15 @@
 //! - the waiter blocks in wait(2): the child's exit, not the reader's EOF, is
 //!   the exit signal (EOF only comes once every slave fd is closed, and the
 //!   program's own children may keep one open).
+//!
+//! Once the program has exited, the waiter closes the PTY's master and the
+//! writer's copy of it; the reader's copy goes at EOF. Nothing of an ended
+//! session stays open but what its leftover processes keep alive.
 
+use std::fs::File;
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,16 +26,34 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::pty::{self, SpawnSpec};
 use super::term::{Alert, Term};
+use super::tree::{self, Tree};
 use super::{SessionId, Status};
+
+/// The most bytes of query replies waiting for the writer. A program that
+/// asks without reading the answers (`yes $'\e[6n'`) would otherwise queue
+/// them without end; one that reads has a few bytes queued at most. Replies
+/// past this are dropped.
+pub const MAX_REPLY_BACKLOG: usize = 64 * 1024;
 
 pub struct Session {
     id: SessionId,
+    /// This run's token (`CCMUX_RUN`): what marks its processes.
+    run: uuid::Uuid,
     spec: SpawnSpec,
     started: SystemTime,
     shared: Arc<Shared>,
-    master: Option<Box<dyn MasterPty + Send>>,
-    input: Option<Sender<Vec<u8>>>,
+    input: Option<Sender<Input>>,
     pid: Option<u32>,
+}
+
+/// What the writer thread is given.
+enum Input {
+    /// Keys, pastes: whatever the user sends.
+    Keys(Vec<u8>),
+    /// Answers to the program's queries, counted in `replies_queued`.
+    Reply(Vec<u8>),
+    /// The program has exited: close the PTY.
+    Close,
 }
 
 /// The part of a session its threads share with the owner.
@@ -44,11 +67,22 @@ struct Shared {
     pending: AtomicBool,
     /// Milliseconds since the epoch of the last output; 0 for none yet.
     last_output_ms: AtomicU64,
-    /// Set once the child has exited and before it is reaped, so a stop never
-    /// signals a process id the system may have given to someone else.
-    exited: Mutex<bool>,
-    exited_cv: Condvar,
+    /// The PTY's master, to resize it; closed once the program has exited.
+    master: Mutex<Option<Box<dyn MasterPty + Send>>>,
+    /// Bytes of replies sent to the writer and not yet written.
+    replies_queued: AtomicUsize,
+    life: Mutex<Life>,
+    life_cv: Condvar,
     events: UnboundedSender<SessionId>,
+}
+
+#[derive(Debug, Default)]
+struct Life {
+    /// Set once the child has exited and before it is reaped: while it is
+    /// clear, the leader's pid (and its session and group id) is still ours.
+    exited: bool,
+    /// Stop sequences under way.
+    stopping: usize,
 }
 
 /// What happened in a session since the owner last looked.
@@ -77,6 +111,24 @@ impl Shared {
     fn set_status(&self, status: Status) {
         *self.status.lock().unwrap_or_else(|e| e.into_inner()) = status;
     }
+
+    fn life(&self) -> MutexGuard<'_, Life> {
+        self.life.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn master(&self) -> MutexGuard<'_, Option<Box<dyn MasterPty + Send>>> {
+        self.master.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until `done` holds of the session's life, at most `timeout`.
+    fn wait_until(&self, timeout: Duration, done: impl Fn(&Life) -> bool) -> bool {
+        let life = self.life();
+        let (life, _) = self
+            .life_cv
+            .wait_timeout_while(life, timeout, |life| !done(life))
+            .unwrap_or_else(|e| e.into_inner());
+        done(&life)
+    }
 }
 
 impl Session {
@@ -100,43 +152,44 @@ impl Session {
             status: Mutex::new(Status::Running),
             pending: AtomicBool::new(false),
             last_output_ms: AtomicU64::new(0),
-            exited: Mutex::new(false),
-            exited_cv: Condvar::new(),
+            master: Mutex::new(None),
+            replies_queued: AtomicUsize::new(0),
+            life: Mutex::new(Life::default()),
+            life_cv: Condvar::new(),
             events,
         });
         let mut session = Session {
             id,
+            run: uuid::Uuid::new_v4(),
             spec,
             started: SystemTime::now(),
             shared,
-            master: None,
             input: None,
             pid: None,
         };
         let spawned = match refusal {
             Some(why) => Err(why),
-            None => pty::spawn(&session.spec, lead_args, id, rows, cols),
+            None => pty::spawn(&session.spec, lead_args, id, session.run, rows, cols),
         };
         match spawned {
             Ok(p) => session.serve(p),
             Err(why) => {
                 session.shared.set_status(Status::Failed(why));
-                *session
-                    .shared
-                    .exited
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = true;
+                session.shared.life().exited = true;
             }
         }
         session
     }
 
     fn serve(&mut self, p: pty::Pty) {
-        let (tx, rx) = channel::<Vec<u8>>();
+        let (tx, rx) = channel::<Input>();
         let name = self.id.short();
         let pid = p.child.process_id();
+        // Set before the waiter can close it.
+        *self.shared.master() = Some(p.master);
+        let shared = self.shared.clone();
         let spawned = spawn_thread(format!("ccmux-write-{name}"), move || {
-            write_loop(p.writer, rx)
+            write_loop(p.writer, rx, &shared)
         })
         .and_then(|_| {
             let shared = self.shared.clone();
@@ -147,16 +200,17 @@ impl Session {
         })
         .and_then(|_| {
             let shared = self.shared.clone();
+            let close = tx.clone();
             spawn_thread(format!("ccmux-wait-{name}"), move || {
-                wait_loop(p.child, pid, &shared)
+                wait_loop(p.child, pid, &shared, &close)
             })
         });
         if let Err(e) = spawned {
+            drop(self.shared.master().take());
             self.shared
                 .set_status(Status::Failed(format!("cannot start a thread: {e}")));
             return;
         }
-        self.master = Some(p.master);
         self.input = Some(tx);
         self.pid = pid;
     }
@@ -217,7 +271,7 @@ impl Session {
             && !bytes.is_empty()
         {
             // A closed channel means the writer ended with the program.
-            let _ = input.send(bytes);
+            let _ = input.send(Input::Keys(bytes));
         }
     }
 
@@ -231,7 +285,7 @@ impl Session {
             }
             term.set_size(rows, cols);
         }
-        if let Some(master) = &self.master {
+        if let Some(master) = &*self.shared.master() {
             // Failure means the program is gone; its screen was resized anyway.
             let _ = master.resize(PtySize {
                 rows,
@@ -242,41 +296,49 @@ impl Session {
         }
     }
 
-    /// Ends the program: SIGHUP and SIGTERM to its process group, SIGKILL to
-    /// the group after `grace` if it is still there. Returns at once; the
-    /// status turns to Exited when the child has been reaped.
+    /// Ends the program and every process it started (see `tree`): SIGHUP,
+    /// SIGTERM and SIGCONT at once, SIGKILL to whatever is left after
+    /// `grace`. Also ends what an exited program left running. Returns at
+    /// once; the status turns to Exited when the child has been reaped.
     pub fn stop(&self, grace: Duration) {
-        let Some(pid) = self.pid else { return };
+        let Some(tree) = self.tree() else { return };
         let shared = self.shared.clone();
-        let killer = move || {
-            let exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-            if *exited {
-                return;
+        shared.life().stopping += 1;
+        let name = format!("ccmux-stop-{}", self.id.short());
+        let spawned = spawn_thread(name, move || {
+            tree::end(&[tree], false, grace);
+            shared.life().stopping -= 1;
+            shared.life_cv.notify_all();
+        });
+        if spawned.is_err() {
+            // No thread to wait the grace in: no grace.
+            if let Some(tree) = self.tree() {
+                tree::end(&[tree], false, Duration::ZERO);
             }
-            signal_group(pid, libc::SIGHUP);
-            signal_group(pid, libc::SIGTERM);
-            let (exited, _) = shared
-                .exited_cv
-                .wait_timeout_while(exited, grace, |exited| !*exited)
-                .unwrap_or_else(|e| e.into_inner());
-            if !*exited {
-                signal_group(pid, libc::SIGKILL);
-            }
-        };
-        if spawn_thread(format!("ccmux-stop-{}", self.id.short()), killer).is_err() {
-            signal_group(pid, libc::SIGKILL);
+            self.shared.life().stopping -= 1;
+            self.shared.life_cv.notify_all();
         }
+    }
+
+    /// The processes this session started, for `tree::end`.
+    pub(super) fn tree(&self) -> Option<Tree> {
+        let shared = self.shared.clone();
+        let pid = self.pid?;
+        Some(Tree::new(pid, tree::mark_of(&self.run), move || {
+            !shared.life().exited
+        }))
     }
 
     /// Waits until the child has exited, at most `timeout`; says whether it did.
     pub fn wait_exit(&self, timeout: Duration) -> bool {
-        let exited = self.shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-        let (exited, _) = self
-            .shared
-            .exited_cv
-            .wait_timeout_while(exited, timeout, |exited| !*exited)
-            .unwrap_or_else(|e| e.into_inner());
-        *exited
+        self.shared.wait_until(timeout, |life| life.exited)
+    }
+
+    /// Waits until the child has exited and every stop under way has ended
+    /// its tree, at most `timeout`; says whether that happened.
+    pub(super) fn wait_stopped(&self, timeout: Duration) -> bool {
+        self.shared
+            .wait_until(timeout, |life| life.exited && life.stopping == 0)
     }
 }
 
@@ -284,23 +346,29 @@ fn spawn_thread(name: String, f: impl FnOnce() + Send + 'static) -> std::io::Res
     thread::Builder::new().name(name).spawn(f).map(drop)
 }
 
-fn write_loop(mut writer: Box<dyn Write + Send>, rx: std::sync::mpsc::Receiver<Vec<u8>>) {
-    for bytes in rx {
-        if writer
-            .write_all(&bytes)
-            .and_then(|_| writer.flush())
-            .is_err()
-        {
+/// Writes input to the PTY through `writer`, a plain copy of the master's fd:
+/// dropping it only closes that fd (portable-pty's own writer would type
+/// `\n` and Ctrl-D into the PTY, to whatever still reads it).
+fn write_loop(mut writer: File, rx: Receiver<Input>, shared: &Shared) {
+    for input in rx {
+        let (bytes, reply) = match input {
+            Input::Keys(bytes) => (bytes, false),
+            Input::Reply(bytes) => (bytes, true),
+            Input::Close => break,
+        };
+        let written = writer.write_all(&bytes);
+        if reply {
+            shared
+                .replies_queued
+                .fetch_sub(bytes.len(), Ordering::AcqRel);
+        }
+        if written.is_err() {
             break;
         }
     }
-    // Dropping portable-pty's writer sends "\n" and Ctrl-D to the program.
-    // By now the program is gone (our senders drop when it ends), but never
-    // risk typing into a live session.
-    std::mem::forget(writer);
 }
 
-fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender<Vec<u8>>) {
+fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender<Input>) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
@@ -319,8 +387,13 @@ fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender
                 was_syncing && term.sync_since().is_none(),
             )
         };
-        if !answer.is_empty() {
-            let _ = replies.send(answer);
+        // Only this thread adds to the backlog, so the check holds.
+        let queued = shared.replies_queued.load(Ordering::Acquire);
+        if !answer.is_empty() && queued + answer.len() <= MAX_REPLY_BACKLOG {
+            shared
+                .replies_queued
+                .fetch_add(answer.len(), Ordering::AcqRel);
+            let _ = replies.send(Input::Reply(answer));
         }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -336,14 +409,25 @@ fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender
     }
 }
 
-fn wait_loop(mut child: Box<dyn Child + Send + Sync>, pid: Option<u32>, shared: &Shared) {
+fn wait_loop(
+    mut child: Box<dyn Child + Send + Sync>,
+    pid: Option<u32>,
+    shared: &Shared,
+    writer: &Sender<Input>,
+) {
     let code = pid.and_then(wait_without_reaping);
-    {
-        let mut exited = shared.exited.lock().unwrap_or_else(|e| e.into_inner());
-        *exited = true;
-        shared.exited_cv.notify_all();
-    }
-    let status = match (child.wait(), code) {
+    shared.life().exited = true;
+    shared.life_cv.notify_all();
+    // Input now could only reach what the program left behind.
+    let _ = writer.send(Input::Close);
+    drop(shared.master().take());
+    // Known to have exited, it is reaped at once: the record of leaders can
+    // be held meanwhile. Otherwise wait(2) could block for its whole life.
+    let reaped = match code {
+        Some(_) => tree::reap_leader(pid, || child.wait()),
+        None => child.wait(),
+    };
+    let status = match (reaped, code) {
         (Ok(_), Some(code)) => Status::Exited(code),
         (Ok(s), None) => Status::Exited(i32::try_from(s.exit_code()).unwrap_or(i32::MAX)),
         (Err(e), _) => Status::Failed(format!("lost track of the program: {e}")),
@@ -383,13 +467,84 @@ fn wait_without_reaping(pid: u32) -> Option<i32> {
     }
 }
 
-fn signal_group(pid: u32, signal: libc::c_int) {
-    let Ok(pgid) = libc::pid_t::try_from(pid) else {
-        return;
-    };
-    // The program was started as a session leader, so its group is its pid.
-    // SAFETY: killpg has no memory effects; a stale group only gives ESRCH.
-    unsafe {
-        libc::killpg(pgid, signal);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+    use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+    fn start(script: &str) -> (Session, UnboundedReceiver<SessionId>) {
+        let (tx, rx) = unbounded_channel();
+        let spec = SpawnSpec {
+            program: "sh".into(),
+            args: vec!["-c".into(), script.into()],
+            env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+            dir: std::env::temp_dir(),
+            claude: false,
+        };
+        (
+            Session::start(SessionId::new(), spec, &[], None, 24, 80, 100, tx),
+            rx,
+        )
+    }
+
+    /// Waits for `done` on the session's screen, for at most 30 s.
+    fn wait_for(session: &Session, what: &str, done: impl Fn(&Term) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(&session.term()) {
+            assert!(Instant::now() < deadline, "no {what}: {:?}", {
+                session.term().screen().contents()
+            });
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn messages(rx: &mut UnboundedReceiver<SessionId>) -> usize {
+        std::iter::from_fn(|| rx.try_recv().ok()).count()
+    }
+
+    #[test]
+    fn many_reads_send_one_message_until_the_changes_are_taken() {
+        let (session, mut rx) = start("exec cat");
+        // Each line is echoed, and so read, apart from the others.
+        for i in 0..20 {
+            session.write(format!("line{i}\r").into_bytes());
+            wait_for(&session, "echo", |t| {
+                t.screen().contents().contains(&format!("line{i}\nline{i}"))
+            });
+        }
+        assert_eq!(messages(&mut rx), 1);
+
+        drop(session.take_changes());
+        session.write(b"more\r".to_vec());
+        wait_for(&session, "echo", |t| {
+            t.screen().contents().contains("more\nmore")
+        });
+        session.write(b"again\r".to_vec());
+        wait_for(&session, "echo", |t| {
+            t.screen().contents().contains("again\nagain")
+        });
+        assert_eq!(messages(&mut rx), 1);
+        session.stop(Duration::ZERO);
+        assert!(session.wait_exit(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn replies_to_a_program_that_never_reads_them_stay_bounded() {
+        // `yes` asks for the cursor position on every line, and reads
+        // nothing. In raw mode the PTY holds what it is sent (in canonical
+        // mode it would drop input past a line's room), so the writer blocks
+        // once the kernel's buffers, well under 2 MiB, are full.
+        let (session, _rx) = start("stty raw -echo; exec yes \"$(printf '\\033[6n')\"");
+        // Every query gets a reply of 6 or more bytes: 2 MiB of replies.
+        let asked = (2 << 20) / 6;
+        wait_for(&session, "queries", |t| t.lines_scrolled() > asked);
+        let queued = session.shared.replies_queued.load(Ordering::Acquire);
+        assert!(
+            queued <= MAX_REPLY_BACKLOG,
+            "{queued} bytes of replies queued"
+        );
+        session.stop(Duration::ZERO);
+        assert!(session.wait_exit(Duration::from_secs(30)));
     }
 }

@@ -1,12 +1,14 @@
 //! The OS edge of a session: a PTY with the program running in it.
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-use super::SessionId;
+use super::{SessionId, tree};
 
 /// What to run for a session, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +27,9 @@ pub struct Pty {
     pub master: Box<dyn MasterPty + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     pub reader: Box<dyn Read + Send>,
-    pub writer: Box<dyn Write + Send>,
+    /// A copy of the master's fd, not portable-pty's writer: dropping that
+    /// one types `\n` and Ctrl-D into the PTY.
+    pub writer: File,
 }
 
 /// Variables that would make the program believe it runs somewhere it does
@@ -54,6 +58,7 @@ pub fn spawn(
     spec: &SpawnSpec,
     lead_args: &[String],
     id: SessionId,
+    run: uuid::Uuid,
     rows: u16,
     cols: u16,
 ) -> Result<Pty, String> {
@@ -91,10 +96,9 @@ pub fn spawn(
     cmd.env("TERM_PROGRAM", "ccmux");
     cmd.env("TERM_PROGRAM_VERSION", env!("CARGO_PKG_VERSION"));
     cmd.env("CCMUX_SESSION_ID", id.to_string());
+    cmd.env(tree::RUN_ENV, run.to_string());
 
-    let child = pair
-        .slave
-        .spawn_command(cmd)
+    let child = tree::spawn_leader(|| pair.slave.spawn_command(cmd), |c| c.process_id())
         .map_err(|e| format!("cannot start {}: {e}", spec.program))?;
     // Our copy of the slave must go, or the reader never sees EOF.
     drop(pair.slave);
@@ -104,7 +108,11 @@ pub fn spawn(
         .map_err(|e| format!("cannot read the pty: {e}"))?;
     let writer = pair
         .master
-        .take_writer()
+        .as_raw_fd()
+        // SAFETY: the master owns this fd and outlives the borrow.
+        .map(|fd| unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned())
+        .ok_or_else(|| "cannot write the pty: it has no fd".to_string())?
+        .map(File::from)
         .map_err(|e| format!("cannot write the pty: {e}"))?;
     Ok(Pty {
         master: pair.master,

@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::SessionId;
 use super::claude::{self, Conversation};
 use super::instance::Session;
 use super::pty::SpawnSpec;
+use super::{SessionId, tree};
 
 /// How long a stopped program gets between SIGTERM and SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
@@ -52,7 +52,12 @@ pub struct Registry {
 impl Registry {
     /// The receiver gets a session's id whenever something in it changed and
     /// the previous change has been taken (see `Session::take_changes`).
+    ///
+    /// Makes this process the child subreaper of its sessions' processes:
+    /// whatever loop owns the registry must call `session::reap_orphans` on
+    /// SIGCHLD.
     pub fn new(launch: Launch, rows: u16, cols: u16) -> (Self, UnboundedReceiver<SessionId>) {
+        tree::become_subreaper();
         let (events, rx) = unbounded_channel();
         let registry = Self {
             sessions: Vec::new(),
@@ -195,15 +200,18 @@ impl Registry {
         }
         let spec = self.sessions[i].spec().clone();
         let size = self.sessions[i].size();
+        // What the last run left running goes with it.
+        self.sessions[i].stop(STOP_GRACE);
         self.start_spec(id, spec, size, conversation, None, Some(i));
         true
     }
 
-    /// Removes an ended session's tab. A live one is left alone: stop it first.
+    /// Removes an ended session's tab, and ends whatever its program left
+    /// running. A live one is left alone: stop it first.
     pub fn close(&mut self, id: SessionId) -> bool {
         match self.index_of(id) {
             Some(i) if !self.sessions[i].status().is_live() => {
-                self.sessions.remove(i);
+                self.sessions.remove(i).stop(STOP_GRACE);
                 true
             }
             _ => false,
@@ -260,16 +268,17 @@ impl Registry {
             .count()
     }
 
-    /// Stops every live session and waits for them to be reaped, at most the
-    /// grace period plus a little for SIGKILL to land.
+    /// Ends every session's processes, what ended sessions left running, and
+    /// every orphan adopted from them (see `tree`), then waits for the
+    /// programs to be reaped: at most the grace period plus a little for
+    /// SIGKILL to land. Blocks; for quitting.
     pub fn stop_all(&self) {
-        for s in &self.sessions {
-            s.stop(STOP_GRACE);
-        }
-        let deadline = Instant::now() + STOP_GRACE + Duration::from_secs(1);
+        let trees: Vec<_> = self.sessions.iter().filter_map(Session::tree).collect();
+        tree::end(&trees, true, STOP_GRACE);
+        let deadline = Instant::now() + Duration::from_secs(1);
         for s in &self.sessions {
             let left = deadline.saturating_duration_since(Instant::now());
-            s.wait_exit(left);
+            s.wait_stopped(left);
         }
     }
 

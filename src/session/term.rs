@@ -12,6 +12,8 @@ use std::num::NonZeroU16;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
+use super::osc_limit::{MAX_OSC, OscLimit, Part};
+
 /// What XTVERSION reports. Not a name Claude Code special-cases, so it treats us
 /// as a generic xterm-compatible terminal.
 const TERMINAL_NAME: &str = concat!("ccmux(", env!("CARGO_PKG_VERSION"), ")");
@@ -27,8 +29,27 @@ pub const KITTY_DISAMBIGUATE: u8 = 0b1;
 /// drop the oldest entries beyond a limit of its own.
 const KITTY_STACK: usize = 16;
 
+// What a program can make ccmux keep is bounded: every string it sends is cut
+// at one of these sizes (see also `MAX_OSC`, the most of any OSC string the
+// parser buffers). Each is kept once per session, replaced by the next one.
+
+/// The largest OSC 52 copy forwarded, in bytes of base64: what `MAX_OSC`
+/// leaves after `52;`, the selection and `;`, so about 768 KiB of text.
+/// Copies of long answers (Claude Code's /copy) fit, and a session cannot
+/// make ccmux hold or forward more. A longer copy is dropped whole: a
+/// clipboard cut short would be worse than none.
+pub const MAX_CLIPBOARD: usize = MAX_OSC - 16;
+/// The longest title kept, in bytes: far more than a tab or the session
+/// table shows, small enough to copy for every frame.
+pub const MAX_TITLE: usize = 4096;
+/// The longest notification text kept, in bytes.
+pub const MAX_NOTIFICATION: usize = 1024;
+
 pub struct Term {
     parser: vt100::Parser<Callbacks>,
+    osc_limit: OscLimit,
+    /// How often vt100 panicked and the screen was rebuilt.
+    rebuilds: u64,
 }
 
 thread_local! {
@@ -65,6 +86,8 @@ pub struct Callbacks {
     alert: Option<Alert>,
     /// Base64 payload of the last OSC 52 copy, to forward to the host.
     clipboard: Option<Vec<u8>>,
+    /// Set while the parser dispatches an OSC string that `OscLimit` cut.
+    osc_cut: bool,
     /// When the program began a synchronized frame it has not finished yet.
     sync_since: Option<Instant>,
     /// Kitty keyboard flags the program pushed, the current ones last.
@@ -90,18 +113,47 @@ impl Term {
                 scrollback,
                 Callbacks::default(),
             ),
+            osc_limit: OscLimit::default(),
+            rebuilds: 0,
         }
     }
 
     pub fn process(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            match self.osc_limit.next(rest) {
+                Part::Parse(n) => {
+                    self.parse(&rest[..n]);
+                    rest = &rest[n..];
+                }
+                Part::Drop(n) => rest = &rest[n..],
+                Part::EndOfCut => {
+                    self.parser.callbacks_mut().osc_cut = true;
+                    self.parse(&rest[..1]);
+                    self.parser.callbacks_mut().osc_cut = false;
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+
+    fn parse(&mut self, bytes: &[u8]) {
         if guarded(|| self.parser.process(bytes)).is_none() {
             self.rebuild();
         }
     }
 
+    /// How many times vt100 panicked on this session's output and the screen
+    /// was rebuilt: 0 unless vt100 has a bug the output found.
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds
+    }
+
     /// Replaces a screen vt100 panicked on with a fresh one showing what the
     /// old one showed (its scrollback is lost), so the session goes on.
     fn rebuild(&mut self) {
+        self.rebuilds += 1;
+        self.osc_limit.reset();
         let screen = self.parser.screen();
         let (rows, cols) = screen.size();
         let scrollback = screen.scrollback_capacity();
@@ -251,15 +303,17 @@ impl vt100::Callbacks for Callbacks {
     }
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        let title = String::from_utf8_lossy(title);
+        let title = text_within(title, MAX_TITLE);
         if title != self.title {
-            self.title = title.into_owned();
+            self.title = title;
             self.title_changed = true;
         }
     }
 
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
-        self.clipboard = Some(data.to_vec());
+        if !self.osc_cut && data.len() <= MAX_CLIPBOARD {
+            self.clipboard = Some(data.to_vec());
+        }
     }
 
     fn unhandled_csi(
@@ -338,7 +392,7 @@ impl vt100::Callbacks for Callbacks {
         let text = |i: usize| {
             params
                 .get(i)
-                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .map(|p| text_within(p, MAX_NOTIFICATION))
                 .unwrap_or_default()
         };
         let notification = match params.first().copied() {
@@ -356,9 +410,24 @@ impl vt100::Callbacks for Callbacks {
             _ => None,
         };
         if let Some(text) = notification {
-            self.alert = Some(Alert::Notification(text));
+            self.alert = Some(Alert::Notification(text_within(
+                text.as_bytes(),
+                MAX_NOTIFICATION,
+            )));
         }
     }
+}
+
+/// `bytes` as text, at most `max` bytes of it, cut on a character boundary.
+fn text_within(bytes: &[u8], max: usize) -> String {
+    let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(max)]).into_owned();
+    // Each invalid byte became a three-byte U+FFFD.
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text
 }
 
 #[cfg(test)]
@@ -468,5 +537,59 @@ mod tests {
         let mut t = term();
         t.process(b"\x1b]52;c;aGk=\x07");
         assert_eq!(t.take_clipboard().as_deref(), Some(&b"aGk="[..]));
+    }
+
+    fn osc(body: &[u8]) -> Vec<u8> {
+        [b"\x1b]", body, b"\x1b\\"].concat()
+    }
+
+    #[test]
+    fn the_largest_clipboard_copy_passes_and_a_longer_one_is_dropped_whole() {
+        let mut t = term();
+        let largest = vec![b'A'; MAX_CLIPBOARD];
+        t.process(&osc(&[&b"52;c;"[..], &largest].concat()));
+        assert_eq!(t.take_clipboard().map(|c| c.len()), Some(MAX_CLIPBOARD));
+        // Just over the copy limit, still within the OSC limit.
+        t.process(&osc(&[&b"52;c;"[..], &largest, b"AAAA"].concat()));
+        assert_eq!(t.take_clipboard(), None);
+        // Far over the OSC limit: cut by the filter, then dropped.
+        t.process(&osc(&[&b"52;;"[..], &largest, &largest].concat()));
+        assert_eq!(t.take_clipboard(), None);
+        t.process(b"\x1b]52;c;aGk=\x07");
+        assert_eq!(t.take_clipboard().as_deref(), Some(&b"aGk="[..]));
+    }
+
+    #[test]
+    fn titles_and_notifications_are_cut_on_a_character_boundary() {
+        let mut t = term();
+        let long = "é".repeat(MAX_TITLE);
+        t.process(&osc(format!("2;{long}").as_bytes()));
+        let title = t.take_title().unwrap();
+        assert_eq!(title, "é".repeat(MAX_TITLE / 2));
+        t.process(&osc(format!("2;x{long}").as_bytes()));
+        assert_eq!(t.title().len(), MAX_TITLE - 1, "no half character");
+        t.process(&osc(&[&b"0;"[..], &[0xff; MAX_TITLE]].concat()));
+        assert!(t.title().len() <= MAX_TITLE);
+
+        t.process(&osc(format!("777;notify;{long};{long}").as_bytes()));
+        let Some(Alert::Notification(text)) = t.take_alert() else {
+            panic!("no notification");
+        };
+        assert_eq!(text, "é".repeat(MAX_NOTIFICATION / 2));
+    }
+
+    #[test]
+    fn output_after_a_cut_string_is_parsed_as_usual() {
+        let mut t = term();
+        let mut flood = b"\x1b]0;".to_vec();
+        flood.resize(3 * MAX_OSC, b'x');
+        for chunk in flood.chunks(64 * 1024) {
+            t.process(chunk);
+        }
+        t.process(b"\x07after\x1b[6n");
+        assert_eq!(t.title(), "x".repeat(MAX_TITLE));
+        assert!(t.screen().contents().starts_with("after"));
+        assert_eq!(t.take_replies(), b"\x1b[1;6R");
+        assert_eq!(t.rebuilds(), 0);
     }
 }

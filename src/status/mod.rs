@@ -9,5 +9,5 @@ mod transcript;
 
 pub use hook::{Hook, HookEvent, parse_hook};
 pub use rules::{Rules, ScreenStatus, Verdict};
-pub use transcript::last_assistant_text;
 pub use tracker::{Change, GENERIC_QUIET, HOOK_SILENCE, IDLE_DEBOUNCE, Tracker};
+pub use transcript::last_assistant_text;

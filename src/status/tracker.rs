@@ -18,10 +18,12 @@ pub const IDLE_DEBOUNCE: Duration = Duration::from_millis(500);
 /// once it has been quiet this long.
 pub const GENERIC_QUIET: Duration = Duration::from_millis(1500);
 
-/// Claude sends no Stop hook when the user interrupts a turn (Esc) or rejects
-/// a tool, which would leave a hooked session busy for good. Once hooks have
-/// been silent this long, an idle screen may end the turn. The margin covers
-/// the moment after a prompt is submitted, before the busy footer is drawn.
+/// Hooks decide a hooked session's status, but one can be lost (a client
+/// past its deadline on a loaded machine), and Claude sends no Stop when the
+/// user interrupts a turn (Esc) or rejects a tool. So when the screen has
+/// clearly contradicted the hooks this long, with no hook in between, the
+/// screen wins. The margin covers the moments a screen lags a hook: the idle
+/// prompt still drawn right after a prompt is submitted.
 pub const HOOK_SILENCE: Duration = Duration::from_secs(2);
 
 /// Prompts can be whole pasted files; the task is a one-line summary.
@@ -60,6 +62,15 @@ pub struct Tracker {
     /// When to become idle unless something else happens first: the Stop
     /// debounce for Claude, the quiet timeout for generic programs.
     idle_at: Option<Instant>,
+    /// What a hooked session's screen last said, and since when it has.
+    seen: Option<Seen>,
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    status: ScreenStatus,
+    reason: Option<String>,
+    since: Instant,
 }
 
 impl Tracker {
@@ -89,6 +100,7 @@ impl Tracker {
             ending: false,
             manual_compact: false,
             idle_at: None,
+            seen: None,
         }
     }
 
@@ -125,7 +137,10 @@ impl Tracker {
 
     /// When [`Tracker::on_deadline`] should be called next, if at all.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.idle_at
+        match (self.idle_at, self.screen_wins_at()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The process ended: `status` (`Exited` or `Failed`) is final, and every
@@ -136,6 +151,7 @@ impl Tracker {
             self.tool = None;
             self.waiting_reason = None;
             self.idle_at = None;
+            self.seen = None;
         }
     }
 
@@ -211,22 +227,31 @@ impl Tracker {
         }
     }
 
-    /// Reads the status off the screen, for Claude sessions whose hooks are
-    /// not reporting. With hooks, the screen only ends a turn that Claude
-    /// ended without a Stop (see [`HOOK_SILENCE`]).
+    /// Reads the status off the screen of a Claude session. Without hooks it
+    /// decides the status. With hooks it is only remembered, and wins if it
+    /// clearly contradicts them for [`HOOK_SILENCE`] with no hook in between
+    /// (see [`Tracker::on_deadline`]).
     pub fn on_screen(&mut self, screen_text: &str, rules: &Rules, now: Instant) -> Change {
-        if !self.reads_screen(now) {
+        if !self.reads_screen() {
             return Change::default();
         }
-        let Some(verdict) = rules.classify(screen_text) else {
+        let verdict = rules.classify(screen_text);
+        if self.last_hook.is_some() {
+            // A screen no rule knows contradicts nothing.
+            self.seen = match (verdict, self.seen.take()) {
+                (Some(v), Some(seen)) if seen.status == v.status => Some(seen),
+                (Some(v), _) => Some(Seen {
+                    status: v.status,
+                    reason: v.reason.map(str::to_string),
+                    since: now,
+                }),
+                (None, _) => None,
+            };
+            return Change::default();
+        }
+        let Some(verdict) = verdict else {
             return Change::default();
         };
-        if self.last_hook.is_some() {
-            if verdict.status == ScreenStatus::Idle {
-                self.idle_soon(now);
-            }
-            return Change::default();
-        }
         match verdict.status {
             ScreenStatus::Busy => self.busy(),
             ScreenStatus::Waiting => {
@@ -242,18 +267,26 @@ impl Tracker {
         }
     }
 
-    /// Whether `on_screen` would look at the screen now: for a live Claude
-    /// session without hooks, or whose hooks have been silent a while during
-    /// a turn. The caller can skip reading the screen otherwise; it changes
-    /// on every frame a busy session draws.
-    pub fn reads_screen(&self, now: Instant) -> bool {
-        if !self.status.is_live() || self.kind != Kind::Claude {
-            return false;
-        }
-        match self.last_hook {
-            None => true,
-            Some(last) => self.is_working() && now.saturating_duration_since(last) >= HOOK_SILENCE,
-        }
+    /// Whether `on_screen` would look at the screen: for a live Claude
+    /// session. The caller can skip copying the screen's text otherwise.
+    pub fn reads_screen(&self) -> bool {
+        self.status.is_live() && self.kind == Kind::Claude
+    }
+
+    /// When the screen overrules the hooks, if it contradicts them: a
+    /// dialog while they say idle or busy (a lost PermissionRequest), the
+    /// prompt while they say busy or waiting (an interrupted turn, a lost
+    /// Stop), the busy footer while they say idle (a lost UserPromptSubmit).
+    /// Not busy over waiting: the rules may not know a question's dialog, and
+    /// a lost PostToolUse is mended by the turn's next hook.
+    fn screen_wins_at(&self) -> Option<Instant> {
+        let (seen, last_hook) = (self.seen.as_ref()?, self.last_hook?);
+        let contradicts = match seen.status {
+            ScreenStatus::Waiting => self.status != Status::Waiting,
+            ScreenStatus::Idle => self.is_working(),
+            ScreenStatus::Busy => matches!(self.status, Status::Idle | Status::Starting),
+        };
+        contradicts.then(|| seen.since.max(last_hook) + HOOK_SILENCE)
     }
 
     /// Output arrived. Only generic programs are judged by it.
@@ -267,6 +300,21 @@ impl Tracker {
 
     /// Applies what was due at [`Tracker::next_deadline`]; early calls do nothing.
     pub fn on_deadline(&mut self, now: Instant) -> Change {
+        if self.status.is_live()
+            && self.screen_wins_at().is_some_and(|at| now >= at)
+            && let Some(seen) = self.seen.clone()
+        {
+            return match seen.status {
+                ScreenStatus::Busy => self.busy(),
+                ScreenStatus::Waiting => {
+                    self.waiting(seen.reason.unwrap_or_else(|| "needs you".into()))
+                }
+                ScreenStatus::Idle => {
+                    let finished = self.is_working();
+                    self.idle(finished)
+                }
+            };
+        }
         match self.idle_at {
             Some(at) if now >= at && self.status.is_live() => {
                 // A generic program going quiet has not finished anything we know of.
@@ -709,20 +757,21 @@ mod tests {
     }
 
     #[test]
-    fn hooks_overrule_the_screen() {
+    fn hooks_overrule_the_screen_while_they_speak() {
         let rules = Rules::default();
         let (mut t, t0) = started();
         assert_eq!(t.on_screen(BUSY, &rules, t0), Change::default());
-        assert_eq!(t.on_screen(PERMISSION, &rules, t0), Change::default());
         assert_eq!(t.status(), &Status::Idle);
 
         t.on_hook(&prompt("go"), t0);
         // The idle prompt is still drawn right after submitting.
         assert_eq!(t.on_screen(IDLE, &rules, t0 + 100 * MS), Change::default());
+        assert_eq!(t.next_deadline(), Some(t0 + 100 * MS + HOOK_SILENCE));
+        assert_eq!(t.on_screen(BUSY, &rules, t0 + 300 * MS), Change::default());
         assert_eq!(t.next_deadline(), None);
-        // So the caller need not even copy the screen for it.
-        assert!(!t.reads_screen(t0 + 100 * MS));
-        assert!(t.reads_screen(t0 + HOOK_SILENCE));
+        assert_eq!(t.on_deadline(t0 + 10 * HOOK_SILENCE), Change::default());
+        assert_eq!(t.status(), &Status::Busy);
+        assert!(t.reads_screen());
     }
 
     #[test]
@@ -733,16 +782,93 @@ mod tests {
         let later = t0 + HOOK_SILENCE;
         assert_eq!(t.on_screen(BUSY, &rules, later), Change::default());
         assert_eq!(t.on_screen(IDLE, &rules, later), Change::default());
-        assert_eq!(t.next_deadline(), Some(later + IDLE_DEBOUNCE));
-        let c = t.on_deadline(later + IDLE_DEBOUNCE);
+        assert_eq!(t.next_deadline(), Some(later + HOOK_SILENCE));
+        let c = t.on_deadline(later + HOOK_SILENCE);
         assert_eq!(c.status, Some(Status::Idle));
+        assert!(c.turn_finished);
+    }
+
+    /// The case: the hooks that would have said so were lost, and the
+    /// tab shows idle while Claude asks "Do you want to proceed?".
+    #[test]
+    fn a_dropped_permission_hook_is_recovered_from_the_screen() {
+        let rules = Rules::default();
+        let (mut t, t0) = started();
+        let shown = t0 + 5000 * MS;
+        assert_eq!(t.on_screen(PERMISSION, &rules, shown), Change::default());
+        assert_eq!(t.next_deadline(), Some(shown + HOOK_SILENCE));
+        assert_eq!(t.on_deadline(shown + HOOK_SILENCE - MS), Change::default());
+        let c = t.on_deadline(shown + HOOK_SILENCE);
+        assert_eq!(c.status, Some(Status::Waiting));
+        assert_eq!(c.needs_user.as_deref(), Some("needs permission"));
+        // Settled: the screen agrees now, nothing more is due.
+        assert_eq!(t.next_deadline(), None);
+        assert_eq!(
+            t.on_screen(PERMISSION, &rules, shown + 2 * HOOK_SILENCE),
+            Change::default()
+        );
+        assert_eq!(t.next_deadline(), None);
+
+        // Mid-turn: PreToolUse came, PermissionRequest did not. The dialog is
+        // up at once, while the last hook is recent: its time counts.
+        let (mut t, t0) = started();
+        t.on_hook(&prompt("go"), t0);
+        let pre = t0 + 1000 * MS;
+        t.on_hook(&tool(HookEvent::PreToolUse, "Bash"), pre);
+        t.on_screen(PERMISSION, &rules, pre + 10 * MS);
+        assert_eq!(t.next_deadline(), Some(pre + 10 * MS + HOOK_SILENCE));
+        let c = t.on_deadline(pre + 10 * MS + HOOK_SILENCE);
+        assert_eq!(c.status, Some(Status::Waiting));
+    }
+
+    #[test]
+    fn a_dropped_prompt_hook_is_recovered_from_the_screen() {
+        let rules = Rules::default();
+        let (mut t, t0) = started();
+        t.on_screen(BUSY, &rules, t0 + 100 * MS);
+        let c = t.on_deadline(t0 + 100 * MS + HOOK_SILENCE);
+        assert_eq!(c, to(Status::Busy));
+    }
+
+    #[test]
+    fn a_hook_restarts_the_wait_and_the_screen_does_not_flap() {
+        let rules = Rules::default();
+        let (mut t, t0) = started();
+        t.on_hook(&prompt("go"), t0);
+        t.on_screen(PERMISSION, &rules, t0 + 100 * MS);
+        // The hook arrives late after all: it decides, and the clock restarts.
+        let late = t0 + 1500 * MS;
+        let c = t.on_hook(&tool(HookEvent::PermissionRequest, "Bash"), late);
+        assert_eq!(c.needs_user.as_deref(), Some("needs permission for Bash"));
+        assert_eq!(t.next_deadline(), None, "the screen agrees");
+        // Answered: the tool runs, and the dialog is gone from the screen.
+        t.on_hook(&tool(HookEvent::PostToolUse, "Bash"), late + 1000 * MS);
+        assert_eq!(t.next_deadline(), Some(late + 1000 * MS + HOOK_SILENCE));
+        t.on_screen(BUSY, &rules, late + 1100 * MS);
+        assert_eq!(t.next_deadline(), None);
+        // A frame no rule knows (output scrolling by) contradicts nothing.
+        t.on_screen("plain output\n", &rules, late + 1200 * MS);
+        assert_eq!(t.on_deadline(late + 10 * HOOK_SILENCE), Change::default());
+        assert_eq!(t.status(), &Status::Busy);
+    }
+
+    #[test]
+    fn a_busy_screen_does_not_overrule_a_question() {
+        let rules = Rules::default();
+        let (mut t, t0) = started();
+        t.on_hook(&prompt("go"), t0);
+        t.on_hook(&tool(HookEvent::PreToolUse, "AskUserQuestion"), t0);
+        t.on_screen(BUSY, &rules, t0 + 100 * MS);
+        assert_eq!(t.next_deadline(), None);
+        assert_eq!(t.on_deadline(t0 + 10 * HOOK_SILENCE), Change::default());
+        assert_eq!(t.status(), &Status::Waiting);
     }
 
     #[test]
     fn generic_programs_are_busy_while_output_flows() {
         let t0 = Instant::now();
         let mut t = Tracker::generic(t0);
-        assert!(!t.reads_screen(t0));
+        assert!(!t.reads_screen());
         assert_eq!(t.on_screen(BUSY, &Rules::default(), t0), Change::default());
         assert_eq!(t.on_output(t0 + 100 * MS), to(Status::Busy));
         assert_eq!(t.on_output(t0 + 1000 * MS), Change::default());
