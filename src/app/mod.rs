@@ -173,7 +173,7 @@ impl App {
             Event::Mouse(mouse) => self.on_mouse(hub, mouse, now),
             Event::Resize(cols, rows) => {
                 self.size = (cols, rows);
-                hub.resize_client(self.client, session_size(self.size));
+                hub.resize_client(self.client, session_size(self.size), now);
                 self.needs_draw = true;
             }
             Event::HostFocus(focused) => {

@@ -302,7 +302,7 @@ impl Server {
         if let Some(client) = self.clients.remove(&id)
             && client.view.is_some()
         {
-            self.hub.detach(id);
+            self.hub.detach(id, Instant::now());
             tracing::info!("client {id} detached");
         }
     }
