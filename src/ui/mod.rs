@@ -3,6 +3,7 @@
 pub mod confirm;
 pub mod help;
 mod hints;
+mod joined;
 pub mod path;
 pub mod popup;
 pub mod screen_view;
