@@ -9,6 +9,7 @@
 
 mod launch;
 mod limit;
+mod names;
 mod notice;
 mod read;
 mod sizes;
@@ -63,6 +64,8 @@ pub struct Hub {
     shown_status: HashMap<SessionId, Status>,
     /// The session a client focused last: where the next attach lands.
     last_focus: Option<SessionId>,
+    /// The names the user gave sessions (see `names`).
+    names: HashMap<SessionId, String>,
 }
 
 impl Hub {
@@ -82,6 +85,7 @@ impl Hub {
             changed: true,
             shown_status: HashMap::new(),
             last_focus: None,
+            names: HashMap::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -161,6 +165,7 @@ impl Hub {
     pub fn restart(&mut self, id: SessionId, now: Instant) -> Option<SessionId> {
         let new = self.registry.restart(id)?;
         self.forget(id);
+        self.move_name(id, Some(new));
         if let Some(owner) = self.owners.remove(&id) {
             self.owners.insert(new, owner);
         }
@@ -185,6 +190,7 @@ impl Hub {
             return false;
         }
         self.forget(id);
+        self.move_name(id, None);
         self.owners.remove(&id);
         true
     }
@@ -236,12 +242,15 @@ impl Hub {
 
     /// Every session as the tab bar, status line and table show it.
     pub fn infos(&self) -> Vec<SessionInfo> {
+        let names = self.names_in_tab_order();
         self.registry
             .iter()
+            .zip(names)
             .enumerate()
-            .map(|(i, s)| SessionInfo {
+            .map(|(i, (s, name))| SessionInfo {
                 id: s.id(),
                 number: i + 1,
+                name,
                 dir: s.spec().dir.clone(),
                 status: self.status_of(s),
                 title: s.term().title().to_string(),
@@ -252,15 +261,6 @@ impl Hub {
                 reason: self.reason_of(s.id()),
             })
             .collect()
-    }
-
-    /// The name a notification gives a session: its directory's.
-    fn name_of(&self, id: SessionId) -> String {
-        self.registry
-            .get(id)
-            .and_then(|s| s.spec().dir.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| id.short())
     }
 
     /// Stops every session and waits for them to end (bounded).

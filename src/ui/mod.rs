@@ -9,7 +9,6 @@ pub mod popup;
 pub mod screen_view;
 pub mod status_style;
 pub mod statusline;
-mod tab_names;
 pub mod tabbar;
 pub mod table;
 pub mod table_keys;
