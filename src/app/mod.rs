@@ -14,6 +14,8 @@ mod draw;
 mod event;
 mod input;
 mod notify;
+mod prompt;
+mod switcher;
 mod view;
 
 use std::path::PathBuf;
@@ -22,6 +24,8 @@ use std::time::{Duration, Instant};
 pub use draw::session_size;
 pub use event::Event;
 pub use notify::NotifyStyle;
+pub use prompt::{Prompt, PromptKind};
+pub use switcher::Switcher;
 pub use view::{Back, Confirm, Filter, TableView, View};
 
 use crate::hub::{ClientId, Hub, Notice};
