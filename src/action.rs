@@ -107,6 +107,18 @@ actions! {
         help: "Go to tab by number",
         keys: ["prefix 1..9", "alt-1..9"],
     }
+    /// Ask for a tab number and focus that tab: for tabs past 9.
+    GoToNumber {
+        name: "go_to_number",
+        help: "Go to tab by number, typed",
+        keys: ["prefix '"],
+    }
+    /// Pick a session from a list of all, filtered as you type its name.
+    SwitchSession {
+        name: "switch_session",
+        help: "Switch to a session by name",
+        keys: ["prefix w"],
+    }
     /// Focus the session that has waited longest for you.
     NextAttention {
         name: "next_attention",
@@ -124,6 +136,12 @@ actions! {
         name: "directory_picker",
         help: "New session: pick a directory",
         keys: ["prefix c"],
+    }
+    /// Rename the focused tab; an empty name gives back its default one.
+    RenameSession {
+        name: "rename_session",
+        help: "Rename the focused tab",
+        keys: ["prefix ,"],
     }
     /// Stop the focused session.
     StopSession {

@@ -16,8 +16,10 @@ use crate::ui::confirm::render_confirm;
 use crate::ui::help::render_help;
 use crate::ui::path::display_path;
 use crate::ui::popup::centered;
+use crate::ui::prompt::render_prompt;
 use crate::ui::screen_view::ScreenView;
 use crate::ui::statusline::StatusLine;
+use crate::ui::switcher::{SwitcherRow, SwitcherView};
 use crate::ui::tabbar::render_tab_bar;
 use crate::ui::table::SessionTable;
 
@@ -152,6 +154,29 @@ impl App {
                     }
                 };
                 render_confirm(area, frame.buffer_mut(), &title, &message, theme);
+            }
+            View::Prompt(prompt) => {
+                let (label, input) = (prompt.label(), prompt.input());
+                render_prompt(layout.status, frame.buffer_mut(), label, input, theme);
+            }
+            View::Switcher(switcher) => {
+                let found = switcher.rows(&infos);
+                let selected = switcher.selected(&found, &infos);
+                let rows: Vec<SwitcherRow> = found
+                    .iter()
+                    .map(|row| SwitcherRow {
+                        session: &infos[row.index],
+                        matched: &row.matched,
+                    })
+                    .collect();
+                let query = switcher.query();
+                SwitcherView {
+                    rows: &rows,
+                    query,
+                    selected,
+                    theme,
+                }
+                .render(area, frame.buffer_mut());
             }
             _ => {}
         }

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::draw;
-use super::{App, Back, Confirm, TableView, View};
+use super::{App, Back, Confirm, Prompt, Switcher, TableView, View};
 use crate::action::Action;
 use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
@@ -38,6 +38,14 @@ impl App {
             View::Table(table) => {
                 self.view = View::Table(table);
                 self.on_table_key(hub, key, table, now);
+                return;
+            }
+            View::Prompt(prompt) => {
+                self.on_prompt_key(hub, prompt, key, now);
+                return;
+            }
+            View::Switcher(switcher) => {
+                self.on_switcher_key(hub, switcher, key, now);
                 return;
             }
             View::Picker { mut picker, back } => match picker.handle_key(key) {
@@ -111,6 +119,16 @@ impl App {
             Action::GoToTab(n) => {
                 if usize::from(n) <= hub.registry().len() && n > 0 {
                     self.focus(hub, usize::from(n) - 1, now);
+                }
+            }
+            Action::GoToNumber => self.view = View::Prompt(Prompt::go_to()),
+            Action::SwitchSession => {
+                self.view = View::Switcher(Box::new(Switcher::new(self.focused)));
+            }
+            Action::RenameSession => {
+                if let Some(id) = self.focused {
+                    let name = hub.display_name(id);
+                    self.view = View::Prompt(Prompt::rename(id, &name));
                 }
             }
             Action::SessionTable => {
@@ -328,6 +346,14 @@ impl App {
         match &mut self.view {
             View::Picker { picker, .. } => {
                 picker.handle_paste(text);
+                self.needs_draw = true;
+            }
+            View::Prompt(prompt) => {
+                prompt.insert(text);
+                self.needs_draw = true;
+            }
+            View::Switcher(switcher) => {
+                switcher.paste(text, &hub.infos());
                 self.needs_draw = true;
             }
             View::Tabs => {

@@ -14,6 +14,8 @@ mod draw;
 mod event;
 mod input;
 mod notify;
+mod prompt;
+mod switcher;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 pub use draw::session_size;
 pub use event::Event;
 pub use notify::NotifyStyle;
+pub use prompt::{Prompt, PromptKind};
+pub use switcher::Switcher;
 pub use view::{Back, Confirm, Filter, TableView, View};
 
 use crate::hub::{ClientId, Hub, Notice};
@@ -172,7 +176,7 @@ impl App {
             Event::Mouse(mouse) => self.on_mouse(hub, mouse, now),
             Event::Resize(cols, rows) => {
                 self.size = (cols, rows);
-                hub.resize_client(self.client, session_size(self.size));
+                hub.resize_client(self.client, session_size(self.size), now);
                 self.needs_draw = true;
             }
             Event::HostFocus(focused) => {

@@ -1,3 +1,5 @@
+use super::prompt::Prompt;
+use super::switcher::Switcher;
 use crate::picker::Picker;
 use crate::session::{SessionId, Status};
 
@@ -20,6 +22,10 @@ pub enum View {
     },
     Help,
     Confirm(Confirm),
+    /// A line typed in the status line, over the tabs.
+    Prompt(Prompt),
+    /// The session switcher over the tabs.
+    Switcher(Box<Switcher>),
 }
 
 /// The session table's state: the selected row (of the rows shown), and how

@@ -122,7 +122,7 @@ impl Hub {
             self.attention.entry(id).or_insert(now);
         }
         if self.limiter.allow_announce(id, &why, now) {
-            let name = self.name_of(id);
+            let name = self.display_name(id);
             self.notices.push(Notice::Announce {
                 session: id,
                 name,

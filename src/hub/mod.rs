@@ -10,6 +10,7 @@
 mod launch;
 mod life;
 mod limit;
+mod names;
 mod notice;
 mod prompts;
 mod read;
@@ -82,6 +83,8 @@ pub struct Hub {
     next_prompt: u64,
     /// Delivered prompts whose turn ended, for those who wait on them.
     turn_ends: Vec<(u64, SessionId, TurnEnd)>,
+    /// The names the user gave sessions (see `names`).
+    names: HashMap<SessionId, String>,
 }
 
 /// A session waiting its turn to start.
@@ -117,6 +120,7 @@ impl Hub {
             prompts: HashMap::new(),
             next_prompt: 0,
             turn_ends: Vec::new(),
+            names: HashMap::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -269,6 +273,7 @@ impl Hub {
             return false;
         }
         self.forget(id);
+        self.forget_name(id);
         self.owners.remove(&id);
         self.life.remove(&id);
         self.prompts.remove(&id);
@@ -348,12 +353,15 @@ impl Hub {
 
     /// Every session as the tab bar, status line and table show it.
     pub fn infos(&self) -> Vec<SessionInfo> {
+        let names = self.names_in_tab_order();
         self.registry
             .iter()
+            .zip(names)
             .enumerate()
-            .map(|(i, s)| SessionInfo {
+            .map(|(i, (s, name))| SessionInfo {
                 id: s.id(),
                 number: i + 1,
+                name,
                 dir: s.spec().dir.clone(),
                 status: self.status_of(s),
                 title: s.term().title().to_string(),
@@ -367,15 +375,6 @@ impl Hub {
                 restored: self.was_restored(s.id()),
             })
             .collect()
-    }
-
-    /// The name a notification gives a session: its directory's.
-    fn name_of(&self, id: SessionId) -> String {
-        self.registry
-            .get(id)
-            .and_then(|s| s.spec().dir.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| id.short())
     }
 
     /// Stops every session and waits for them to end (bounded).

@@ -99,7 +99,7 @@ impl Hub {
             }
             Alert::Notification(text) => {
                 if self.limiter.allow_announce(id, &text, now) {
-                    let name = self.name_of(id);
+                    let name = self.display_name(id);
                     self.notices.push(Notice::Announce {
                         session: id,
                         name,

@@ -47,6 +47,9 @@ pub struct SavedSession {
     pub queue: Vec<Prompt>,
     #[serde(default)]
     pub paused: bool,
+    /// The name the user gave it, if any.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 impl Hub {
@@ -75,6 +78,7 @@ impl Hub {
                     live: (s.status().is_live() || life.restart_at.is_some()) && !life.stopping,
                     queue: self.queue_of(s.id()),
                     paused: self.is_paused(s.id()),
+                    name: self.names.get(&s.id()).cloned(),
                 }
             })
             .collect();
@@ -132,6 +136,9 @@ impl Hub {
             life.transcript = s.transcript;
             life.prompted = s.prompted;
             life.restored = true;
+            if let Some(name) = s.name {
+                self.names.insert(id, name);
+            }
             self.track(id, now);
             let queue = self.prompts.entry(id).or_default();
             queue.paused = s.paused;
@@ -200,6 +207,7 @@ mod tests {
             live: true,
             queue: vec![],
             paused: false,
+            name: None,
         }
     }
 
@@ -269,6 +277,7 @@ mod restore_tests {
             live,
             queue: vec![],
             paused: false,
+            name: None,
         }
     }
 

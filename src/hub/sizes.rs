@@ -41,14 +41,14 @@ impl Hub {
             })
             .collect();
         for id in orphans {
-            self.own(client, id);
+            self.own(client, id, now);
         }
         self.registry.set_default_size(size.0, size.1);
     }
 
     /// The client left: its sessions go to the client used most recently, if
     /// one is left; otherwise they keep their size.
-    pub fn detach(&mut self, client: ClientId) {
+    pub fn detach(&mut self, client: ClientId, now: Instant) {
         self.viewers.remove(&client);
         let Some(heir) = self.latest_viewer() else {
             return;
@@ -60,12 +60,12 @@ impl Hub {
             .map(|(id, _)| *id)
             .collect();
         for id in orphans {
-            self.own(heir, id);
+            self.own(heir, id, now);
         }
     }
 
     /// The client's session area is now `size`: its sessions follow.
-    pub fn resize_client(&mut self, client: ClientId, size: (u16, u16)) {
+    pub fn resize_client(&mut self, client: ClientId, size: (u16, u16), now: Instant) {
         let Some(viewer) = self.viewers.get_mut(&client) else {
             return;
         };
@@ -77,7 +77,7 @@ impl Hub {
             .map(|(id, _)| *id)
             .collect();
         for id in owned {
-            self.own(client, id);
+            self.own(client, id, now);
         }
         if self.latest_viewer() == Some(client) {
             self.registry.set_default_size(size.0, size.1);
@@ -94,7 +94,7 @@ impl Hub {
         if let Some(id) = id {
             self.last_focus = Some(id);
             self.look(id);
-            self.own(client, id);
+            self.own(client, id, now);
         }
     }
 
@@ -104,7 +104,7 @@ impl Hub {
             viewer.active = now;
         }
         self.look(id);
-        self.own(client, id);
+        self.own(client, id, now);
     }
 
     /// The user looks at `id`: its mark goes, and it may announce again.
@@ -120,8 +120,9 @@ impl Hub {
         self.viewers.values().any(|v| v.focus == Some(id))
     }
 
-    /// Gives `id` the size of `client`, resizing it if that differs.
-    fn own(&mut self, client: ClientId, id: SessionId) {
+    /// Gives `id` the size of `client`, resizing it if that differs. Its
+    /// tracker hears of it: the program's redraw is not work.
+    fn own(&mut self, client: ClientId, id: SessionId, now: Instant) {
         let Some(size) = self.viewers.get(&client).map(|v| v.size) else {
             return;
         };
@@ -130,6 +131,9 @@ impl Hub {
             && session.size() != size
         {
             session.resize(size.0, size.1);
+            if let Some(tracker) = self.trackers.get_mut(&id) {
+                tracker.on_resize(now);
+            }
         }
     }
 

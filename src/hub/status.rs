@@ -123,7 +123,7 @@ impl Hub {
             self.changed = true;
         }
         if self.limiter.allow_announce(id, &why, now) {
-            let name = self.name_of(id);
+            let name = self.display_name(id);
             self.notices.push(Notice::Announce {
                 session: id,
                 name,

@@ -5,12 +5,18 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-pub(super) struct Filter {
+pub struct Filter {
     query: String,
     pattern: Pattern,
     matcher: Matcher,
     /// Scratch space nucleo needs to convert non-ASCII haystacks.
     chars: Vec<char>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Filter {

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use filter::Filter as FuzzyFilter;
 use filter::Filter;
 use listing::Listing;
 pub use recent::RecentDirs;

@@ -35,6 +35,8 @@ pub fn fail(message: String) -> ServerMsg {
 #[derive(Serialize)]
 struct Row {
     id: String,
+    /// What the user named it, else a name made from its directory.
+    name: String,
     dir: String,
     /// `starting`, `idle`, `busy`, `waiting`, `running`, `exited`, `failed`.
     status: &'static str,
@@ -84,6 +86,7 @@ fn row(hub: &Hub, s: &SessionInfo) -> Row {
     let (rows, cols) = session.map_or((0, 0), |session| session.size());
     Row {
         id: s.id.to_string(),
+        name: s.name.clone(),
         dir: s.dir.display().to_string(),
         status: status_style::kind(&s.status),
         exit_code: match s.status {
@@ -112,6 +115,7 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
     let ago = |t: SystemTime| age(now.duration_since(t).unwrap_or_default());
     let mut rows = vec![[
         "ID".to_string(),
+        "NAME".to_string(),
         "STATUS".to_string(),
         "DIR".to_string(),
         "STARTED".to_string(),
@@ -131,6 +135,7 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
         }
         rows.push([
             s.id.short(),
+            s.name.chars().filter(|c| !c.is_control()).collect(),
             status,
             s.dir.display().to_string(),
             format!("{} ago", ago(s.started)),
@@ -144,7 +149,7 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
                 .collect(),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
+    let widths: Vec<usize> = (0..7)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -224,6 +229,7 @@ mod tests {
             restored: false,
             id: SessionId::new(),
             number: 1,
+            name: dir.rsplit('/').next().unwrap_or_default().to_string(),
             dir: dir.into(),
             status,
             title: String::new(),
@@ -242,7 +248,8 @@ mod tests {
         );
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
-        assert!(lines[0].starts_with("ID        STATUS"), "{text}");
+        assert!(lines[0].starts_with("ID        NAME  STATUS"), "{text}");
+        assert!(lines[1].contains(" api   waiting"), "{text}");
         assert!(
             lines[1].contains("waiting: needs permission for Bash !"),
             "{text}"

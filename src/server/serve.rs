@@ -169,6 +169,10 @@ async fn run(
             server.ending = Some(Ending::Empty);
         }
         if let Some(ending) = server.ending.take() {
+            // Gone before anyone hears the server ended: a client that
+            // waited for the end finds no socket behind it.
+            drop(listener);
+            let _ = std::fs::remove_file(&listening.path);
             server.end(ending).await;
             return Ok(());
         }
@@ -397,7 +401,7 @@ impl Server {
         if let Some(client) = self.clients.remove(&id)
             && client.view.is_some()
         {
-            self.hub.detach(id);
+            self.hub.detach(id, Instant::now());
             tracing::info!("client {id} detached");
         }
     }

@@ -104,6 +104,7 @@ mod tests {
                 live: true,
                 queue: vec![],
                 paused: false,
+                name: None,
             }],
         }
     }

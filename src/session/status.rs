@@ -63,6 +63,8 @@ pub struct SessionInfo {
     pub id: SessionId,
     /// 1-based position in the tab bar.
     pub number: usize,
+    /// What the user named it, else a name made from its directory.
+    pub name: String,
     pub dir: PathBuf,
     pub status: Status,
     /// The title the program set with OSC 0/2, empty if none.

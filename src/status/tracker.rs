@@ -18,6 +18,13 @@ pub const IDLE_DEBOUNCE: Duration = Duration::from_millis(500);
 /// once it has been quiet this long.
 pub const GENERIC_QUIET: Duration = Duration::from_millis(1500);
 
+/// A program redraws its screen when its window changes size (SIGWINCH: a
+/// shell reprints its prompt, a full-screen program repaints). Output this
+/// soon after a resize is that redraw, not work, so it does not make an idle
+/// generic program busy. It covers the 250 ms in which the hub may not read
+/// a session nobody looks at, and a slow program's repaint.
+pub const RESIZE_REDRAW: Duration = Duration::from_secs(1);
+
 /// Hooks decide a hooked session's status, but one can be lost (a client
 /// past its deadline on a loaded machine), and Claude sends no Stop when the
 /// user interrupts a turn (Esc) or rejects a tool. So when the screen has
@@ -62,6 +69,8 @@ pub struct Tracker {
     /// When to become idle unless something else happens first: the Stop
     /// debounce for Claude, the quiet timeout for generic programs.
     idle_at: Option<Instant>,
+    /// When the session's window last changed size (see [`RESIZE_REDRAW`]).
+    resized_at: Option<Instant>,
     /// What a hooked session's screen last said, and since when it has.
     seen: Option<Seen>,
 }
@@ -101,6 +110,7 @@ impl Tracker {
             manual_compact: false,
             idle_at: None,
             seen: None,
+            resized_at: None,
         }
     }
 
@@ -289,9 +299,21 @@ impl Tracker {
         contradicts.then(|| seen.since.max(last_hook) + HOOK_SILENCE)
     }
 
-    /// Output arrived. Only generic programs are judged by it.
+    /// The session's window changed size: the program will redraw.
+    pub fn on_resize(&mut self, now: Instant) {
+        self.resized_at = Some(now);
+    }
+
+    /// Output arrived. Only generic programs are judged by it, and the
+    /// redraw that follows a resize does not count as work.
     pub fn on_output(&mut self, now: Instant) -> Change {
         if !self.status.is_live() || self.kind != Kind::Generic {
+            return Change::default();
+        }
+        let redraw = self
+            .resized_at
+            .is_some_and(|at| now.saturating_duration_since(at) < RESIZE_REDRAW);
+        if redraw && self.status != Status::Busy {
             return Change::default();
         }
         self.idle_at = Some(now + GENERIC_QUIET);
@@ -877,6 +899,29 @@ mod tests {
         assert_eq!(t.on_deadline(t0 + 2500 * MS), to(Status::Idle));
         assert_eq!(t.next_deadline(), None, "no timer while idle");
         assert_eq!(t.on_output(t0 + 9000 * MS), to(Status::Busy));
+    }
+
+    /// Focusing a session from a client of another size resizes it, and a
+    /// shell reprints its prompt on SIGWINCH: that is not work.
+    #[test]
+    fn the_redraw_after_a_resize_is_not_work() {
+        let t0 = Instant::now();
+        let mut t = Tracker::generic(t0);
+        assert_eq!(t.on_deadline(t0 + GENERIC_QUIET), to(Status::Idle));
+        let resized = t0 + 5000 * MS;
+        t.on_resize(resized);
+        assert_eq!(t.on_output(resized + 5 * MS), Change::default());
+        assert_eq!(t.on_output(resized + 300 * MS), Change::default());
+        assert_eq!(t.status(), &Status::Idle);
+        assert_eq!(t.next_deadline(), None, "no timer while idle");
+        // Output that goes on past the redraw is work again.
+        assert_eq!(t.on_output(resized + RESIZE_REDRAW), to(Status::Busy));
+
+        // A program already busy stays busy through a resize.
+        t.on_resize(resized + 2000 * MS);
+        assert_eq!(t.on_output(resized + 2100 * MS), Change::default());
+        assert_eq!(t.status(), &Status::Busy);
+        assert_eq!(t.next_deadline(), Some(resized + 2100 * MS + GENERIC_QUIET));
     }
 
     #[test]

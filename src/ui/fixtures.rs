@@ -21,8 +21,9 @@ pub fn now() -> SystemTime {
     at(NOW_SECS)
 }
 
-/// A session numbered `number` in `dir`, started 8 minutes before now, with
-/// an id made from its number so snapshots are stable.
+/// A session numbered `number` in `dir` and named after it, started 8
+/// minutes before now, with an id made from its number so snapshots are
+/// stable.
 pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {
     SessionInfo {
         conversation: None,
@@ -33,6 +34,11 @@ pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {
                 + number as u128 * 0x1111_0000_0000_0000_0000_0000_0000,
         )),
         number,
+        name: dir
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or(dir)
+            .to_string(),
         dir: PathBuf::from(dir),
         status,
         title: String::new(),

@@ -3,12 +3,14 @@
 pub mod confirm;
 pub mod help;
 mod hints;
+mod joined;
 pub mod path;
 pub mod popup;
+pub mod prompt;
 pub mod screen_view;
 pub mod status_style;
 pub mod statusline;
-mod tab_names;
+pub mod switcher;
 pub mod tabbar;
 pub mod table;
 pub mod table_keys;

@@ -11,6 +11,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
+use super::joined;
+
 /// The screen of one session, at a scrollback offset (0: the live screen).
 pub struct ScreenView<'a> {
     screen: &'a vt100::Screen,
@@ -94,11 +96,38 @@ impl Widget for ScreenView<'_> {
                 };
                 apply_style(target, source);
 
+                // An emoji sequence terminals draw as one glyph: sent whole, two columns wide,
+                // and blanks over the rest of the columns vt100 gave it (see `joined`).
+                if let Some((text, span)) = joined::cluster(line, usize::from(x), usize::from(cols))
+                {
+                    set_symbol(target, &text, 2);
+                    for dx in 1..span {
+                        let Some(cell) = buf.cell_mut(Position::new(at.x + dx as u16, at.y)) else {
+                            break;
+                        };
+                        cell.reset();
+                        if dx == 1 {
+                            // The column the glyph covers is never sent, but unlike a blank:
+                            // once the glyph goes, it is repainted (a terminal that drew a
+                            // flag as two letters keeps the second otherwise).
+                            cell.set_symbol("");
+                        } else if let Some(source) = line.get(usize::from(x) + dx) {
+                            // Sent with every frame: a terminal that drew the pieces has them
+                            // painted over, though our last frame had blanks here too.
+                            apply_style(cell, source);
+                            cell.set_diff_option(CellDiffOption::AlwaysUpdate);
+                        }
+                    }
+                    x += span as u16;
+                    continue;
+                }
+                let symbol = joined::sendable(source.contents(), source.is_wide());
+
                 // A wide character needs its right half inside what we draw; otherwise (clipped
                 // area, or a wide cell vt100 left in the last column) it is a styled blank, as in
                 // tmux, so it never spills past the area.
                 if source.is_wide() && x + 1 < cols {
-                    set_symbol(target, source.contents(), 2);
+                    set_symbol(target, &symbol, 2);
                     // ratatui marks the column a wide symbol covers with an empty cell, which its
                     // diff then skips (see Buffer::set_stringn).
                     if let Some(covered) = buf.cell_mut(Position::new(at.x + 1, at.y)) {
@@ -108,8 +137,8 @@ impl Widget for ScreenView<'_> {
                     continue;
                 }
                 // A continuation whose wide character we did not draw stays a styled blank.
-                if source.has_contents() && !source.is_wide() && !source.is_wide_continuation() {
-                    set_symbol(target, source.contents(), 1);
+                if !symbol.is_empty() && !source.is_wide() && !source.is_wide_continuation() {
+                    set_symbol(target, &symbol, 1);
                 }
                 x += 1;
             }
@@ -313,15 +342,16 @@ mod tests {
 
     #[test]
     fn width_disagreements_with_ratatui_are_forced_to_vt100s() {
-        // vt100 gives the halfwidth dakuten U+FF9E its own column where ratatui counts two, and
-        // keeps a watch with VS15 wide where ratatui counts one.
+        // vt100 gives the halfwidth dakuten U+FF9E its own column where ratatui counts two.
+        // It keeps a watch with VS15 wide, where a terminal may draw it narrow and leave its
+        // second column stale: it is sent without the selector, which every terminal draws wide.
         let p = parser(1, 6, 0, "\u{FF9E}a\u{231A}\u{FE0E}b".as_bytes());
         let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
         ScreenView::new(p.screen()).render(buf.area, &mut buf);
         let forced = |w| CellDiffOption::ForcedWidth(NonZeroU16::new(w).unwrap());
         assert_eq!(buf[(0, 0)].diff_option, forced(1));
         assert_eq!(buf[(1, 0)].diff_option, CellDiffOption::None);
-        assert_eq!(buf[(2, 0)].diff_option, forced(2));
+        assert_eq!(buf[(2, 0)].diff_option, CellDiffOption::None);
 
         let blank = Buffer::empty(buf.area);
         let updates: Vec<_> = blank
@@ -331,8 +361,169 @@ mod tests {
             .collect();
         assert_eq!(
             updates,
-            [(0, "\u{FF9E}"), (1, "a"), (2, "\u{231A}\u{FE0E}"), (4, "b")]
+            [(0, "\u{FF9E}"), (1, "a"), (2, "\u{231A}"), (4, "b")]
         );
+    }
+
+    /// The bytes of each frame a crossterm terminal sends as `screens` are drawn in turn.
+    fn frames(cols: u16, screens: &[&[u8]]) -> Vec<String> {
+        #[derive(Clone, Default)]
+        struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl std::io::Write for Sink {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Sink::default();
+        let area = Rect::new(0, 0, cols, 1);
+        let backend = ratatui::backend::CrosstermBackend::new(sink.clone());
+        let viewport = ratatui::Viewport::Fixed(area);
+        let mut terminal =
+            Terminal::with_options(backend, ratatui::TerminalOptions { viewport }).unwrap();
+        let mut p = parser(1, cols, 0, b"");
+        screens
+            .iter()
+            .map(|bytes| {
+                p.process(bytes);
+                terminal
+                    .draw(|frame| frame.render_widget(ScreenView::new(p.screen()), area))
+                    .unwrap();
+                String::from_utf8(sink.0.take()).unwrap()
+            })
+            .collect()
+    }
+
+    /// One row of a host terminal that joins what follows a zero width joiner, or a skin
+    /// tone, into the glyph left of the cursor, even after a cursor move (as tmux 3.3 and
+    /// kitty do), and draws a flag as two letters. Its cells: a glyph, or `None` for the
+    /// right half of a wide one.
+    struct JoiningHost {
+        cells: Vec<Option<String>>,
+        cursor: usize,
+    }
+
+    impl JoiningHost {
+        fn new(cols: usize) -> Self {
+            let cells = vec![Some(" ".to_string()); cols];
+            Self { cells, cursor: 0 }
+        }
+
+        /// Takes printed text and cursor moves (`CSI row;col H`); other escapes change nothing here.
+        fn feed(&mut self, bytes: &str) {
+            let mut chars = bytes.chars();
+            while let Some(c) = chars.next() {
+                if c != '\x1b' {
+                    self.print(c);
+                    continue;
+                }
+                let mut params = String::new();
+                for c in chars.by_ref() {
+                    if c == '[' && params.is_empty() {
+                        continue;
+                    }
+                    if ('@'..='~').contains(&c) {
+                        if c == 'H' {
+                            let col = params.split(';').nth(1).and_then(|n| n.parse().ok());
+                            self.cursor = col.unwrap_or(1usize) - 1;
+                        }
+                        break;
+                    }
+                    params.push(c);
+                }
+            }
+        }
+
+        fn print(&mut self, c: char) {
+            use unicode_width::UnicodeWidthChar;
+            let left = (0..self.cursor).rev().find(|&x| self.cells[x].is_some());
+            let joins = c.width() == Some(0)
+                || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+                || left.is_some_and(|x| self.cells[x].as_ref().unwrap().ends_with('\u{200D}'));
+            if let (true, Some(x)) = (joins, left) {
+                self.cells[x].as_mut().unwrap().push(c);
+                return;
+            }
+            let (x, w) = (self.cursor, c.width().unwrap_or(1));
+            if x + w > self.cells.len() {
+                return;
+            }
+            // Writing over half of a wide glyph erases all of it.
+            if self.cells[x].is_none() {
+                self.cells[x - 1] = Some(" ".into());
+            }
+            if self.cells.get(x + w).is_some_and(Option::is_none) {
+                self.cells[x + w] = Some(" ".into());
+            }
+            self.cells[x] = Some(c.to_string());
+            if w == 2 {
+                self.cells[x + 1] = None;
+            }
+            self.cursor = x + w;
+        }
+
+        fn text(&self) -> String {
+            self.cells.iter().flatten().map(String::as_str).collect()
+        }
+    }
+
+    /// 👨‍👩‍👧 is three cells of vt100 (six columns), but one glyph to terminals that join: it is
+    /// sent whole, with blanks over the other columns, so a joining terminal and one that does
+    /// not both hold exactly ccmux's cells, and `clear` leaves nothing behind on either.
+    #[test]
+    fn a_zwj_sequence_is_sent_whole_and_leaves_nothing_after_clear() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        let shown = format!("\ra{family}b|");
+        // Over a blank row (where ccmux's last frame had blanks too) and over text.
+        for (before, rest) in [("", ""), ("0123456789", "9")] {
+            let clear = b"\x1b[H\x1b[2J";
+            let sent = frames(12, &[before.as_bytes(), shown.as_bytes(), clear]);
+            assert!(sent[1].contains(family), "{:?}", sent[1]);
+
+            let mut joining = JoiningHost::new(12);
+            joining.feed(&sent[0]);
+            joining.feed(&sent[1]);
+            assert_eq!(joining.text().trim_end(), format!("a{family}    b|{rest}"));
+            assert_eq!(joining.cells[7].as_deref(), Some("b"));
+            joining.feed(&sent[2]);
+            assert_eq!(joining.text().trim_end(), "");
+
+            // A terminal that does not join draws the pieces; the blanks paint over all but
+            // the first.
+            let mut plain = parser(1, 12, 0, b"");
+            plain.process(sent[0].as_bytes());
+            plain.process(sent[1].as_bytes());
+            let text = plain.screen().contents();
+            assert_eq!(text.trim_end(), format!("a\u{1F468}\u{200D}    b|{rest}"));
+            assert_eq!(plain.screen().cell(0, 7).unwrap().contents(), "b");
+            plain.process(sent[2].as_bytes());
+            assert_eq!(plain.screen().contents().trim_end(), "");
+        }
+    }
+
+    #[test]
+    fn skin_tones_and_flags_are_one_glyph_too() {
+        let (wave, flag) = ("\u{1F44B}\u{1F3FD}", "\u{1F1EB}\u{1F1F7}");
+        let shown = format!("\r{wave}x{flag}y");
+        let sent = frames(10, &[b"0123456789", shown.as_bytes(), b"\x1b[H\x1b[2J"]);
+        let mut joining = JoiningHost::new(10);
+        for frame in &sent[..2] {
+            joining.feed(frame);
+        }
+        assert_eq!(joining.text().trim_end(), format!("{wave}  x{flag}y89"));
+        joining.feed(&sent[2]);
+        assert_eq!(joining.text().trim_end(), "");
+    }
+
+    /// With nothing after it to join, a trailing joiner is not sent: the host would join it
+    /// to whatever is printed next, anywhere.
+    #[test]
+    fn a_joiner_with_nothing_to_join_is_not_sent() {
+        let sent = frames(8, &["\u{1F468}\u{200D} x".as_bytes()]);
+        assert!(!sent[0].contains('\u{200D}'), "{:?}", sent[0]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -16,10 +16,10 @@ use crate::session::SessionInfo;
 
 const GAP: &str = "  ";
 
-/// ` ● running  ~/code/api  3f2a9c1d         Ctrl-q ? help  Ctrl-q c new `
+/// ` ● running  api  ~/code/api  3f2a9c1d         Ctrl-q ? help  Ctrl-q c new `
 ///
 /// When narrow, hints go first (from the right), then the id, then the
-/// directory shrinks and goes, then the status word shrinks. A message is
+/// directory shrinks and goes, then the name, then the status word shrinks. A message is
 /// what the user just asked for, so it stays longest.
 pub struct StatusLine<'a> {
     /// The focused session; `None` when there is none.
@@ -69,7 +69,7 @@ impl Widget for StatusLine<'_> {
 }
 
 impl StatusLine<'_> {
-    /// Status, directory and id, as many as fit in `room` cells.
+    /// Status, name, directory and id, as many as fit in `room` cells.
     fn session_spans(&self, room: usize) -> Vec<Span<'static>> {
         let Some(session) = self.session else {
             return Vec::new();
@@ -87,28 +87,45 @@ impl StatusLine<'_> {
         };
 
         let status_width = text::width(glyph) + 1 + text::width(&word);
+        let name_width = GAP.len() + text::width(&session.name);
         let dir_width = GAP.len() + text::width(&dir);
         let id_width = GAP.len() + text::width(&id);
         let status = |word: &str| Span::styled(format!("{glyph} {word}"), status_style);
+        let name = |name: String| {
+            let style = Style::new()
+                .fg(theme.chrome_fg)
+                .add_modifier(Modifier::BOLD);
+            Span::styled(format!("{GAP}{name}"), style)
+        };
         let dir_span =
             |dir: String| Span::styled(format!("{GAP}{dir}"), Style::new().fg(theme.chrome_fg));
+        let named = status_width + name_width;
 
-        if status_width + dir_width + id_width <= room {
+        if named + dir_width + id_width <= room {
             vec![
                 status(&word),
+                name(session.name.clone()),
                 dir_span(dir),
                 Span::styled(format!("{GAP}{id}"), Style::new().fg(theme.dim)),
             ]
-        } else if status_width + dir_width <= room {
-            vec![status(&word), dir_span(dir)]
+        } else if named + dir_width <= room {
+            vec![status(&word), name(session.name.clone()), dir_span(dir)]
         } else {
-            // A directory cut to fewer cells than this says too little to keep.
+            // A directory or name cut to fewer cells than these says too little to keep.
             const MIN_DIR: usize = 6;
-            let dir_room = room.saturating_sub(status_width + GAP.len());
+            const MIN_NAME: usize = 4;
+            let dir_room = room.saturating_sub(named + GAP.len());
+            let name_room = room.saturating_sub(status_width + GAP.len());
             if dir_room >= MIN_DIR {
                 vec![
                     status(&word),
+                    name(session.name.clone()),
                     dir_span(text::truncate_start(&dir, dir_room)),
+                ]
+            } else if name_room >= text::width(&session.name).min(MIN_NAME) {
+                vec![
+                    status(&word),
+                    name(text::truncate(&session.name, name_room)),
                 ]
             } else if room > text::width(glyph) + 1 {
                 let word_room = room - text::width(glyph) - 1;
@@ -174,9 +191,10 @@ mod tests {
     }
 
     #[test]
-    fn narrowing_drops_hints_then_id_then_directory() {
-        let s = session(1, "/home/al/code/api", Status::Busy);
-        let shown: Vec<String> = [80, 50, 30, 22, 16, 8, 3, 1]
+    fn narrowing_drops_hints_then_id_then_directory_then_name() {
+        let mut s = session(1, "/home/al/code/api", Status::Busy);
+        s.name = "api-server".into();
+        let shown: Vec<String> = [80, 60, 42, 34, 28, 22, 16, 13, 8, 3, 1]
             .into_iter()
             .map(|w| line(w, Some(&s), false, None))
             .collect();

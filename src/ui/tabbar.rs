@@ -9,12 +9,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::status_style;
-use super::tab_names::tab_names;
 use super::text;
 use super::theme::Theme;
 use crate::session::SessionInfo;
 
-/// Longer directory names are cut so one deep name cannot crowd out the others.
+/// Longer names are cut so one deep name cannot crowd out the others.
 const MAX_NAME: usize = 24;
 /// A name cut shorter than this (`ap…`) says too little to be worth its room.
 const MIN_NAME: usize = 4;
@@ -89,10 +88,9 @@ fn layout(width: u16, sessions: &[SessionInfo], focused: usize) -> Vec<Segment> 
     let n = sessions.len();
     let focused = focused.min(n - 1);
     let avail = usize::from(width);
-    let dirs: Vec<_> = sessions.iter().map(|s| s.dir.as_path()).collect();
-    let names: Vec<String> = tab_names(&dirs)
+    let names: Vec<String> = sessions
         .iter()
-        .map(|name| text::truncate(name, MAX_NAME))
+        .map(|s| text::truncate(&s.name, MAX_NAME))
         .collect();
     let widths: Vec<usize> = sessions
         .iter()
@@ -284,6 +282,8 @@ mod tests {
             session(3, "/home/al/work/web", Status::Waiting),
             session(4, "/srv/ops", Status::Exited(0)),
         ];
+        sessions[1].name = "code/web".into();
+        sessions[2].name = "work/web".into();
         sessions[2].attention = true;
         sessions
     }

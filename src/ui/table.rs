@@ -25,9 +25,11 @@ const LEAD: usize = 3;
 /// fits whole.
 const MAX_DIR: usize = 40;
 const MAX_STATUS: usize = 38;
+const MAX_NAME: usize = 24;
 /// A directory or title cut shorter than this says too little to keep.
 const MIN_DIR: usize = 6;
 const MIN_TITLE: usize = 8;
+const MIN_NAME: usize = 4;
 /// Room for `◆ waiting` and `■ exited 130`; only reasons are longer.
 const MIN_STATUS: usize = 12;
 
@@ -63,6 +65,7 @@ pub struct SessionTable<'a> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Col {
     Number,
+    Name,
     Id,
     Dir,
     Started,
@@ -72,8 +75,9 @@ enum Col {
 }
 
 impl Col {
-    const ALL: [Col; 7] = [
+    const ALL: [Col; 8] = [
         Col::Number,
+        Col::Name,
         Col::Id,
         Col::Dir,
         Col::Started,
@@ -85,6 +89,7 @@ impl Col {
     fn heading(self) -> &'static str {
         match self {
             Col::Number => "#",
+            Col::Name => "NAME",
             Col::Id => "ID",
             Col::Dir => "DIRECTORY",
             Col::Started => "STARTED",
@@ -185,6 +190,7 @@ impl SessionTable<'_> {
     fn cell(&self, session: &SessionInfo, col: Col) -> String {
         match col {
             Col::Number => session.number.to_string(),
+            Col::Name => session.name.clone(),
             Col::Id => session.shown_id().chars().take(8).collect(),
             Col::Dir => display_path(&session.dir, self.home),
             Col::Started => format!(
@@ -219,8 +225,9 @@ impl SessionTable<'_> {
     /// The width of each column that fits in `avail` cells, `None` for the
     /// columns left out: first the title, then output age, start time and id;
     /// then the status shrinks to its common words, the directory shrinks
-    /// and goes, and the status shrinks to what is left.
-    fn column_widths(&self, avail: usize) -> [Option<usize>; 7] {
+    /// and goes, the name shrinks and goes, and the status shrinks to what
+    /// is left.
+    fn column_widths(&self, avail: usize) -> [Option<usize>; 8] {
         let mut widths = Col::ALL.map(|col| {
             let natural = self
                 .sessions
@@ -233,11 +240,12 @@ impl SessionTable<'_> {
                 // Room for the attention mark after the number.
                 Col::Number => natural + 1,
                 Col::Dir => natural.min(MAX_DIR),
+                Col::Name => natural.min(MAX_NAME),
                 Col::Status => natural.min(MAX_STATUS),
                 _ => natural,
             })
         });
-        let total = |widths: &[Option<usize>; 7]| {
+        let total = |widths: &[Option<usize>; 8]| {
             let shown = widths.iter().flatten();
             LEAD + shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
         };
@@ -262,6 +270,7 @@ impl SessionTable<'_> {
         for (col, min) in [
             (Col::Status, MIN_STATUS),
             (Col::Dir, MIN_DIR),
+            (Col::Name, MIN_NAME),
             (Col::Status, 1),
         ] {
             let over = total(&widths).saturating_sub(avail);
@@ -282,13 +291,13 @@ impl SessionTable<'_> {
         widths
     }
 
-    fn render_headings(&self, x: u16, y: u16, widths: &[Option<usize>; 7], buf: &mut Buffer) {
+    fn render_headings(&self, x: u16, y: u16, widths: &[Option<usize>; 8], buf: &mut Buffer) {
         let style = Style::new().fg(self.theme.dim).add_modifier(Modifier::BOLD);
         let cells = Col::ALL.map(|col| (col.heading().to_string(), style));
         render_cells(buf, x, y, widths, cells);
     }
 
-    fn render_rows(&self, area: Rect, widths: &[Option<usize>; 7], buf: &mut Buffer) {
+    fn render_rows(&self, area: Rect, widths: &[Option<usize>; 8], buf: &mut Buffer) {
         if area.is_empty() {
             return;
         }
@@ -325,6 +334,9 @@ impl SessionTable<'_> {
             let cells = Col::ALL.map(|col| {
                 let style = match col {
                     Col::Number | Col::Title => Style::new().fg(theme.chrome_fg),
+                    Col::Name => Style::new()
+                        .fg(theme.chrome_fg)
+                        .add_modifier(Modifier::BOLD),
                     Col::Dir => Style::new().fg(theme.chrome_fg),
                     Col::Status => Style::new().fg(status_style::color(&session.status, theme)),
                     Col::Id | Col::Started | Col::Activity => Style::new().fg(theme.dim),
@@ -350,8 +362,8 @@ fn render_cells(
     buf: &mut Buffer,
     x: u16,
     y: u16,
-    widths: &[Option<usize>; 7],
-    cells: [(String, Style); 7],
+    widths: &[Option<usize>; 8],
+    cells: [(String, Style); 8],
 ) {
     let right = usize::from(buf.area.right());
     let mut cx = usize::from(x) + LEAD;
