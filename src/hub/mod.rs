@@ -85,6 +85,8 @@ pub struct Hub {
     turn_ends: Vec<(u64, SessionId, TurnEnd)>,
     /// The names the user gave sessions (see `names`).
     names: HashMap<SessionId, String>,
+    /// Since when each idle session has been idle.
+    idle_since: HashMap<SessionId, Instant>,
 }
 
 /// A session waiting its turn to start.
@@ -121,6 +123,7 @@ impl Hub {
             next_prompt: 0,
             turn_ends: Vec::new(),
             names: HashMap::new(),
+            idle_since: HashMap::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -283,6 +286,7 @@ impl Hub {
 
     fn forget(&mut self, id: SessionId) {
         self.trackers.remove(&id);
+        self.idle_since.remove(&id);
         self.attention.remove(&id);
         self.shown_status.remove(&id);
         self.unread.retain(|u| *u != id);
@@ -373,6 +377,7 @@ impl Hub {
                 conversation: self.conversation_of(s.id()).map(str::to_string),
                 crashes: self.crashes_of(s.id()),
                 restored: self.was_restored(s.id()),
+                queued: self.prompts.get(&s.id()).map_or(0, |q| q.prompts.len()),
             })
             .collect()
     }

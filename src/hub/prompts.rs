@@ -68,8 +68,6 @@ pub(super) struct Queue {
     /// The prompt submitted and not yet done: its id, when it went in, and
     /// whether its turn was seen to start.
     current: Option<(u64, Instant, bool)>,
-    /// Since when the session has been idle, while it is.
-    idle_since: Option<Instant>,
 }
 
 impl Hub {
@@ -196,9 +194,8 @@ impl Hub {
             .filter_map(|(id, q)| {
                 let enter = q.enter_at.map(|(_, at)| at);
                 let settle = (!q.prompts.is_empty() && !q.paused && q.current.is_none())
-                    .then(|| q.idle_since.map(|t| t + SETTLE))
-                    .flatten()
-                    .filter(|_| self.is_idle(*id));
+                    .then(|| self.idle_since.get(id).map(|t| *t + SETTLE))
+                    .flatten();
                 let no_turn = q
                     .current
                     .filter(|(_, _, started)| !started)
@@ -206,12 +203,6 @@ impl Hub {
                 [enter, settle, no_turn].into_iter().flatten().min()
             })
             .min()
-    }
-
-    fn is_idle(&self, id: SessionId) -> bool {
-        self.registry
-            .get(id)
-            .is_some_and(|s| self.status_of(s) == Status::Idle)
     }
 
     /// Follows each session's status: the current prompt's turn starting
@@ -224,6 +215,7 @@ impl Hub {
                 .get(id)
                 .map(|s| self.status_of(s))
                 .unwrap_or(Status::Exited(0));
+            let idle_since = self.idle_since.get(&id).copied();
             let reason = self
                 .trackers
                 .get(&id)
@@ -233,7 +225,7 @@ impl Hub {
             let Some(q) = self.prompts.get_mut(&id) else {
                 continue;
             };
-            let (write, end) = q.step(&status, reason, now);
+            let (write, end) = q.step(&status, idle_since, reason, now);
             if let Some((prompt, end)) = end {
                 self.turn_ends.push((prompt, id, end));
             }
@@ -261,18 +253,14 @@ enum Write {
 impl Queue {
     /// One look at the queue with its session in `status`: what to type,
     /// and the current prompt's turn end if it ended.
+    /// `idle_since`: since when the session has been idle, if it is.
     fn step(
         &mut self,
         status: &Status,
+        idle_since: Option<Instant>,
         reason: String,
         now: Instant,
     ) -> (Option<Write>, Option<(u64, TurnEnd)>) {
-        match status {
-            Status::Idle => {
-                self.idle_since.get_or_insert(now);
-            }
-            _ => self.idle_since = None,
-        }
         // The Enter after a pasted prompt.
         if let Some((prompt, at)) = self.enter_at {
             if now < at {
@@ -280,7 +268,6 @@ impl Queue {
             }
             self.enter_at = None;
             self.current = Some((prompt, now, false));
-            self.idle_since = None;
             return (Some(Write::Enter), None);
         }
         // The current prompt's turn.
@@ -307,7 +294,7 @@ impl Queue {
                 None => (None, None),
             };
         }
-        let due = !self.paused && self.idle_since.is_some_and(|t| now >= t + SETTLE);
+        let due = !self.paused && idle_since.is_some_and(|t| now >= t + SETTLE);
         if !due {
             return (None, None);
         }

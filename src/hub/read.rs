@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Hub, Notice};
-use crate::session::{Alert, SessionId};
+use crate::session::{Alert, SessionId, Status};
 
 /// Sessions nobody looks at are read at most this often.
 pub const BACKGROUND_REFRESH: Duration = Duration::from_millis(250);
@@ -46,7 +46,7 @@ impl Hub {
         for id in viewed {
             self.read(id, now);
         }
-        self.note_status_changes();
+        self.note_status_changes(now);
         self.deliver_ready(now);
     }
 
@@ -56,7 +56,7 @@ impl Hub {
         for id in std::mem::take(&mut self.unread) {
             self.read(id, now);
         }
-        self.note_status_changes();
+        self.note_status_changes(now);
         self.deliver_ready(now);
     }
 
@@ -112,7 +112,8 @@ impl Hub {
     }
 
     /// Clients redraw when a session's status moved since they were told.
-    pub(super) fn note_status_changes(&mut self) {
+    /// Also notes since when each session is idle, for its prompt queue.
+    pub(super) fn note_status_changes(&mut self, now: Instant) {
         let moved: Vec<_> = self
             .registry
             .iter()
@@ -121,6 +122,13 @@ impl Hub {
             .collect();
         if !moved.is_empty() {
             self.changed = true;
+        }
+        for (id, status) in &moved {
+            if *status == Status::Idle {
+                self.idle_since.insert(*id, now);
+            } else {
+                self.idle_since.remove(id);
+            }
         }
         self.shown_status.extend(moved);
     }

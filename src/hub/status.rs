@@ -49,7 +49,7 @@ impl Hub {
         };
         let change = tracker.on_hook(&hook, now);
         self.apply(id, change, now);
-        self.note_status_changes();
+        self.note_status_changes(now);
         self.deliver_ready(now);
     }
 
@@ -103,7 +103,7 @@ impl Hub {
                 self.apply(id, change, now);
             }
         }
-        self.note_status_changes();
+        self.note_status_changes(now);
     }
 
     /// A session that starts waiting for the user, or finishes a turn, while

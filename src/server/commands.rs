@@ -54,6 +54,8 @@ struct Row {
     restored: bool,
     /// How often its program crashed while this server ran.
     crashes: u32,
+    /// Prompts waiting in its queue (`ccmux send`).
+    queued: usize,
     /// Its screen's size: columns, rows.
     size: (u16, u16),
     /// Seconds since the epoch.
@@ -104,6 +106,7 @@ fn row(hub: &Hub, s: &SessionInfo) -> Row {
         conversation: s.conversation.clone(),
         restored: s.restored,
         crashes: s.crashes,
+        queued: s.queued,
         size: (cols, rows),
         started: epoch(s.started),
         last_output: s.last_output.map(epoch),
@@ -129,6 +132,9 @@ fn table(infos: &[SessionInfo], now: SystemTime) -> String {
         }
         if s.restored {
             status.push_str(", restored");
+        }
+        if s.queued > 0 {
+            status.push_str(&format!(", {} queued", s.queued));
         }
         if s.attention {
             status.push_str(" !");
@@ -227,6 +233,7 @@ mod tests {
             conversation: None,
             crashes: 0,
             restored: false,
+            queued: 0,
             id: SessionId::new(),
             number: 1,
             name: dir.rsplit('/').next().unwrap_or_default().to_string(),

@@ -93,7 +93,7 @@ pub fn send(
     let mut out = String::new();
     let mut err = String::new();
     let mut pending = HashMap::new();
-    let targets = match targets(hub, to, raw) {
+    let targets = match targets(hub, to) {
         Ok(targets) => targets,
         Err(e) => {
             return Ok(ServerMsg::Reply {
@@ -135,7 +135,7 @@ pub fn send(
     })
 }
 
-fn targets(hub: &Hub, to: &SendTo, raw: bool) -> Result<Vec<SessionId>, String> {
+fn targets(hub: &Hub, to: &SendTo) -> Result<Vec<SessionId>, String> {
     let registry = hub.registry();
     match to {
         SendTo::Id(target) => Ok(vec![hub.find(target)?]),
@@ -150,14 +150,16 @@ fn targets(hub: &Hub, to: &SendTo, raw: bool) -> Result<Vec<SessionId>, String> 
             }
             Ok(found)
         }
+        // Every running session: those that are not Claude Code are
+        // skipped by `Hub::send` (unless `raw`), and said so.
         SendTo::All => {
             let found: Vec<SessionId> = registry
                 .iter()
-                .filter(|s| s.status().is_live() && (raw || s.spec().claude))
+                .filter(|s| s.status().is_live())
                 .map(|s| s.id())
                 .collect();
             if found.is_empty() {
-                return Err("no running Claude Code session to send to".into());
+                return Err("no running session to send to".into());
             }
             Ok(found)
         }

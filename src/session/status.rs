@@ -84,6 +84,8 @@ pub struct SessionInfo {
     pub crashes: u32,
     /// Brought back from the sessions a previous server ran.
     pub restored: bool,
+    /// Prompts waiting in its queue.
+    pub queued: usize,
 }
 
 impl SessionInfo {
