@@ -192,7 +192,7 @@ impl App {
 
     /// What the hub says every client should hear of: this client's terminal
     /// gets what concerns it, as the user set it up.
-    pub fn on_notice(&mut self, notice: &Notice) {
+    pub fn on_notice(&mut self, notice: &Notice, now: Instant) {
         match notice {
             Notice::Bell { .. } => {
                 if self.opts.notify {
@@ -214,6 +214,11 @@ impl App {
                     self.host_output.extend_from_slice(&bytes);
                 } else if *from_program {
                     self.host_output.push(0x07);
+                }
+            }
+            Notice::Say { session, text } => {
+                if self.focused == Some(*session) {
+                    self.say(text.clone(), now);
                 }
             }
             Notice::Clipboard { session, base64 } => {

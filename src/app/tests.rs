@@ -47,15 +47,15 @@ fn only_the_focused_session_may_set_the_clipboard_within_its_cap() {
         session,
         base64: vec![b'A'; len],
     };
-    app.on_notice(&copy(hidden, 4));
+    app.on_notice(&copy(hidden, 4), Instant::now());
     assert!(app.take_host_output().is_empty(), "a background tab's copy");
-    app.on_notice(&copy(shown, MAX_CLIPBOARD + 1));
+    app.on_notice(&copy(shown, MAX_CLIPBOARD + 1), Instant::now());
     assert!(app.take_host_output().is_empty(), "an oversized copy");
-    app.on_notice(&copy(shown, 4));
+    app.on_notice(&copy(shown, 4), Instant::now());
     assert_eq!(app.take_host_output(), b"\x1b]52;c;AAAA\x07");
 
     let (_hub, mut off, shown, _) = focused(false);
-    off.on_notice(&copy(shown, 4));
+    off.on_notice(&copy(shown, 4), Instant::now());
     assert!(off.take_host_output().is_empty(), "clipboard = false");
 }
 
@@ -68,20 +68,20 @@ fn announcements_reach_a_terminal_that_does_not_show_the_session() {
         why: "needs permission for Bash".into(),
         from_program,
     };
-    app.on_notice(&announce(hidden, false));
+    app.on_notice(&announce(hidden, false), Instant::now());
     assert_eq!(
         app.take_host_output(),
         b"\x07\x1b]9;api: needs permission for Bash\x07"
     );
     // Looking at it: ccmux says nothing; the program's own notification
     // still rings.
-    app.on_notice(&announce(shown, false));
+    app.on_notice(&announce(shown, false), Instant::now());
     assert!(app.take_host_output().is_empty());
-    app.on_notice(&announce(shown, true));
+    app.on_notice(&announce(shown, true), Instant::now());
     assert_eq!(app.take_host_output(), b"\x07");
     // The terminal lost the user's focus: it is told after all.
     app.handle(&mut hub, Event::HostFocus(false), Instant::now());
     assert_eq!(app.focused_id(), Some(shown));
-    app.on_notice(&announce(shown, false));
+    app.on_notice(&announce(shown, false), Instant::now());
     assert!(!app.take_host_output().is_empty());
 }

@@ -19,4 +19,6 @@ pub enum Notice {
     },
     /// The session copied to the clipboard (OSC 52, base64).
     Clipboard { session: SessionId, base64: Vec<u8> },
+    /// Something a client showing the session should say in its status line.
+    Say { session: SessionId, text: String },
 }

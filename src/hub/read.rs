@@ -80,6 +80,17 @@ impl Hub {
         if let Some(alert) = changes.alert {
             self.alert(id, alert, now);
         }
+        if changes.continued {
+            let name = self.display_name(id);
+            tracing::info!("{name} ({}) stopped itself; continued", id.short());
+            self.notices.push(Notice::Say {
+                session: id,
+                text: format!(
+                    "{name} was suspended (Ctrl-Z) and ccmux continued it: \
+                     no shell is there to bring it back with fg"
+                ),
+            });
+        }
         self.observe(id, now);
     }
 

@@ -569,6 +569,7 @@ impl Server {
 
     /// Hands what the hub has for everyone to every client.
     fn pass_on(&mut self) {
+        let now = Instant::now();
         let changed = self.hub.take_changed();
         let notices = self.hub.take_notices();
         if !changed && notices.is_empty() {
@@ -579,7 +580,7 @@ impl Server {
                 view.app.mark_dirty();
             }
             for notice in &notices {
-                view.app.on_notice(notice);
+                view.app.on_notice(notice, now);
             }
         }
     }

@@ -74,6 +74,8 @@ struct Shared {
     life: Mutex<Life>,
     life_cv: Condvar,
     events: UnboundedSender<SessionId>,
+    /// The program stopped itself (job control) and was continued.
+    continued: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +94,9 @@ pub struct Changes {
     pub alert: Option<Alert>,
     /// An OSC 52 copy (base64), to forward to the host terminal.
     pub clipboard: Option<Vec<u8>>,
+    /// The program stopped itself (Ctrl-Z, SIGTSTP, SIGSTOP) and ccmux
+    /// continued it: with no shell above it, nothing else would.
+    pub continued: bool,
 }
 
 impl Shared {
@@ -157,6 +162,7 @@ impl Session {
             life: Mutex::new(Life::default()),
             life_cv: Condvar::new(),
             events,
+            continued: AtomicBool::new(false),
         });
         let mut session = Session {
             id,
@@ -262,6 +268,7 @@ impl Session {
             title: term.take_title(),
             alert: term.take_alert(),
             clipboard: term.take_clipboard(),
+            continued: self.shared.continued.swap(false, Ordering::AcqRel),
         }
     }
 
@@ -415,7 +422,19 @@ fn wait_loop(
     shared: &Shared,
     writer: &Sender<Input>,
 ) {
-    let code = pid.and_then(wait_without_reaping);
+    let code = pid.and_then(|pid| {
+        wait_without_reaping(pid, || {
+            // Stopped by job control with no shell above it to `fg` it: it
+            // would stay stopped for good. Continued at once, and said so.
+            if let Ok(group) = libc::pid_t::try_from(pid) {
+                // SAFETY: killpg has no memory effects; the leader is not
+                // reaped, so its group id is still its own.
+                unsafe { libc::killpg(group, libc::SIGCONT) };
+            }
+            shared.continued.store(true, Ordering::Release);
+            shared.notify();
+        })
+    });
     shared.life().exited = true;
     shared.life_cv.notify_all();
     // Input now could only reach what the program left behind.
@@ -439,21 +458,38 @@ fn wait_loop(
 /// Blocks until `pid` has exited, leaving it a zombie: its id stays ours until
 /// `Child::wait` reaps it, so nothing can signal a recycled id meanwhile.
 /// Returns the exit status as a shell shows it (128 + signal when killed),
-/// which portable-pty's ExitStatus cannot give for signals.
-fn wait_without_reaping(pid: u32) -> Option<i32> {
+/// which portable-pty's ExitStatus cannot give for signals. Each time the
+/// program is stopped by job control meanwhile, `on_stop` runs.
+fn wait_without_reaping(pid: u32, on_stop: impl Fn()) -> Option<i32> {
     loop {
         // SAFETY: waitid only writes into the siginfo we own, and si_status is
-        // valid to read for a WEXITED result.
+        // valid to read for a WEXITED or WSTOPPED result.
         let (rc, code, status) = unsafe {
             let mut info: libc::siginfo_t = std::mem::zeroed();
             let rc = libc::waitid(
                 libc::P_PID,
                 pid as libc::id_t,
                 &mut info,
-                libc::WEXITED | libc::WNOWAIT,
+                libc::WEXITED | libc::WSTOPPED | libc::WNOWAIT,
             );
             (rc, info.si_code, info.si_status())
         };
+        if rc == 0 && code == libc::CLD_STOPPED {
+            // Take this report, so the next wait is for what comes after;
+            // without WEXITED, an exit is never taken here.
+            // SAFETY: as above.
+            unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                libc::waitid(
+                    libc::P_PID,
+                    pid as libc::id_t,
+                    &mut info,
+                    libc::WSTOPPED | libc::WNOHANG,
+                );
+            }
+            on_stop();
+            continue;
+        }
         if rc == 0 {
             return Some(if code == libc::CLD_EXITED {
                 status
