@@ -5,13 +5,18 @@
 //! the same text while output goes on, and two viewers of one session each
 //! keep their own.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::history::{History, Pos};
 use super::keys::CopyKey;
 use super::motion::{self, Word};
 use super::search::{Direction, Match, Query, Searcher};
 use super::select::{self, Selection, Span};
+
+mod mouse;
+mod prompt;
+
+use prompt::Prompt;
 
 /// What the App should do after a key or a mouse event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,17 +46,6 @@ pub struct CopyMode {
     dragged: bool,
     /// The history's text, kept between searches.
     searcher: Searcher,
-}
-
-/// The search prompt, searching as it is typed.
-struct Prompt {
-    text: String,
-    direction: Direction,
-    /// The view and cursor when it opened: each search starts there, and
-    /// Esc goes back there.
-    top: u64,
-    cursor: Pos,
-    found: bool,
 }
 
 /// What to draw over the view.
@@ -238,162 +232,6 @@ impl CopyMode {
         };
     }
 
-    fn open_prompt(&mut self, direction: Direction) {
-        self.prompt = Some(Prompt {
-            text: String::new(),
-            direction,
-            top: self.top,
-            cursor: self.cursor,
-            found: true,
-        });
-    }
-
-    fn prompt_key(&mut self, key: &KeyEvent, h: &History) {
-        let Some(prompt) = &mut self.prompt else {
-            return;
-        };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return self.cancel_prompt(),
-            KeyCode::Char('c') if ctrl => return self.cancel_prompt(),
-            KeyCode::Enter => return self.accept_prompt(h),
-            KeyCode::Backspace if prompt.text.is_empty() => return self.cancel_prompt(),
-            KeyCode::Backspace => {
-                prompt.text.pop();
-            }
-            KeyCode::Char('u') if ctrl => prompt.text.clear(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                prompt.text.push(c);
-            }
-            _ => return,
-        }
-        self.seek(h);
-    }
-
-    /// Typed into the prompt (a paste): searched for as typed.
-    pub fn prompt_paste(&mut self, text: &str, h: &History) {
-        if let Some(prompt) = &mut self.prompt {
-            prompt.text.extend(text.chars().filter(|c| !c.is_control()));
-            self.seek(h);
-        }
-    }
-
-    pub fn prompting(&self) -> bool {
-        self.prompt.is_some()
-    }
-
-    /// Searches for what the prompt holds from where it opened.
-    fn seek(&mut self, h: &History) {
-        let Some(prompt) = &mut self.prompt else {
-            return;
-        };
-        self.top = prompt.top;
-        self.cursor = prompt.cursor;
-        let found = Query::new(&prompt.text)
-            .and_then(|q| self.searcher.find(h, &q, prompt.cursor, prompt.direction));
-        prompt.found = found.is_some() || prompt.text.is_empty();
-        if let Some(m) = found {
-            self.jump(h, m.start);
-        }
-    }
-
-    fn cancel_prompt(&mut self) {
-        if let Some(prompt) = self.prompt.take() {
-            self.top = prompt.top;
-            self.cursor = prompt.cursor;
-        }
-    }
-
-    fn accept_prompt(&mut self, h: &History) {
-        let Some(prompt) = self.prompt.take() else {
-            return;
-        };
-        match Query::new(&prompt.text) {
-            Some(query) => {
-                if !prompt.found {
-                    self.note = Some(format!("no match for “{}”", query.text()));
-                }
-                self.search = Some((query, prompt.direction));
-            }
-            // An empty search repeats the last one, the way it now goes.
-            None => {
-                if let Some((query, _)) = self.search.take() {
-                    self.search = Some((query, prompt.direction));
-                    self.next_match(h, false);
-                }
-            }
-        }
-    }
-
-    fn next_match(&mut self, h: &History, reverse: bool) {
-        let Some((query, direction)) = &self.search else {
-            self.note = Some("no search yet: / or ? starts one".into());
-            return;
-        };
-        let direction = if reverse {
-            direction.reverse()
-        } else {
-            *direction
-        };
-        match self.searcher.find(h, query, self.cursor, direction) {
-            Some(m) => self.jump(h, m.start),
-            None => self.note = Some(format!("no match for “{}”", query.text())),
-        }
-    }
-
-    /// Puts the cursor on `at`; a place out of view is brought to the
-    /// middle of it.
-    fn jump(&mut self, h: &History, at: Pos) {
-        self.cursor = at;
-        let height = u64::from(h.height());
-        if at.line < self.top || at.line >= self.top + height {
-            self.top = at.line.saturating_sub(height / 2);
-        }
-        self.top = self.top.clamp(h.first(), h.live_top());
-    }
-
-    /// A mouse button went down on `at`: the cursor goes there and the
-    /// selection is dropped.
-    pub fn click(&mut self, h: &History, at: Pos) {
-        self.clamp(h);
-        self.go(h, at);
-        self.selection = None;
-        self.press = Some(self.cursor);
-        self.dragged = false;
-    }
-
-    /// The mouse was dragged to `row` of the view (above or below it
-    /// scrolls a line), column `col`: the selection runs from where it went
-    /// down to there.
-    pub fn drag(&mut self, h: &History, row: i32, col: u16) {
-        self.clamp(h);
-        let height = i32::from(h.height());
-        if row < 0 {
-            self.scroll(h, -1);
-        } else if row >= height {
-            self.scroll(h, 1);
-        }
-        let row = u64::try_from(row.clamp(0, height - 1)).unwrap_or(0);
-        self.cursor = motion::snap(h, Pos::new(h.clamp(self.top + row), col));
-        if !self.dragged {
-            self.dragged = true;
-            self.selection = Some(Selection {
-                anchor: self.press.unwrap_or(self.cursor),
-                lines: false,
-            });
-        }
-    }
-
-    /// The mouse button came up: what was dragged over is copied (as in
-    /// tmux); a click copies nothing.
-    pub fn release(&mut self, h: &History) -> Outcome {
-        self.press = None;
-        match (std::mem::take(&mut self.dragged), self.selection) {
-            (true, Some(s)) => Outcome::Copy(select::text(h, s.span(self.cursor))),
-            _ => Outcome::Stay,
-        }
-    }
-
     /// What to draw over the lines shown.
     pub fn marks(&mut self, h: &History) -> Marks {
         let selection = self.selection.map(|s| s.span(self.cursor));
@@ -417,14 +255,6 @@ impl CopyMode {
         }
     }
 
-    /// The search prompt, if open: which way it goes, what is typed, and
-    /// whether it is found.
-    pub fn prompt(&self) -> Option<(Direction, &str, bool)> {
-        self.prompt
-            .as_ref()
-            .map(|p| (p.direction, p.text.as_str(), p.found))
-    }
-
     /// The status line's words about copy mode.
     pub fn status(&self, h: &History) -> String {
         if let Some(note) = &self.note {
@@ -444,11 +274,13 @@ impl CopyMode {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
     use super::super::history::tests::parser;
     use super::*;
 
-    fn press(mode: &mut CopyMode, h: &History, keys: &str) -> Outcome {
+    pub(crate) fn press(mode: &mut CopyMode, h: &History, keys: &str) -> Outcome {
         let mut last = Outcome::Stay;
         for c in keys.chars() {
             last = mode.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), h);
@@ -456,12 +288,12 @@ mod tests {
         last
     }
 
-    fn code(mode: &mut CopyMode, h: &History, code: KeyCode) -> Outcome {
+    pub(crate) fn code(mode: &mut CopyMode, h: &History, code: KeyCode) -> Outcome {
         mode.key(&KeyEvent::new(code, KeyModifiers::NONE), h)
     }
 
     /// 30 numbered lines on a 5-row screen: 25 in the scrollback.
-    fn numbered() -> vt100::Parser {
+    pub(crate) fn numbered() -> vt100::Parser {
         let text: Vec<String> = (0..30).map(|i| format!("line {i}")).collect();
         parser(5, 20, &text.join("\n"))
     }
@@ -514,61 +346,6 @@ mod tests {
         assert_eq!(code(&mut mode, &h, KeyCode::Esc), Outcome::Stay);
         assert!(!mode.selecting());
         assert_eq!(code(&mut mode, &h, KeyCode::Esc), Outcome::Leave);
-    }
-
-    #[test]
-    fn searches_as_typed_and_esc_goes_back() {
-        let p = numbered();
-        let h = History::new(p.screen(), 25);
-        let mut mode = CopyMode::new(&h, (4, 0));
-        press(&mut mode, &h, "?line 1");
-        assert_eq!(mode.cursor(), Pos::new(19, 0));
-        assert_eq!(mode.prompt(), Some((Direction::Backward, "line 1", true)));
-        // In view: the middle of it.
-        assert_eq!(mode.top(), 17);
-        press(&mut mode, &h, "2");
-        assert_eq!(mode.cursor(), Pos::new(12, 0));
-        code(&mut mode, &h, KeyCode::Esc);
-        assert_eq!((mode.top(), mode.cursor()), (25, Pos::new(29, 0)));
-        assert_eq!(mode.prompt(), None);
-    }
-
-    #[test]
-    fn n_and_capital_n_go_through_the_matches() {
-        let p = numbered();
-        let h = History::new(p.screen(), 25);
-        let mut mode = CopyMode::new(&h, (4, 0));
-        press(&mut mode, &h, "?line 2");
-        code(&mut mode, &h, KeyCode::Enter);
-        assert_eq!(mode.cursor(), Pos::new(28, 0));
-        press(&mut mode, &h, "n");
-        assert_eq!(mode.cursor(), Pos::new(27, 0));
-        press(&mut mode, &h, "NN");
-        assert_eq!(mode.cursor(), Pos::new(29, 0));
-        let marks = mode.marks(&h);
-        assert_eq!(marks.current.map(|m| m.start), Some(Pos::new(29, 0)));
-        assert_eq!(marks.matches.len(), 5);
-        // What is not there says so, and the cursor stays.
-        press(&mut mode, &h, "/zebra");
-        code(&mut mode, &h, KeyCode::Enter);
-        assert_eq!(mode.cursor(), Pos::new(29, 0));
-        assert!(mode.status(&h).contains("no match for “zebra”"));
-    }
-
-    #[test]
-    fn a_drag_selects_and_its_release_copies() {
-        let p = numbered();
-        let h = History::new(p.screen(), 25);
-        let mut mode = CopyMode::new(&h, (4, 0));
-        mode.click(&h, Pos::new(26, 2));
-        assert_eq!(mode.release(&h), Outcome::Stay);
-        mode.click(&h, Pos::new(26, 2));
-        mode.drag(&h, 2, 3);
-        assert_eq!(mode.release(&h), Outcome::Copy("ne 26\nline".into()));
-        // Dragged above the view: it scrolls.
-        mode.click(&h, Pos::new(25, 0));
-        mode.drag(&h, -1, 0);
-        assert_eq!((mode.top(), mode.cursor()), (24, Pos::new(24, 0)));
     }
 
     #[test]
