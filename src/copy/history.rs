@@ -63,7 +63,7 @@ impl<'a> Row<'a> {
 
     /// The character covering column `col`, if the row reaches it.
     pub fn char_at(&self, col: u16) -> Option<Char<'a>> {
-        self.chars().find(|c| col < c.col + c.width)
+        self.chars().find(|c| col < c.col.saturating_add(c.width))
     }
 }
 

@@ -98,6 +98,12 @@ impl CopyMode {
         if let Some(s) = &mut self.selection {
             s.anchor.line = h.clamp(s.anchor.line);
         }
+        if let Some(press) = &mut self.press {
+            press.line = h.clamp(press.line);
+        }
+        if let Some(prompt) = &mut self.prompt {
+            prompt.clamp(h);
+        }
     }
 
     pub fn key(&mut self, key: &KeyEvent, h: &History) -> Outcome {

@@ -56,7 +56,10 @@ pub fn right(h: &History, at: Pos) -> Pos {
         .row(at.line)
         .and_then(|r| r.char_at(at.col))
         .map_or(1, |c| c.width);
-    let col = (at.col + width).min(h.width().saturating_sub(1));
+    let col = at
+        .col
+        .saturating_add(width)
+        .min(h.width().saturating_sub(1));
     snap(h, Pos::new(at.line, col))
 }
 

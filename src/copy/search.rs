@@ -306,7 +306,7 @@ impl Haystack {
             .map_or(1, |c| c.width);
         Some(Match {
             start,
-            end: Pos::new(end.line, end.col + width - 1),
+            end: Pos::new(end.line, end.col.saturating_add(width - 1)),
         })
     }
 }

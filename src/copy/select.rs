@@ -62,7 +62,7 @@ pub fn text(h: &History, span: Span) -> String {
             u16::MAX
         };
         for c in row.chars() {
-            if c.col + c.width > from && c.col <= to {
+            if c.col.saturating_add(c.width) > from && c.col <= to {
                 out.push_str(c.text);
             }
         }

@@ -7,6 +7,10 @@ use super::CopyMode;
 use crate::copy::history::{History, Pos};
 use crate::copy::search::{Direction, Query};
 
+/// The longest search, in characters: far more than a line holds, and a
+/// paste of a whole file into the prompt stays cheap to search for.
+const MAX_QUERY: usize = 1024;
+
 /// The search prompt, searching as it is typed.
 pub(super) struct Prompt {
     pub(super) text: String,
@@ -16,6 +20,14 @@ pub(super) struct Prompt {
     top: u64,
     cursor: Pos,
     found: bool,
+}
+
+impl Prompt {
+    /// Keeps where Esc goes back to inside what the history holds.
+    pub(super) fn clamp(&mut self, h: &History) {
+        self.top = self.top.clamp(h.first(), h.live_top());
+        self.cursor.line = h.clamp(self.cursor.line);
+    }
 }
 
 impl CopyMode {
@@ -44,7 +56,9 @@ impl CopyMode {
             }
             KeyCode::Char('u') if ctrl => prompt.text.clear(),
             KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                prompt.text.push(c);
+                if prompt.text.chars().count() < MAX_QUERY {
+                    prompt.text.push(c);
+                }
             }
             _ => return,
         }
@@ -54,7 +68,9 @@ impl CopyMode {
     /// Typed into the prompt (a paste): searched for as typed.
     pub fn prompt_paste(&mut self, text: &str, h: &History) {
         if let Some(prompt) = &mut self.prompt {
-            prompt.text.extend(text.chars().filter(|c| !c.is_control()));
+            let room = MAX_QUERY.saturating_sub(prompt.text.chars().count());
+            let typed = text.chars().filter(|c| !c.is_control()).take(room);
+            prompt.text.extend(typed);
             self.seek(h);
         }
     }
