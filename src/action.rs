@@ -149,10 +149,10 @@ actions! {
         help: "Stop the focused session",
         keys: ["prefix x"],
     }
-    /// Scroll back through the focused session's output.
+    /// Copy mode: scroll back through the focused session's output, search it, copy from it.
     ScrollBack {
         name: "scroll_back",
-        help: "Scroll back through the output",
+        help: "Copy mode: scroll back, search, copy",
         keys: ["prefix [", "shift-pageup"],
     }
     /// Show the focused session's id and copy it to the clipboard.

@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod copy;
 pub mod hooks;
 pub mod hub;
 pub mod keys;

@@ -10,7 +10,9 @@ use ccmux::hub::Hub;
 use ccmux::session::{Launch, SessionId};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 // The App options the benches use too: defaults, nothing persisted, UTC.
@@ -114,17 +116,63 @@ impl Harness {
         }
     }
 
-    fn frame(&self) -> String {
-        let buf = self.terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+    fn paste(&mut self, text: &str) {
+        let event = Event::Paste(text.to_string());
+        self.app.handle(&mut self.hub, event, Instant::now());
+        self.pump();
     }
+
+    /// The mouse at cell (`col`, `row`) of the client's terminal.
+    fn mouse(&mut self, kind: MouseEventKind, col: u16, row: u16) {
+        let event = Event::Mouse(MouseEvent {
+            kind,
+            column: col,
+            row,
+            modifiers: KeyModifiers::NONE,
+        });
+        self.app.handle(&mut self.hub, event, Instant::now());
+        self.pump();
+    }
+
+    /// Waits until session `i`'s screen contains `want`.
+    fn wait_contains(&mut self, i: usize, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.session_text(i).contains(want) {
+            assert!(
+                Instant::now() < deadline,
+                "session {i} shows {:?}, want {want:?} in it",
+                self.session_text(i)
+            );
+            std::thread::sleep(Duration::from_millis(10));
+            self.pump();
+        }
+    }
+
+    fn copying(&self) -> bool {
+        matches!(self.app.view(), View::Copy(_))
+    }
+
+    fn frame(&self) -> String {
+        frame_of(&self.terminal)
+    }
+
+    /// What the App wrote for the client's terminal besides frames.
+    fn take_output(&mut self) -> Vec<u8> {
+        self.app.take_host_output()
+    }
+}
+
+/// What a test terminal shows, as text.
+fn frame_of(terminal: &Terminal<TestBackend>) -> String {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -146,7 +194,7 @@ fn navigation_never_writes_to_a_session() {
     h.typed("zz");
     h.key(KeyCode::Esc, KeyModifiers::NONE);
     h.prefix('?');
-    assert!(matches!(h.app.view(), View::Help));
+    assert!(matches!(h.app.view(), View::Help(None)));
     h.key(KeyCode::Esc, KeyModifiers::NONE);
     h.key(KeyCode::PageUp, KeyModifiers::SHIFT);
     h.key(KeyCode::Esc, KeyModifiers::NONE);
@@ -303,5 +351,168 @@ fn the_scrolled_back_view_stays_on_its_lines_as_output_arrives() {
     h.pump();
     let after = h.frame();
     assert_eq!(after.lines().nth(1), Some(top.as_str()), "{after}");
-    assert!(after.contains("scrollback: "), "{after}");
+    assert!(after.contains("copy mode · "), "{after}");
+}
+
+/// Scrolled back, only copy mode's keys are copy mode's: any other key
+/// leaves it and reaches the session, as in tmux (it used to vanish), and so
+/// does a paste.
+#[test]
+fn keys_and_pastes_in_copy_mode_reach_the_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(dir.path(), 1);
+    h.key(KeyCode::PageUp, KeyModifiers::SHIFT);
+    assert!(h.copying());
+    // A copy mode key (word back) stays in copy mode and is not typed.
+    h.typed("b");
+    assert!(h.copying());
+    h.typed("a");
+    assert!(!h.copying());
+    h.wait_session(0, "a");
+
+    h.prefix('[');
+    assert!(h.copying());
+    h.paste("pasted");
+    assert!(!h.copying());
+    h.wait_session(0, "apasted");
+
+    h.prefix('[');
+    h.key(KeyCode::Char('x'), KeyModifiers::CONTROL);
+    assert!(!h.copying());
+    h.typed("c");
+    // cat's terminal echoes Ctrl-X as ^X.
+    h.wait_session(0, "apasted^Xc");
+}
+
+/// Search, select with the keyboard, copy to the client's clipboard with
+/// OSC 52, and say so.
+#[test]
+fn copy_mode_searches_selects_and_copies_to_the_clipboard() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    h.wait_contains(0, "100");
+    h.take_output();
+    h.prefix('[');
+    // To the oldest line, then down to the first 57.
+    h.typed("g/57");
+    let frame = h.frame();
+    assert!(frame.contains("search down: 57"), "{frame}");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.typed("v$y");
+    assert!(!h.copying());
+    assert_eq!(h.take_output(), b"\x1b]52;c;NTc=\x07");
+    assert!(h.frame().contains("copied 2 characters"), "{}", h.frame());
+    // Nothing reached the session.
+    assert!(h.session_text(0).trim_end().ends_with("100"));
+}
+
+/// A drag over the screen (while the program has not asked for the mouse)
+/// selects in copy mode, and its release copies.
+#[test]
+fn a_mouse_drag_selects_and_copies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(dir.path(), 1);
+    h.typed("hello world");
+    h.wait_session(0, "hello world");
+    h.take_output();
+    // The screen's first row is the terminal's second.
+    h.mouse(MouseEventKind::Down(MouseButton::Left), 6, 1);
+    assert!(!h.copying());
+    h.mouse(MouseEventKind::Drag(MouseButton::Left), 8, 1);
+    assert!(h.copying());
+    h.mouse(MouseEventKind::Drag(MouseButton::Left), 10, 1);
+    h.mouse(MouseEventKind::Up(MouseButton::Left), 10, 1);
+    assert!(!h.copying());
+    // "world", base64.
+    assert_eq!(h.take_output(), b"\x1b]52;c;d29ybGQ=\x07");
+}
+
+/// Two clients on one session each have their own copy mode, and the
+/// session's screen is never scrolled for either.
+#[test]
+fn two_viewers_scroll_back_independently() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    h.wait_contains(0, "100");
+    let now = Instant::now();
+    h.hub.attach(2, ccmux::app::session_size(SIZE), now);
+    let mut other = App::new(2, plain::options(dir.path().to_path_buf()), SIZE);
+    other.focus(&mut h.hub, 0, now);
+    let mut other_terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("backend");
+
+    h.prefix('[');
+    h.typed("gjj");
+    other.handle(
+        &mut h.hub,
+        Event::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::SHIFT)),
+        now,
+    );
+    h.pump();
+    other_terminal
+        .draw(|f| other.draw(&h.hub, f, std::time::SystemTime::now()))
+        .expect("draw");
+    // The screen shows 80 to 100; a page up is 21 lines.
+    let top = |frame: String| frame.lines().nth(1).unwrap_or_default().trim().to_string();
+    assert_eq!(top(h.frame()), "1");
+    assert_eq!(top(frame_of(&other_terminal)), "59");
+    let screen_top = h
+        .session_text(0)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        screen_top.trim(),
+        "80",
+        "the shared screen stays at the bottom"
+    );
+    assert_eq!(
+        h.hub
+            .registry()
+            .at(0)
+            .expect("session")
+            .term()
+            .screen()
+            .scrollback(),
+        0
+    );
+    // Leaving one copy mode leaves the other as it was.
+    h.key(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert!(!h.copying());
+    assert!(matches!(other.view(), View::Copy(_)));
+}
+
+/// On the alternate screen (Claude's fullscreen renderer) there is no
+/// scrollback to go to: copy mode says the program keeps its own history.
+#[test]
+fn copy_mode_on_the_alternate_screen_says_where_the_history_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = r#"printf '\033[?1049hfullscreen'; exec cat"#;
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", script]);
+    h.wait_contains(0, "fullscreen");
+    h.prefix('[');
+    let frame = h.frame();
+    assert!(frame.contains("alternate screen"), "{frame}");
+}
+
+/// The prefix works in copy mode: its help lists copy mode's keys and
+/// returns to copy mode as it was.
+#[test]
+fn help_from_copy_mode_lists_its_keys_and_returns_to_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    h.wait_contains(0, "100");
+    h.prefix('[');
+    h.typed("gv");
+    h.prefix('?');
+    assert!(matches!(h.app.view(), View::Help(Some(_))));
+    let frame = h.frame();
+    assert!(frame.contains("copy mode keys"), "{frame}");
+    assert!(frame.contains("Search down, up"), "{frame}");
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    let View::Copy(mode) = h.app.view() else {
+        panic!("not back in copy mode");
+    };
+    assert!(mode.selecting());
+    assert_eq!(h.frame().lines().nth(1).map(str::trim), Some("1"));
 }

@@ -295,7 +295,7 @@ fn help_scrollback_and_a_click_on_a_tab() {
     pty.type_line("stream 80");
     pty.wait_text("line 80");
     pty.send("\x1b[5;2~"); // Shift-PgUp
-    pty.wait_text("scrollback:");
+    pty.wait_text("copy mode · ");
     let scrolled = pty.wait_text("line 20");
     assert!(!scrolled.contains("line 80"), "{scrolled}");
     pty.send("\x1b");
@@ -304,11 +304,11 @@ fn help_scrollback_and_a_click_on_a_tab() {
     for _ in 0..15 {
         pty.send("\x1b[<64;20;10M");
     }
-    pty.wait_text("scrollback: 45 lines up");
+    pty.wait_text("copy mode · 45 lines up");
     for _ in 0..15 {
         pty.send("\x1b[<65;20;10M");
     }
-    pty.wait_for("back at the bottom", |s| !s.contains("scrollback:"));
+    pty.wait_for("back at the bottom", |s| !s.contains("copy mode · "));
     pty.wait_text("line 80");
     // SGR mouse press and release on the second tab's label.
     let tabs: Vec<char> = pty.screen().lines().next().unwrap().chars().collect();

@@ -13,9 +13,11 @@
 use std::num::NonZeroU16;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use ccmux::copy::{CopyMode, History, Outcome, Pos};
 use ccmux::session::Term;
 use ccmux::ui::screen_view::{ScreenView, cursor_position};
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
@@ -270,11 +272,87 @@ fn render_somewhere(rng: &mut Rng, screen: &vt100::Screen) {
     }
 }
 
+/// Keys of copy mode, and a few that type into its search prompt.
+const COPY_KEYS: &[(KeyCode, bool)] = &[
+    (KeyCode::Char('h'), false),
+    (KeyCode::Char('j'), false),
+    (KeyCode::Char('k'), false),
+    (KeyCode::Char('l'), false),
+    (KeyCode::Char('w'), false),
+    (KeyCode::Char('b'), false),
+    (KeyCode::Char('e'), false),
+    (KeyCode::Char('W'), false),
+    (KeyCode::Char('B'), false),
+    (KeyCode::Char('E'), false),
+    (KeyCode::Char('0'), false),
+    (KeyCode::Char('^'), false),
+    (KeyCode::Char('$'), false),
+    (KeyCode::Char('g'), false),
+    (KeyCode::Char('G'), false),
+    (KeyCode::Char('H'), false),
+    (KeyCode::Char('M'), false),
+    (KeyCode::Char('L'), false),
+    (KeyCode::PageUp, false),
+    (KeyCode::PageDown, false),
+    (KeyCode::Char('u'), true),
+    (KeyCode::Char('d'), true),
+    (KeyCode::Char('y'), true),
+    (KeyCode::Char('e'), true),
+    (KeyCode::Char('/'), false),
+    (KeyCode::Char('?'), false),
+    (KeyCode::Char('n'), false),
+    (KeyCode::Char('N'), false),
+    (KeyCode::Char('v'), false),
+    (KeyCode::Char('V'), false),
+    (KeyCode::Char('o'), false),
+    (KeyCode::Char('y'), false),
+    (KeyCode::Enter, false),
+    (KeyCode::Esc, false),
+    (KeyCode::Backspace, false),
+];
+
+/// A viewer in copy mode while the output goes on (kept across chunks, as a user stays in it):
+/// its keys, searches for what programs print, mouse selections, and what it draws. Nothing
+/// may panic, and its cursor stays in what the history holds.
+fn exercise_copy_mode(rng: &mut Rng, term: &Term, copying: &mut Option<CopyMode>) {
+    let h = History::new(term.screen(), term.lines_scrolled());
+    let mode = copying.get_or_insert_with(|| CopyMode::new(&h, h.cursor()));
+    // As the App does each time it draws, after the output moved on.
+    mode.clamp(&h);
+    let mut outcome = Outcome::Stay;
+    for _ in 0..rng.below(6) {
+        let key = if rng.chance(20) {
+            KeyEvent::new(KeyCode::Char(rng.pick(CHARS)), KeyModifiers::NONE)
+        } else {
+            let (code, ctrl) = rng.pick(COPY_KEYS);
+            let mods = if ctrl {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            };
+            KeyEvent::new(code, mods)
+        };
+        outcome = mode.key(&key, &h);
+    }
+    if rng.chance(20) {
+        let at = Pos::new(h.first() + rng.next() % 300, rng.up_to(600));
+        mode.click(&h, at);
+        mode.drag(&h, rng.below(80) as i32 - 20, rng.up_to(600));
+        outcome = mode.release(&h);
+    }
+    let _ = (mode.marks(&h), mode.status(&h));
+    assert!((h.first()..=h.last()).contains(&mode.cursor().line));
+    if outcome != Outcome::Stay {
+        *copying = None;
+    }
+}
+
 /// Runs one seeded stream.
 fn run_seed(seed: u64) {
     let mut rng = Rng::new(seed);
     let (rows, cols) = random_screen_size(&mut rng);
     let mut parser = new_parser(rows, cols);
+    let mut copying = None;
 
     for step in 0..STEPS_PER_SEED {
         let chunk = random_chunk(&mut rng);
@@ -303,6 +381,7 @@ fn run_seed(seed: u64) {
             }
 
             render_somewhere(&mut rng, parser.screen());
+            exercise_copy_mode(&mut rng, &parser, &mut copying);
         }));
         if outcome.is_err() || parser.rebuilds() > 0 {
             panic!(

@@ -160,6 +160,10 @@ fn assert_history(screen: &mut vt100::Screen, history: &[Row]) {
                 "offset {offset}, row {r}"
             );
         }
+        // So do the wrap flags read at an offset.
+        let wraps: Vec<bool> = unscrolled.rows_wrapped_at(offset).collect();
+        let want: Vec<bool> = want.iter().map(|row| row.wrapped).collect();
+        assert_eq!(wraps, want, "offset {offset}");
         assert_eq!(unscrolled.scrollback(), 0);
     }
     screen.set_scrollback(0);

@@ -8,11 +8,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::copying::with_history;
 use super::{App, Confirm, TableView, View};
 use crate::action::Action;
+use crate::copy::{self, Direction};
 use crate::hub::Hub;
 use crate::session::Status;
 use crate::ui::confirm::render_confirm;
+use crate::ui::copy_view::{paint_marks, render_search_prompt};
 use crate::ui::help::render_help;
 use crate::ui::path::display_path;
 use crate::ui::popup::centered;
@@ -22,6 +25,13 @@ use crate::ui::statusline::StatusLine;
 use crate::ui::switcher::{SwitcherRow, SwitcherView};
 use crate::ui::tabbar::render_tab_bar;
 use crate::ui::table::SessionTable;
+
+/// What copy mode puts in the status line.
+struct Copying {
+    status: String,
+    /// The search prompt: which way, what is typed, whether it is found.
+    prompt: Option<(Direction, String, bool)>,
+}
 
 pub struct Layout {
     pub tabs: Rect,
@@ -56,7 +66,6 @@ impl App {
         let area = frame.area();
         self.size = (area.width, area.height);
         let layout = layout(self.size);
-        self.keep_scrolled_lines(hub);
         let infos = hub.infos();
 
         render_tab_bar(
@@ -67,35 +76,37 @@ impl App {
             &self.opts.theme,
         );
 
-        match &self.view {
-            View::Table(table) => {
-                let rows: Vec<_> = self
-                    .table_rows(hub, table)
-                    .into_iter()
-                    .filter_map(|i| infos.get(i).cloned())
-                    .collect();
-                let note = table_note(table);
-                let table = SessionTable {
-                    sessions: &rows,
-                    all: &infos,
-                    note: note.as_deref(),
-                    selected: table.selected,
-                    theme: &self.opts.theme,
-                    now: wall,
-                    tz: self.opts.tz.clone(),
-                    home: self.opts.home.as_deref(),
-                };
-                frame.render_widget(table, layout.body);
+        let copying = if let View::Table(table) = &self.view {
+            let rows: Vec<_> = self
+                .table_rows(hub, table)
+                .into_iter()
+                .filter_map(|i| infos.get(i).cloned())
+                .collect();
+            let note = table_note(table);
+            let table = SessionTable {
+                sessions: &rows,
+                all: &infos,
+                note: note.as_deref(),
+                selected: table.selected,
+                theme: &self.opts.theme,
+                now: wall,
+                tz: self.opts.tz.clone(),
+                home: self.opts.home.as_deref(),
+            };
+            frame.render_widget(table, layout.body);
+            None
+        } else {
+            let copying = self.draw_copy(hub, frame, layout.body);
+            if copying.is_none() {
+                self.draw_screen(hub, frame, layout.body);
             }
-            View::Scroll { offset, .. } => self.draw_screen(hub, frame, layout.body, *offset),
-            _ => self.draw_screen(hub, frame, layout.body, 0),
-        }
+            copying
+        };
 
         let hints = self.hints();
-        let message = match (&self.view, &self.message) {
-            (View::Scroll { offset, .. }, _) => Some(format!(
-                "scrollback: {offset} lines up — ↑↓ PgUp PgDn g G, Esc to leave"
-            )),
+        // Copy mode says where it is, unless the prefix was just pressed.
+        let message = match (&copying, &self.message) {
+            (Some(copying), _) if !self.prefix => Some(copying.status.clone()),
             (_, Some((m, _))) => Some(m.clone()),
             _ => None,
         };
@@ -109,6 +120,14 @@ impl App {
             theme: &self.opts.theme,
         };
         frame.render_widget(status, layout.status);
+        if let Some(prompt) = copying.as_ref().and_then(|c| c.prompt.as_ref()) {
+            let prompt = (prompt.0, prompt.1.as_str(), prompt.2);
+            let theme = &self.opts.theme;
+            if let Some(at) = render_search_prompt(layout.status, frame.buffer_mut(), prompt, theme)
+            {
+                frame.set_cursor_position(at);
+            }
+        }
 
         let theme = &self.opts.theme;
         match &mut self.view {
@@ -119,15 +138,29 @@ impl App {
                 frame.render_widget(Clear, popup);
                 picker.render(popup, frame.buffer_mut(), theme);
             }
-            View::Help => {
-                let bindings: Vec<(String, String)> = self
-                    .opts
-                    .keymap
+            View::Help(None) => {
+                let km = &self.opts.keymap;
+                let mut bindings: Vec<(String, String)> = km
                     .help()
                     .into_iter()
                     .map(|(keys, action)| (keys, action.description().to_string()))
                     .collect();
-                render_help(area, frame.buffer_mut(), &bindings, theme);
+                // Copy mode's keys are a page of their own, shown from it.
+                if let (Some(copy), Some(help)) = (
+                    km.first_label(Action::ScrollBack),
+                    km.first_label(Action::Help),
+                ) {
+                    bindings.push((format!("{copy}, {help}"), "Copy mode's own keys".into()));
+                }
+                render_help(area, frame.buffer_mut(), "ccmux — keys", &bindings, theme);
+            }
+            View::Help(Some(_)) => {
+                let bindings: Vec<(String, String)> = copy::help()
+                    .into_iter()
+                    .map(|(keys, what)| (keys.to_string(), what.to_string()))
+                    .collect();
+                let title = "ccmux — copy mode keys";
+                render_help(area, frame.buffer_mut(), title, &bindings, theme);
             }
             View::Confirm(confirm) => {
                 let (title, message) = match confirm {
@@ -182,7 +215,7 @@ impl App {
         }
     }
 
-    fn draw_screen(&self, hub: &Hub, frame: &mut Frame, body: Rect, offset: usize) {
+    fn draw_screen(&self, hub: &Hub, frame: &mut Frame, body: Rect) {
         let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
             let hint = format!(
                 "No sessions. {} starts one.",
@@ -204,9 +237,8 @@ impl App {
             frame.render_widget(paragraph, body);
             return;
         }
-        // Read at this viewer's own offset: the shared screen is not touched.
         let term = session.term();
-        let view = ScreenView::new(term.screen()).scrolled(offset);
+        let view = ScreenView::new(term.screen());
         let cursor = view.cursor_position(body);
         frame.render_widget(view, body);
         // Only the focused session, in the tab view, owns the cursor.
@@ -215,23 +247,35 @@ impl App {
         }
     }
 
-    /// While scrolled back, output that pushes lines into the scrollback
-    /// moves the view up by as much, so the lines being read stay put (as in
-    /// tmux's copy mode).
-    fn keep_scrolled_lines(&mut self, hub: &Hub) {
-        let View::Scroll { offset, seen } = &mut self.view else {
-            return;
+    /// Copy mode's view of the focused session: its history at this
+    /// viewer's place, the selection and matches over it, and its cursor
+    /// (the terminal's, unless the search prompt has it). None when not in
+    /// copy mode or without a session to show.
+    fn draw_copy(&mut self, hub: &Hub, frame: &mut Frame, body: Rect) -> Option<Copying> {
+        let View::Copy(mode) = &mut self.view else {
+            return None;
         };
-        let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
-            return;
-        };
-        let term = session.term();
-        let now = term.lines_scrolled();
-        let grown = usize::try_from(now.saturating_sub(*seen)).unwrap_or(usize::MAX);
-        *offset = offset
-            .saturating_add(grown)
-            .min(term.screen().scrollback_len());
-        *seen = now;
+        with_history(hub, self.focused, |h| {
+            mode.clamp(h);
+            let top = mode.top();
+            let view = ScreenView::new(h.screen()).scrolled(h.offset_of(top));
+            frame.render_widget(view, body);
+            paint_marks(frame.buffer_mut(), body, top, &mode.marks(h));
+            let cursor = mode.cursor();
+            let row = cursor
+                .line
+                .checked_sub(top)
+                .and_then(|r| u16::try_from(r).ok());
+            if let Some(row) = row.filter(|r| *r < body.height && cursor.col < body.width) {
+                frame.set_cursor_position((body.x + cursor.col, body.y + row));
+            }
+            Copying {
+                status: mode.status(h),
+                prompt: mode
+                    .prompt()
+                    .map(|(d, text, found)| (d, text.to_string(), found)),
+            }
+        })
     }
 
     /// The few keys a new user needs first, as zellij shows them.

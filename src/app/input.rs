@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 
 use super::draw;
@@ -16,9 +16,6 @@ use crate::session::{SessionId, Status};
 use crate::ui::tabbar::tab_at;
 use crate::ui::table_keys::TableKey;
 
-/// Lines one wheel notch scrolls our own scrollback.
-const WHEEL_LINES: usize = 3;
-
 impl App {
     pub(super) fn on_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
         if key.kind == KeyEventKind::Release {
@@ -30,9 +27,9 @@ impl App {
                 self.on_tabs_key(hub, key, now);
                 return;
             }
-            View::Scroll { offset, seen } => {
-                self.view = View::Scroll { offset, seen };
-                self.on_scroll_key(hub, key, now);
+            View::Copy(mode) => {
+                self.view = View::Copy(mode);
+                self.on_copy_key(hub, key, now);
                 return;
             }
             View::Table(table) => {
@@ -56,11 +53,11 @@ impl App {
                     return;
                 }
             },
-            View::Help => match key.code {
+            View::Help(copy) => match key.code {
                 KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
-                    View::Tabs
+                    copy.map_or(View::Tabs, View::Copy)
                 }
-                _ => View::Help,
+                _ => View::Help(copy),
             },
             View::Confirm(confirm) => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(hub, confirm, now),
@@ -74,7 +71,7 @@ impl App {
         self.needs_draw = true;
     }
 
-    fn on_tabs_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
+    pub(super) fn on_tabs_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
         if self.prefix {
             self.prefix = false;
             self.message = None;
@@ -101,7 +98,7 @@ impl App {
 
     /// Writes a key to the focused session, as it asked keys to be encoded.
     /// The user is there: the session takes this client's size.
-    fn send_key(&mut self, hub: &mut Hub, key: &KeyEvent, now: Instant) {
+    pub(super) fn send_key(&mut self, hub: &mut Hub, key: &KeyEvent, now: Instant) {
         let Some(id) = self.focused else { return };
         hub.typed(self.client, id, now);
         if let Some(s) = hub.registry().get(id) {
@@ -144,8 +141,14 @@ impl App {
                 }
             }
             // Like Shift-PgUp in a terminal: a page up at once.
-            Action::ScrollBack => self.set_scroll(hub, self.page()),
-            Action::Help => self.view = View::Help,
+            Action::ScrollBack => self.scroll_back(hub),
+            Action::Help => {
+                let copy = match std::mem::replace(&mut self.view, View::Tabs) {
+                    View::Copy(mode) => Some(mode),
+                    _ => None,
+                };
+                self.view = View::Help(copy);
+            }
             Action::Detach => self.detach = true,
             Action::Quit => {
                 if hub.registry().live_count() == 0 {
@@ -238,54 +241,6 @@ impl App {
         };
     }
 
-    fn on_scroll_key(&mut self, hub: &Hub, key: KeyEvent, _now: Instant) {
-        let View::Scroll { offset, .. } = self.view else {
-            return;
-        };
-        let page = self.page();
-        let offset = match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => {
-                self.view = View::Tabs;
-                self.needs_draw = true;
-                return;
-            }
-            KeyCode::Up | KeyCode::Char('k') => offset + 1,
-            KeyCode::Down | KeyCode::Char('j') => offset.saturating_sub(1),
-            KeyCode::PageUp | KeyCode::Char('b') => offset + page,
-            KeyCode::PageDown | KeyCode::Char('f') | KeyCode::Char(' ') => {
-                offset.saturating_sub(page)
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                offset + page / 2
-            }
-            KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                offset.saturating_sub(page / 2)
-            }
-            KeyCode::Home | KeyCode::Char('g') => usize::MAX,
-            KeyCode::End | KeyCode::Char('G') => 0,
-            _ => offset,
-        };
-        self.set_scroll(hub, offset);
-    }
-
-    /// A page of scrollback: the screen's height less a line of context.
-    fn page(&self) -> usize {
-        usize::from(draw::session_size(self.size).0.max(2) - 1)
-    }
-
-    fn set_scroll(&mut self, hub: &Hub, offset: usize) {
-        let session = self.focused.and_then(|id| hub.registry().get(id));
-        let (max, seen) = session.map_or((0, 0), |s| {
-            let term = s.term();
-            (term.screen().scrollback_len(), term.lines_scrolled())
-        });
-        self.view = View::Scroll {
-            offset: offset.min(max),
-            seen,
-        };
-        self.needs_draw = true;
-    }
-
     fn on_table_key(&mut self, hub: &mut Hub, key: KeyEvent, table: TableView, now: Instant) {
         let rows = self.table_rows(hub, &table);
         let last = rows.len().saturating_sub(1);
@@ -356,24 +311,44 @@ impl App {
                 switcher.paste(text, &hub.infos());
                 self.needs_draw = true;
             }
-            View::Tabs => {
-                let Some(id) = self.focused else { return };
-                hub.typed(self.client, id, now);
-                if let Some(s) = hub.registry().get(id) {
-                    let modes = InputModes::of(&s.term());
-                    s.write(encode_paste(text, &modes));
-                }
-            }
+            View::Tabs => self.send_paste(hub, text, now),
+            View::Copy(_) => self.on_copy_paste(hub, text, now),
             _ => {}
+        }
+    }
+
+    /// Writes a paste to the focused session, bracketed if it asked.
+    pub(super) fn send_paste(&mut self, hub: &mut Hub, text: &str, now: Instant) {
+        let Some(id) = self.focused else { return };
+        hub.typed(self.client, id, now);
+        if let Some(s) = hub.registry().get(id) {
+            let modes = InputModes::of(&s.term());
+            s.write(encode_paste(text, &modes));
         }
     }
 
     pub(super) fn on_mouse(&mut self, hub: &mut Hub, mouse: MouseEvent, now: Instant) {
         let layout = draw::layout(self.size);
         let (x, y) = (mouse.column, mouse.row);
+        let body = layout.body;
+        // The screen's cell under the pointer; while dragging it may be
+        // above or below the screen.
+        let cell = (
+            i32::from(y) - i32::from(body.y),
+            x.saturating_sub(body.x).min(body.width.saturating_sub(1)),
+        );
+        // A drag that began on the screen goes on wherever the pointer goes.
+        let dragging = matches!(
+            mouse.kind,
+            MouseEventKind::Drag(MouseButton::Left) | MouseEventKind::Up(MouseButton::Left)
+        );
+        if dragging && self.press.is_some() {
+            self.on_screen_mouse(hub, &mouse, cell, now);
+            return;
+        }
         if y == layout.tabs.y && layout.tabs.height > 0 {
             if let MouseEventKind::Down(_) = mouse.kind
-                && matches!(self.view, View::Tabs | View::Scroll { .. })
+                && matches!(self.view, View::Tabs | View::Copy(_))
             {
                 let infos = hub.infos();
                 if let Some(i) = tab_at(layout.tabs, &infos, self.focus_index, x) {
@@ -382,7 +357,6 @@ impl App {
             }
             return;
         }
-        let body = layout.body;
         let inside = x >= body.x && x < body.right() && y >= body.y && y < body.bottom();
         if !inside {
             return;
@@ -393,21 +367,12 @@ impl App {
                     return;
                 };
                 let modes = InputModes::of(&s.term());
-                if let Some(bytes) = encode_mouse(&mouse, x - body.x, y - body.y, &modes) {
-                    s.write(bytes);
-                } else if mouse.kind == MouseEventKind::ScrollUp {
-                    self.set_scroll(hub, WHEEL_LINES);
+                match encode_mouse(&mouse, x - body.x, y - body.y, &modes) {
+                    Some(bytes) => s.write(bytes),
+                    None => self.on_screen_mouse(hub, &mouse, cell, now),
                 }
             }
-            View::Scroll { offset, .. } => match mouse.kind {
-                MouseEventKind::ScrollUp => self.set_scroll(hub, offset + WHEEL_LINES),
-                MouseEventKind::ScrollDown if offset <= WHEEL_LINES => {
-                    self.view = View::Tabs;
-                    self.needs_draw = true;
-                }
-                MouseEventKind::ScrollDown => self.set_scroll(hub, offset - WHEEL_LINES),
-                _ => {}
-            },
+            View::Copy(_) => self.on_screen_mouse(hub, &mouse, cell, now),
             View::Table(table) => {
                 let last = self.table_rows(hub, &table).len().saturating_sub(1);
                 let selected = match mouse.kind {
@@ -430,7 +395,7 @@ fn back_to(back: Back) -> View {
     }
 }
 
-fn base64_encode(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn base64_encode(bytes: &[u8]) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD
         .encode(bytes)

@@ -10,6 +10,7 @@
 //! That is what lets tests drive it on a TestBackend and the server host one
 //! per attached client.
 
+mod copying;
 mod draw;
 mod event;
 mod input;
@@ -78,6 +79,9 @@ pub struct App {
     view: View,
     /// The prefix key was pressed; the next key is a command.
     prefix: bool,
+    /// Where the left mouse button went down on the session's screen (row,
+    /// column) while ccmux had the mouse: a drag from there selects.
+    press: Option<(i32, u16)>,
     message: Option<(String, Instant)>,
     show_full_id: bool,
     /// The client's terminal size, columns then rows.
@@ -102,6 +106,7 @@ impl App {
             focus_index: 0,
             view: View::Tabs,
             prefix: false,
+            press: None,
             message: None,
             show_full_id: false,
             size,
@@ -255,7 +260,7 @@ impl App {
     }
 
     fn sync_deadline(&self, hub: &Hub) -> Option<Instant> {
-        if !self.needs_draw || !matches!(self.view, View::Tabs | View::Scroll { .. }) {
+        if !self.needs_draw || !matches!(self.view, View::Tabs | View::Copy(_)) {
             return None;
         }
         let since = hub.registry().get(self.focused?)?.term().sync_since()?;
@@ -329,7 +334,7 @@ impl App {
         let id = registry.at(index).map(|s| s.id());
         if id != self.focused {
             self.show_full_id = false;
-            if let View::Scroll { .. } = self.view {
+            if let View::Copy(_) = self.view {
                 self.view = View::Tabs;
             }
         }

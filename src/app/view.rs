@@ -1,5 +1,6 @@
 use super::prompt::Prompt;
 use super::switcher::Switcher;
+use crate::copy::CopyMode;
 use crate::picker::Picker;
 use crate::session::{SessionId, Status};
 
@@ -7,20 +8,18 @@ use crate::session::{SessionId, Status};
 pub enum View {
     /// The focused session's screen.
     Tabs,
-    /// The focused session's scrollback, `offset` lines up from the bottom.
-    /// `seen` is its `Term::lines_scrolled` when last drawn: as output goes on,
-    /// the offset grows by as much, so the view stays on the same lines.
-    Scroll {
-        offset: usize,
-        seen: u64,
-    },
+    /// Copy mode over the focused session's history: scrolled back,
+    /// searching, selecting (this viewer's own, see `crate::copy`).
+    Copy(Box<CopyMode>),
     Table(TableView),
     /// The directory picker over the tabs; Esc returns to `back`.
     Picker {
         picker: Box<Picker>,
         back: Back,
     },
-    Help,
+    /// The keys. Opened from copy mode, copy mode's keys, and Esc returns
+    /// to it as it was.
+    Help(Option<Box<CopyMode>>),
     Confirm(Confirm),
     /// A line typed in the status line, over the tabs.
     Prompt(Prompt),

@@ -9,7 +9,6 @@ use super::popup::{centered, frame};
 use super::text;
 use super::theme::Theme;
 
-const TITLE: &str = "ccmux — keys";
 /// Between a key and what it does.
 const KEY_GAP: usize = 2;
 /// Between the two columns.
@@ -19,7 +18,13 @@ const LONG_LIST: usize = 12;
 
 /// Draws the bindings (key label, description) in a centred box, in two
 /// columns when the list is long or one column would not fit the height.
-pub fn render_help(area: Rect, buf: &mut Buffer, bindings: &[(String, String)], theme: &Theme) {
+pub fn render_help(
+    area: Rect,
+    buf: &mut Buffer,
+    title: &str,
+    bindings: &[(String, String)],
+    theme: &Theme,
+) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
@@ -55,11 +60,11 @@ pub fn render_help(area: Rect, buf: &mut Buffer, bindings: &[(String, String)], 
         Span::styled(" to close", Style::new().fg(theme.dim)),
     ];
     let width = (columns * entry_width + (columns - 1) * COLUMN_GAP)
-        .max(text::width(TITLE) + 2)
+        .max(text::width(title) + 2)
         .max(12)
         + frame_width;
     let rect = centered(area, text::cells(width), text::cells(rows + frame_height));
-    let inner = frame(rect, buf, TITLE, footer, theme);
+    let inner = frame(rect, buf, title, footer, theme);
 
     // Padding only where there is room to spare for it.
     let pad_x = u16::from(usize::from(inner.width) > columns * entry_width);
@@ -142,7 +147,7 @@ mod tests {
         let theme = Theme::default();
         let bindings = bindings(n);
         render(width, height, |area, buf| {
-            render_help(area, buf, &bindings, &theme)
+            render_help(area, buf, "ccmux — keys", &bindings, &theme)
         })
         .to_string()
     }
@@ -173,7 +178,7 @@ mod tests {
         for n in [0, 1, 14] {
             let bindings = bindings(n);
             draw_at_every_size(40, 12, |area, buf| {
-                render_help(area, buf, &bindings, &theme)
+                render_help(area, buf, "ccmux — keys", &bindings, &theme)
             });
         }
     }

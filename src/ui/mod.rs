@@ -1,6 +1,7 @@
 //! ccmux's own widgets: tab bar, status line, table, help, and the session screen.
 
 pub mod confirm;
+pub mod copy_view;
 pub mod help;
 mod hints;
 mod joined;

@@ -729,6 +729,20 @@ impl Screen {
             .map(crate::row::Row::cells_slice)
     }
 
+    /// Returns, for each row [`Self::rows_cells_at`] yields at `offset`,
+    /// whether its text wraps into the next row: what joins a long line
+    /// back together when it is searched or copied.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn rows_wrapped_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = bool> + '_ {
+        self.grid()
+            .visible_rows_at(offset)
+            .map(crate::row::Row::wrapped)
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
