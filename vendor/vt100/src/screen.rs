@@ -1451,6 +1451,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // CSI I
     pub fn cht(&mut self, count: u16) {
         let col = self.screen.grid().pos().col;
+        // a cursor waiting to wrap stays so, as in xterm and tmux: the
+        // next character still goes to the next row
+        if col >= self.screen.grid().size().cols() {
+            return;
+        }
         let to = self.screen.tabs.forward(col, count);
         self.screen.grid_mut().col_set(to);
     }
