@@ -9,6 +9,9 @@ const CONTENT_BYTES: usize = 17;
 
 const IS_WIDE: u8 = 0b1000_0000;
 const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
+// patched (see PATCHES.md): set when the attributes are not the default, so
+// that a never-written cell is one with a zero length byte (`is_default`).
+const IS_STYLED: u8 = 0b0010_0000;
 const LEN_BITS: u8 = 0b0001_1111;
 
 /// Represents a single terminal cell.
@@ -49,8 +52,39 @@ impl Cell {
     /// patched (see PATCHES.md): the same answer as `== Self::DEFAULT`, whose
     /// comparison of zero content bytes is still a call to memcmp; trimming
     /// the blank tail of every scrolled line spent most of its time there.
+    /// The length byte carries whether the attributes are the default
+    /// (`IS_STYLED`, kept by `set` and `clear`, the only writers of `attrs`):
+    /// comparing `Attrs`, which grew, cost as much again.
     pub(crate) fn is_default(&self) -> bool {
-        self.len == 0 && self.attrs == Self::DEFAULT.attrs
+        self.len == 0
+    }
+
+    fn set_attrs(&mut self, attrs: crate::attrs::Attrs) {
+        self.attrs = attrs;
+        if attrs.is_default() {
+            self.len &= !IS_STYLED;
+        } else {
+            self.len |= IS_STYLED;
+        }
+    }
+
+    /// [`Self::set`] with `styled`, which must be `!a.is_default()`, known:
+    /// the text path keeps it from one SGR to the next instead of asking
+    /// for every character.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub(crate) fn set_styled(
+        &mut self,
+        c: char,
+        a: crate::attrs::Attrs,
+        styled: bool,
+    ) {
+        debug_assert_eq!(styled, !a.is_default());
+        self.len = 0;
+        self.append_char(0, c);
+        self.set_wide(c.width().unwrap_or(1) > 1);
+        self.attrs = a;
+        self.len |= u8::from(styled) * IS_STYLED;
     }
 
     fn len(&self) -> usize {
@@ -58,12 +92,9 @@ impl Cell {
     }
 
     pub(crate) fn set(&mut self, c: char, a: crate::attrs::Attrs) {
-        self.len = 0;
-        self.append_char(0, c);
         // if we're setting a single character, we can just look at that one
-        // character to determine the cell width
-        self.set_wide(c.width().unwrap_or(1) > 1);
-        self.attrs = a;
+        // character to determine the cell width (in set_styled)
+        self.set_styled(c, a, !a.is_default());
     }
 
     pub(crate) fn append(&mut self, c: char) {
@@ -109,7 +140,7 @@ impl Cell {
 
     pub(crate) fn clear(&mut self, attrs: crate::attrs::Attrs) {
         self.len = 0;
-        self.attrs = attrs;
+        self.set_attrs(attrs);
     }
 
     /// Returns the text contents of the cell.

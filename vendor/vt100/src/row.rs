@@ -182,11 +182,14 @@ impl Row {
     /// capacity upstream's `shrink_to_fit` left, so scrollback memory is
     /// unchanged.
     pub fn take_trimmed(&mut self) -> Self {
+        let len = self.trimmed_len();
         let taken = Self {
-            cells: self.cells[..self.trimmed_len()].to_vec(),
+            cells: self.cells[..len].to_vec(),
             wrapped: self.wrapped,
         };
-        self.reset();
+        // the cells past `len` are blank already
+        self.cells[..len].fill(crate::Cell::new());
+        self.wrapped = false;
         taken
     }
 
