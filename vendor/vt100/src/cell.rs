@@ -15,7 +15,8 @@ const IS_STYLED: u8 = 0b0010_0000;
 const LEN_BITS: u8 = 0b0001_1111;
 
 /// Represents a single terminal cell.
-#[derive(Clone, Debug, Eq)]
+// patched (see PATCHES.md): Copy, so rows are blanked with memcpy (`blank`).
+#[derive(Clone, Copy, Debug, Eq)]
 pub struct Cell {
     contents: [u8; CONTENT_BYTES],
     len: u8,
@@ -36,6 +37,21 @@ impl PartialEq<Self> for Cell {
     }
 }
 
+/// Blank cells to copy from: a memcpy, where filling with `Cell::new()`
+/// writes the fields of each cell one by one.
+///
+/// patched (see PATCHES.md): added by ccmux.
+const BLANKS: [Cell; 64] = [Cell::DEFAULT; 64];
+
+/// Makes every cell of `cells` a never-written blank.
+///
+/// patched (see PATCHES.md): added by ccmux.
+pub fn blank(cells: &mut [Cell]) {
+    for chunk in cells.chunks_mut(BLANKS.len()) {
+        chunk.copy_from_slice(&BLANKS[..chunk.len()]);
+    }
+}
+
 impl Cell {
     pub(crate) const DEFAULT: Self = Self::new();
 
@@ -53,19 +69,11 @@ impl Cell {
     /// comparison of zero content bytes is still a call to memcmp; trimming
     /// the blank tail of every scrolled line spent most of its time there.
     /// The length byte carries whether the attributes are the default
-    /// (`IS_STYLED`, kept by `set` and `clear`, the only writers of `attrs`):
+    /// (`IS_STYLED`, kept by `set_styled` and `clear_styled`, the only
+    /// writers of `attrs`):
     /// comparing `Attrs`, which grew, cost as much again.
     pub(crate) fn is_default(&self) -> bool {
         self.len == 0
-    }
-
-    fn set_attrs(&mut self, attrs: crate::attrs::Attrs) {
-        self.attrs = attrs;
-        if attrs.is_default() {
-            self.len &= !IS_STYLED;
-        } else {
-            self.len |= IS_STYLED;
-        }
     }
 
     /// [`Self::set`] with `styled`, which must be `!a.is_default()`, known:
@@ -139,8 +147,21 @@ impl Cell {
     }
 
     pub(crate) fn clear(&mut self, attrs: crate::attrs::Attrs) {
-        self.len = 0;
-        self.set_attrs(attrs);
+        self.clear_styled(attrs, !attrs.is_default());
+    }
+
+    /// [`Self::clear`] with `styled`, which must be `!attrs.is_default()`,
+    /// known: erasing a row asks once, not for every cell.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub(crate) fn clear_styled(
+        &mut self,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) {
+        debug_assert_eq!(styled, !attrs.is_default());
+        self.len = u8::from(styled) * IS_STYLED;
+        self.attrs = attrs;
     }
 
     /// Returns the text contents of the cell.

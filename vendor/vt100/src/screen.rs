@@ -980,14 +980,15 @@ impl Screen {
         // the concept of triple width cells, which i really don't want
         // to do).
         let mut wrap = false;
-        // patched (see PATCHES.md): a wide character that does not fit in
-        // the last column moves to the next row, and the row is marked
-        // wrapped as tmux and xterm mark it, so that reflow keeps the line
-        // whole (the blank left in the last column is not part of it).
-        if width > 1 && pos.col + 1 == size.cols() {
-            return true;
-        }
         if pos.col + width > size.cols() {
+            // patched (see PATCHES.md): a wide character that does not fit
+            // in the last column moves to the next row, and the row is
+            // marked wrapped as tmux and xterm mark it, so that reflow keeps
+            // the line whole (the blank left in the last column is not part
+            // of it).
+            if pos.col + 1 == size.cols() {
+                return true;
+            }
             let last_cell = self
                 .grid()
                 .drawing_cell(crate::grid::Pos {
@@ -1274,8 +1275,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let cell_is_wide =
                 screen.grid().drawing_cell(base_pos).unwrap().is_wide();
             if !cell_was_wide && cell_is_wide {
-                let widened =
-                    screen.grid().drawing_cell(base_pos).unwrap().clone();
+                let widened = *screen.grid().drawing_cell(base_pos).unwrap();
                 let on_row = Self::on_row(screen, &mut self.callbacks);
                 let scrolled = screen.grid_mut().col_wrap(1, false, on_row);
                 // col_wrap always leaves self.grid().pos() on a valid cell,
