@@ -8,7 +8,7 @@ use super::parse;
 /// Every attribute of the first cell after `sgr` (the bytes between `CSI` and `m`), then `x`.
 fn first_cell(sgr: &str) -> vt100::Cell {
     let p = parse(1, 10, format!("\x1b[{sgr}mx"));
-    p.screen().cell(0, 0).unwrap().clone()
+    *p.screen().cell(0, 0).unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::{assert_screen, parse, text};
 
 #[test]
 fn tabs_start_every_eight_columns_and_stop_at_the_last() {
-    assert_screen(1, 20, b"a\tb\tc\td\te", &["a       b       c  e"]);
+    assert_screen(2, 20, b"a\tb\tc\td", &["a       b       c  d"]);
 }
 
 #[test]
@@ -70,4 +70,10 @@ fn a_change_of_width_resets_the_stops_and_a_change_of_height_does_not() {
     p.set_size(nz(3), nz(24));
     p.process(b"\ty");
     assert_eq!(text(p.screen()), ["   x", "        y", ""]);
+}
+
+#[test]
+fn a_tab_from_a_cursor_waiting_to_wrap_leaves_it_waiting() {
+    // vttest 11.5.4: the line of tabbed stars wraps once.
+    assert_screen(2, 20, b"\t*\t*\t*\t*", &["        *       *  *", "*"]);
 }

@@ -103,6 +103,23 @@ impl Attrs {
         }
     }
 
+    /// Whether these are the default attributes: the same answer as
+    /// `== Self::new()`, which no longer inlines since `Attrs` grew.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn is_default(&self) -> bool {
+        self.mode == 0
+            && matches!(
+                (self.fgcolor, self.bgcolor, self.ulcolor, self.underline),
+                (
+                    Color::Default,
+                    Color::Default,
+                    Color::Default,
+                    UnderlineStyle::None
+                )
+            )
+    }
+
     pub fn bold(&self) -> bool {
         self.mode & TEXT_MODE_BOLD != 0
     }

@@ -9,10 +9,14 @@ const CONTENT_BYTES: usize = 17;
 
 const IS_WIDE: u8 = 0b1000_0000;
 const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
+// patched (see PATCHES.md): set when the attributes are not the default, so
+// that a never-written cell is one with a zero length byte (`is_default`).
+const IS_STYLED: u8 = 0b0010_0000;
 const LEN_BITS: u8 = 0b0001_1111;
 
 /// Represents a single terminal cell.
-#[derive(Clone, Debug, Eq)]
+// patched (see PATCHES.md): Copy, so rows are blanked with memcpy (`blank`).
+#[derive(Clone, Copy, Debug, Eq)]
 pub struct Cell {
     contents: [u8; CONTENT_BYTES],
     len: u8,
@@ -33,6 +37,21 @@ impl PartialEq<Self> for Cell {
     }
 }
 
+/// Blank cells to copy from: a memcpy, where filling with `Cell::new()`
+/// writes the fields of each cell one by one.
+///
+/// patched (see PATCHES.md): added by ccmux.
+const BLANKS: [Cell; 64] = [Cell::DEFAULT; 64];
+
+/// Makes every cell of `cells` a never-written blank.
+///
+/// patched (see PATCHES.md): added by ccmux.
+pub fn blank(cells: &mut [Cell]) {
+    for chunk in cells.chunks_mut(BLANKS.len()) {
+        chunk.copy_from_slice(&BLANKS[..chunk.len()]);
+    }
+}
+
 impl Cell {
     pub(crate) const DEFAULT: Self = Self::new();
 
@@ -49,8 +68,31 @@ impl Cell {
     /// patched (see PATCHES.md): the same answer as `== Self::DEFAULT`, whose
     /// comparison of zero content bytes is still a call to memcmp; trimming
     /// the blank tail of every scrolled line spent most of its time there.
+    /// The length byte carries whether the attributes are the default
+    /// (`IS_STYLED`, kept by `set_styled` and `clear_styled`, the only
+    /// writers of `attrs`):
+    /// comparing `Attrs`, which grew, cost as much again.
     pub(crate) fn is_default(&self) -> bool {
-        self.len == 0 && self.attrs == Self::DEFAULT.attrs
+        self.len == 0
+    }
+
+    /// [`Self::set`] with `styled`, which must be `!a.is_default()`, known:
+    /// the text path keeps it from one SGR to the next instead of asking
+    /// for every character.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub(crate) fn set_styled(
+        &mut self,
+        c: char,
+        a: crate::attrs::Attrs,
+        styled: bool,
+    ) {
+        debug_assert_eq!(styled, !a.is_default());
+        self.len = 0;
+        self.append_char(0, c);
+        self.set_wide(c.width().unwrap_or(1) > 1);
+        self.attrs = a;
+        self.len |= u8::from(styled) * IS_STYLED;
     }
 
     fn len(&self) -> usize {
@@ -58,12 +100,9 @@ impl Cell {
     }
 
     pub(crate) fn set(&mut self, c: char, a: crate::attrs::Attrs) {
-        self.len = 0;
-        self.append_char(0, c);
         // if we're setting a single character, we can just look at that one
-        // character to determine the cell width
-        self.set_wide(c.width().unwrap_or(1) > 1);
-        self.attrs = a;
+        // character to determine the cell width (in set_styled)
+        self.set_styled(c, a, !a.is_default());
     }
 
     pub(crate) fn append(&mut self, c: char) {
@@ -108,7 +147,20 @@ impl Cell {
     }
 
     pub(crate) fn clear(&mut self, attrs: crate::attrs::Attrs) {
-        self.len = 0;
+        self.clear_styled(attrs, !attrs.is_default());
+    }
+
+    /// [`Self::clear`] with `styled`, which must be `!attrs.is_default()`,
+    /// known: erasing a row asks once, not for every cell.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub(crate) fn clear_styled(
+        &mut self,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) {
+        debug_assert_eq!(styled, !attrs.is_default());
+        self.len = u8::from(styled) * IS_STYLED;
         self.attrs = attrs;
     }
 

@@ -666,18 +666,14 @@ impl Grid {
         let size = self.size;
         let pos = self.pos;
         let row = self.current_row_mut();
-        for col in pos.col..size.cols() {
-            row.erase(col, attrs);
-        }
+        row.erase_range(pos.col.min(size.cols())..size.cols(), attrs);
     }
 
     pub fn erase_row_backward(&mut self, attrs: crate::attrs::Attrs) {
         let size = self.size;
         let pos = self.pos;
         let row = self.current_row_mut();
-        for col in 0..=pos.col.min(size.cols() - 1) {
-            row.erase(col, attrs);
-        }
+        row.erase_range(0..pos.col.min(size.cols() - 1) + 1, attrs);
     }
 
     pub fn insert_cells(&mut self, count: u16) {
@@ -697,10 +693,11 @@ impl Grid {
         let size = self.size;
         let pos = self.pos;
         let row = self.current_row_mut();
-        for col in pos.col..((pos.col.saturating_add(count)).min(size.cols()))
-        {
-            row.erase(col, attrs);
-        }
+        row.erase_range(
+            pos.col.min(size.cols())
+                ..pos.col.saturating_add(count).min(size.cols()),
+            attrs,
+        );
     }
 
     pub fn insert_lines(&mut self, count: u16) {

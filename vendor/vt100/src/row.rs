@@ -24,8 +24,9 @@ impl Row {
     }
 
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
+        let styled = !attrs.is_default();
         for cell in &mut self.cells {
-            cell.clear(attrs);
+            cell.clear_styled(attrs, styled);
         }
         self.wrapped = false;
     }
@@ -41,7 +42,7 @@ impl Row {
     }
 
     pub fn reset(&mut self) {
-        self.cells.fill(crate::Cell::new());
+        crate::cell::blank(&mut self.cells);
         self.wrapped = false;
     }
 
@@ -113,10 +114,30 @@ impl Row {
         slice.rotate_left(count);
     }
 
-    pub fn erase(&mut self, i: u16, attrs: crate::attrs::Attrs) {
+    /// Erases each column of `cols`.
+    ///
+    /// patched (see PATCHES.md): replaces the one-column `erase`, to ask
+    /// once whether `attrs` are styled.
+    pub fn erase_range(
+        &mut self,
+        cols: core::ops::Range<u16>,
+        attrs: crate::attrs::Attrs,
+    ) {
+        let styled = !attrs.is_default();
+        for i in cols {
+            self.erase_styled(i, attrs, styled);
+        }
+    }
+
+    fn erase_styled(
+        &mut self,
+        i: u16,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) {
         let wide = self.cells[usize::from(i)].is_wide();
         self.clear_wide(i);
-        self.cells[usize::from(i)].clear(attrs);
+        self.cells[usize::from(i)].clear_styled(attrs, styled);
         // `wide` is captured pre-erase on purpose: a 2-wide char occupies the
         // logical last column at cols() - 2. saturating_sub guards the
         // degenerate case of an orphaned wide cell in a one-column row, where
@@ -182,11 +203,14 @@ impl Row {
     /// capacity upstream's `shrink_to_fit` left, so scrollback memory is
     /// unchanged.
     pub fn take_trimmed(&mut self) -> Self {
+        let len = self.trimmed_len();
         let taken = Self {
-            cells: self.cells[..self.trimmed_len()].to_vec(),
+            cells: self.cells[..len].to_vec(),
             wrapped: self.wrapped,
         };
-        self.reset();
+        // the cells past `len` are blank already
+        crate::cell::blank(&mut self.cells[..len]);
+        self.wrapped = false;
         taken
     }
 
@@ -687,7 +711,7 @@ mod tests {
         row.get_mut(0).unwrap().set('中', attrs);
         assert!(row.get(0).unwrap().is_wide());
 
-        row.erase(0, attrs);
+        row.erase_range(0..1, attrs);
 
         let cell = row.get(0).unwrap();
         assert!(!cell.is_wide(), "erased cell must no longer be wide");

@@ -88,6 +88,9 @@ pub struct Screen {
     alternate_grid: crate::grid::Grid,
 
     attrs: crate::attrs::Attrs,
+    // patched (see PATCHES.md): `!attrs.is_default()`, kept by `sgr` and
+    // `restore_cursor` (the only writers of `attrs`) for the text path.
+    styled: bool,
     saved_attrs: crate::attrs::Attrs,
 
     // patched (see PATCHES.md): G0-G3 and GL, saved with the cursor.
@@ -124,6 +127,7 @@ impl Screen {
             ),
 
             attrs: crate::attrs::Attrs::default(),
+            styled: false,
             saved_attrs: crate::attrs::Attrs::default(),
 
             charsets: crate::charset::Charsets::default(),
@@ -899,6 +903,7 @@ impl Screen {
     fn restore_cursor(&mut self) {
         self.grid_mut().restore_cursor();
         self.attrs = self.saved_attrs;
+        self.styled = !self.attrs.is_default();
         self.charsets = self.saved_charsets;
     }
 
@@ -989,14 +994,15 @@ impl Screen {
         // the concept of triple width cells, which i really don't want
         // to do).
         let mut wrap = false;
-        // patched (see PATCHES.md): a wide character that does not fit in
-        // the last column moves to the next row, and the row is marked
-        // wrapped as tmux and xterm mark it, so that reflow keeps the line
-        // whole (the blank left in the last column is not part of it).
-        if width > 1 && pos.col + 1 == size.cols() {
-            return true;
-        }
         if pos.col + width > size.cols() {
+            // patched (see PATCHES.md): a wide character that does not fit
+            // in the last column moves to the next row, and the row is
+            // marked wrapped as tmux and xterm mark it, so that reflow keeps
+            // the line whole (the blank left in the last column is not part
+            // of it).
+            if pos.col + 1 == size.cols() {
+                return true;
+            }
             let last_cell = self
                 .grid()
                 .drawing_cell(crate::grid::Pos {
@@ -1052,14 +1058,37 @@ impl Screen {
 
     // once we have drawn a character, clean up the wide character state of
     // nearby cells that may have been disrupted.
+    //
+    // patched (see PATCHES.md): the common case, no wide character on either
+    // side, returns early; the rest is out of line. With the larger `Attrs`
+    // the whole function cost every character noticeably more.
     fn text_cleanup(
         &mut self,
         base_pos: crate::grid::Pos,
         cell_was_wide: bool,
         cell_is_wide: bool,
     ) {
+        let prev_is_wide = base_pos.col > 0
+            && self
+                .grid()
+                .drawing_cell(crate::grid::Pos {
+                    row: base_pos.row,
+                    col: base_pos.col - 1,
+                })
+                .is_some_and(crate::Cell::is_wide);
+        if prev_is_wide || cell_was_wide || cell_is_wide {
+            self.text_cleanup_wide(base_pos, cell_was_wide, cell_is_wide);
+        }
+    }
+
+    #[cold]
+    fn text_cleanup_wide(
+        &mut self,
+        base_pos: crate::grid::Pos,
+        cell_was_wide: bool,
+        cell_is_wide: bool,
+    ) {
         let size = self.grid().size();
-        let attrs = self.attrs;
 
         if base_pos.col > 0 {
             let prev_cell = self
@@ -1077,6 +1106,7 @@ impl Screen {
         }
 
         if cell_was_wide && !cell_is_wide {
+            let attrs = self.attrs;
             let next_cell = self
                 .grid_mut()
                 .drawing_cell_mut(crate::grid::Pos {
@@ -1106,6 +1136,7 @@ impl Screen {
             next_cell.clear(crate::attrs::Attrs::default());
             next_cell.set_wide_continuation(true);
             if next_cell_was_wide {
+                let attrs = self.attrs;
                 let next_next_cell = self
                     .grid_mut()
                     .drawing_cell_mut(crate::grid::Pos {
@@ -1183,6 +1214,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let screen = &mut self.screen;
         let pos = screen.grid().pos();
         let attrs = screen.attrs;
+        let styled = screen.styled;
 
         let Some(width) = screen.calculate_width(c) else {
             return;
@@ -1196,7 +1228,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         if width > 0 {
             // patched (see PATCHES.md): without autowrap a character past
             // the last column is written over the last one(s) instead.
-            if screen.mode(MODE_NO_AUTOWRAP) {
+            let unusual = screen.modes & (MODE_NO_AUTOWRAP | MODE_INSERT);
+            if unusual & MODE_NO_AUTOWRAP != 0 {
                 screen.grid_mut().col_clamp_for(width);
             }
             let wrap = screen.new_character_should_wrap(width);
@@ -1206,7 +1239,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             base_pos = screen.grid().pos();
             // patched (see PATCHES.md): in insert mode the character pushes
             // the rest of the row right; what passes the edge is lost.
-            if screen.mode(MODE_INSERT) {
+            if unusual & MODE_INSERT != 0 {
                 screen.grid_mut().insert_cells(width);
             }
             cell_was_wide =
@@ -1216,7 +1249,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 .grid_mut()
                 .drawing_cell_mut(base_pos)
                 .unwrap()
-                .set(c, attrs);
+                .set_styled(c, attrs, styled);
             screen.last_char = Some(c);
             screen.grid_mut().col_inc(width);
         } else {
@@ -1256,8 +1289,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             let cell_is_wide =
                 screen.grid().drawing_cell(base_pos).unwrap().is_wide();
             if !cell_was_wide && cell_is_wide {
-                let widened =
-                    screen.grid().drawing_cell(base_pos).unwrap().clone();
+                let widened = *screen.grid().drawing_cell(base_pos).unwrap();
                 let on_row = Self::on_row(screen, &mut self.callbacks);
                 let scrolled = screen.grid_mut().col_wrap(1, false, on_row);
                 // col_wrap always leaves self.grid().pos() on a valid cell,
@@ -1465,6 +1497,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // CSI I
     pub fn cht(&mut self, count: u16) {
         let col = self.screen.grid().pos().col;
+        // a cursor waiting to wrap stays so, as in xterm and tmux: the
+        // next character still goes to the next row
+        if col >= self.screen.grid().size().cols() {
+            return;
+        }
         let to = self.screen.tabs.forward(col, count);
         self.screen.grid_mut().col_set(to);
     }
@@ -1702,6 +1739,16 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI m
     pub fn sgr(
+        &mut self,
+        params: &vte::Params,
+        unhandled: impl FnMut(&mut Self),
+    ) {
+        self.sgr_params(params, unhandled);
+        // patched (see PATCHES.md)
+        self.screen.styled = !self.screen.attrs.is_default();
+    }
+
+    fn sgr_params(
         &mut self,
         params: &vte::Params,
         mut unhandled: impl FnMut(&mut Self),
