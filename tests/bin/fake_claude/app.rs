@@ -12,7 +12,7 @@ use crate::area::{
 };
 use crate::commands::{self, Ask, Command};
 use crate::editor::Editor;
-use crate::hooks::{EndReason, Event, ToolUse};
+use crate::hooks::{EndReason, Event, Source, ToolUse};
 use crate::keys::{Key, KeyParser};
 use crate::screen::Screen;
 
@@ -29,6 +29,16 @@ const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
 pub enum Effect {
     Output(String),
     Hook(Event),
+    /// Append this prompt to the conversation's transcript.
+    Record(String),
+}
+
+/// How the conversation begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    Fresh,
+    /// `--resume`: the prompts said so far, shown again.
+    Resumed(Vec<String>),
 }
 
 /// What the event loop should do next.
@@ -102,6 +112,10 @@ pub struct App {
     ended: bool,
     /// For `tool_use_id`s unique within the session.
     tool_uses: u64,
+    /// The conversation's id, and whether it has a transcript yet (then
+    /// `claude --resume` can take it up again).
+    conversation: String,
+    recorded: bool,
 }
 
 impl App {
@@ -118,15 +132,32 @@ impl App {
             effects: Vec::new(),
             ended: false,
             tool_uses: 0,
+            conversation: String::new(),
+            recorded: false,
         }
     }
 
-    /// Startup: set the title and print the banner and the first prompt.
-    pub fn start(&mut self, banner: &[String]) {
+    /// Startup: set the title, print the banner, the conversation (and, on
+    /// a resume, its earlier prompts) and the first prompt.
+    pub fn start(&mut self, banner: &[String], conversation: String, opening: Opening) {
         self.screen.raw("\x1b[?2004h");
         self.screen.raw(IDLE_TITLE);
-        self.print(banner);
-        self.hook(Event::SessionStart);
+        let mut lines = banner.to_vec();
+        let source = match opening {
+            Opening::Fresh => {
+                lines.push(format!("conversation: {conversation}"));
+                Source::Startup
+            }
+            Opening::Resumed(prompts) => {
+                lines.push(format!("conversation: {conversation} (resumed)"));
+                lines.extend(prompts.iter().map(|p| format!("history: {}", one_line(p))));
+                self.recorded = true;
+                Source::Resume
+            }
+        };
+        self.conversation = conversation;
+        self.print(&lines);
+        self.hook(Event::SessionStart(source));
     }
 
     /// SessionEnd, unless it already fired (the user exited at the prompt).
@@ -207,17 +238,30 @@ impl App {
         self.print(&[format!("resized to {cols}x{rows}")]);
     }
 
-    /// Undo every terminal mode we set, before the process exits.
+    /// Undo every terminal mode we set, before the process exits, and say
+    /// how to come back to a conversation that has something in it, as
+    /// Claude does.
     pub fn finish(&mut self) -> String {
         self.screen.leave();
+        self.modes_off();
+        self.screen.raw("\x1b]0;\x07");
+        if self.recorded {
+            let id = &self.conversation;
+            self.screen.raw(&format!(
+                "Resume this session with:\r\nclaude --resume {id}\r\n"
+            ));
+        }
+        self.screen.take_output()
+    }
+
+    fn modes_off(&mut self) {
         if self.modes.app_cursor {
             self.screen.raw("\x1b[?1l");
         }
         if self.modes.mouse {
             self.screen.raw("\x1b[?1006l\x1b[?1000l");
         }
-        self.screen.raw("\x1b[?2004l\x1b]0;\x07");
-        self.screen.take_output()
+        self.screen.raw("\x1b[?2004l");
     }
 
     fn drain_keys(&mut self, now: Instant) -> Flow {
@@ -329,6 +373,7 @@ impl App {
         self.hook(Event::UserPromptSubmit {
             prompt: line.to_owned(),
         });
+        self.record(line);
         let reply = match commands::parse(line) {
             Command::Stream { lines: last, every } => {
                 self.begin_task(
@@ -443,13 +488,19 @@ impl App {
                 Ok(value) => format!("{name}={value}"),
                 Err(_) => format!("{name} is not set"),
             },
-            Command::Say(text) => format!("● You said: {}", text.replace('\n', "⏎")),
+            Command::Say(text) => format!("● You said: {}", one_line(&text)),
         };
         let last = reply.clone();
         lines.push(reply);
         self.print(&lines);
         self.end_turn(&last);
         self.run_queued(now)
+    }
+
+    fn record(&mut self, prompt: &str) {
+        self.flush_output();
+        self.effects.push(Effect::Record(prompt.to_owned()));
+        self.recorded = true;
     }
 
     /// Run lines typed while busy, until one of them makes us busy again.
@@ -631,6 +682,11 @@ fn on_off(on: bool) -> &'static str {
     if on { "on" } else { "off" }
 }
 
+/// A prompt on one screen line.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "⏎")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,19 +697,27 @@ mod tests {
         /// Effects taken from the app and not yet looked at.
         out: String,
         hooks: Vec<Event>,
+        /// The effects that are neither output nor hooks.
+        rest: Vec<Effect>,
     }
 
     impl Harness {
         fn new() -> Harness {
             let mut app = App::new(Screen::new(80, 24));
-            app.start(&["Fake Claude v1".to_owned()]);
-            app.take_effects();
-            Harness {
+            app.start(
+                &["Fake Claude v1".to_owned()],
+                "c0".to_owned(),
+                Opening::Fresh,
+            );
+            let mut h = Harness {
                 app,
                 now: Instant::now(),
                 out: String::new(),
                 hooks: Vec::new(),
-            }
+                rest: Vec::new(),
+            };
+            h.forget();
+            h
         }
 
         fn send(&mut self, bytes: &[u8]) -> Flow {
@@ -670,6 +734,7 @@ mod tests {
                 match effect {
                     Effect::Output(text) => self.out.push_str(&text),
                     Effect::Hook(event) => self.hooks.push(event),
+                    other => self.rest.push(other),
                 }
             }
         }
@@ -686,6 +751,18 @@ mod tests {
 
         fn hook_names(&mut self) -> Vec<&'static str> {
             self.hooks().iter().map(Event::name).collect()
+        }
+
+        fn rest(&mut self) -> Vec<Effect> {
+            self.take();
+            std::mem::take(&mut self.rest)
+        }
+
+        /// Everything taken so far is forgotten.
+        fn forget(&mut self) {
+            self.output();
+            self.hooks();
+            self.rest();
         }
     }
 
@@ -832,14 +909,72 @@ mod tests {
     }
 
     #[test]
-    fn session_start_fires_after_the_banner() {
+    fn session_start_fires_after_the_banner_and_the_conversation() {
         let mut app = App::new(Screen::new(80, 24));
-        app.start(&["Fake Claude v1".to_owned()]);
+        app.start(&["Fake Claude v1".to_owned()], "c1".into(), Opening::Fresh);
         let effects = app.take_effects();
+        let [
+            Effect::Output(banner),
+            Effect::Hook(Event::SessionStart(Source::Startup)),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
         assert!(
-            matches!(&effects[..], [Effect::Output(banner), Effect::Hook(Event::SessionStart)]
-                if banner.contains("Fake Claude v1")),
-            "{effects:?}"
+            banner.contains("Fake Claude v1\r\nconversation: c1\r\n"),
+            "{banner:?}"
+        );
+    }
+
+    #[test]
+    fn a_resumed_conversation_shows_its_prompts_again() {
+        let mut app = App::new(Screen::new(80, 24));
+        let earlier = vec!["first".to_owned(), "two\nlines".to_owned()];
+        app.start(&["v1".to_owned()], "c1".into(), Opening::Resumed(earlier));
+        let effects = app.take_effects();
+        let [
+            Effect::Output(banner),
+            Effect::Hook(Event::SessionStart(Source::Resume)),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            banner.contains(
+                "v1\r\nconversation: c1 (resumed)\r\nhistory: first\r\nhistory: two⏎lines\r\n"
+            ),
+            "{banner:?}"
+        );
+        assert!(
+            app.finish()
+                .contains("Resume this session with:\r\nclaude --resume c1\r\n"),
+            "a resumed conversation has a transcript to come back to"
+        );
+    }
+
+    #[test]
+    fn submitted_prompts_are_recorded_and_then_exit_says_how_to_resume() {
+        let mut h = Harness::new();
+        assert!(
+            !h.app.finish().contains("Resume this session"),
+            "nothing said, nothing to resume, as with Claude"
+        );
+        let mut h = Harness::new();
+        h.send(b"hello\rstream 1 10\r");
+        h.wait(10);
+        h.send(b"\x1b[200~a\nb\x1b[201~\r");
+        assert_eq!(
+            h.rest(),
+            [
+                Effect::Record("hello".into()),
+                Effect::Record("stream 1 10".into()),
+                Effect::Record("a\nb".into()),
+            ]
+        );
+        let out = h.app.finish();
+        assert!(
+            out.ends_with("Resume this session with:\r\nclaude --resume c0\r\n"),
+            "{out:?}"
         );
     }
 
@@ -852,6 +987,7 @@ mod tests {
         let effects = h.app.take_effects();
         let [
             Effect::Hook(Event::UserPromptSubmit { prompt }),
+            Effect::Record(recorded),
             Effect::Output(answer),
             Effect::Hook(Event::Stop { last_message }),
         ] = &effects[..]
@@ -859,6 +995,7 @@ mod tests {
             panic!("{effects:?}");
         };
         assert_eq!(prompt, "hello");
+        assert_eq!(recorded, "hello");
         assert!(answer.contains("● You said: hello"), "{answer:?}");
         assert_eq!(last_message, "You said: hello");
     }
@@ -872,6 +1009,7 @@ mod tests {
         let effects = h.app.take_effects();
         let [
             Effect::Hook(Event::UserPromptSubmit { .. }),
+            Effect::Record(_),
             Effect::Hook(Event::PreToolUse(pre)),
             Effect::Output(dialog),
             Effect::Hook(Event::PermissionRequest(asked)),
