@@ -61,7 +61,7 @@ fn dirs() -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 #[test]
-fn a_conversation_is_resumed_with_its_prompts() {
+fn a_conversation_is_resumed_with_its_prompts_then_cleared() {
     let (_tmp, dir, home) = dirs();
     let mut pty = spawn(&dir, &home, &["--session-id", "conv-1"]);
     pty.wait_text("conversation: conv-1");
@@ -77,7 +77,7 @@ fn a_conversation_is_resumed_with_its_prompts() {
     assert_eq!(pty.wait_exit(), 0);
     pty.wait_text("claude --resume conv-1");
 
-    let pty = spawn(&dir, &home, &["--resume", "conv-1"]);
+    let mut pty = spawn(&dir, &home, &["--resume", "conv-1"]);
     // Announced once SessionStart's hooks have run.
     let screen = pty.wait_text("terminal: -");
     assert!(
@@ -92,6 +92,36 @@ fn a_conversation_is_resumed_with_its_prompts() {
             &start["session_id"]
         ),
         (&"SessionStart".into(), &"resume".into(), &"conv-1".into())
+    );
+
+    pty.type_line("/clear");
+    let screen = pty.wait_for("a new conversation", |s| {
+        s.lines()
+            .any(|l| l.starts_with("conversation: ") && !l.contains("conv-1"))
+    });
+    assert!(!screen.contains("history: hello"), "the screen is wiped");
+    let new_id = screen
+        .lines()
+        .find_map(|l| l.strip_prefix("conversation: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let log = hook_log(&home);
+    let [.., end, start] = &log[..] else {
+        panic!("{log:?}")
+    };
+    assert_eq!(
+        (&end["reason"], &end["session_id"]),
+        (&"clear".into(), &"conv-1".into())
+    );
+    assert_eq!(start["source"], "clear");
+    assert_eq!(start["session_id"], new_id.as_str());
+    let path = transcript(&home, &dir, &new_id);
+    assert_eq!(start["transcript_path"], path.to_str().unwrap());
+    assert_eq!(
+        double::transcript::prompts(&path).unwrap(),
+        ["/clear"],
+        "the new conversation can be resumed at once, as Claude's can"
     );
     assert_eq!(
         double::transcript::prompts(&transcript(&home, &dir, "conv-1")).unwrap(),

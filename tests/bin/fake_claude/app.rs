@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use crate::area::{
     self, Area, Body, Footer, PERMISSION_COMMAND, PERMISSION_DESCRIPTION, SPINNER_GLYPHS, View,
 };
-use crate::commands::{self, Ask, Command};
+use crate::commands::{self, Ask, Command, Slash};
 use crate::editor::Editor;
-use crate::hooks::{EndReason, Event, Source, ToolUse};
+use crate::hooks::{self, EndReason, Event, Source, ToolUse};
 use crate::keys::{Key, KeyParser};
 use crate::screen::Screen;
 
@@ -31,6 +31,8 @@ pub enum Effect {
     Hook(Event),
     /// Append this prompt to the conversation's transcript.
     Record(String),
+    /// From here on the conversation has this id (after `/clear`).
+    Conversation(String),
 }
 
 /// How the conversation begins.
@@ -363,6 +365,9 @@ impl App {
     }
 
     fn submit(&mut self, line: &str, now: Instant) -> Flow {
+        if let Some(Slash::Clear) = commands::slash(line) {
+            return self.new_conversation(now);
+        }
         // The echo and the answer go out together, drawn with the state the
         // command leads to, so the prompt area is redrawn once.
         let mut lines: Vec<String> = line
@@ -494,6 +499,25 @@ impl App {
         lines.push(reply);
         self.print(&lines);
         self.end_turn(&last);
+        self.run_queued(now)
+    }
+
+    /// `/clear`: the conversation ends and a new one starts under a new id,
+    /// whose transcript begins with the command, as Claude's does. Hooks
+    /// first: once the new id shows, they have run.
+    fn new_conversation(&mut self, now: Instant) -> Flow {
+        self.hook(Event::SessionEnd(EndReason::Clear));
+        self.conversation = hooks::new_id();
+        self.recorded = false;
+        self.flush_output();
+        self.effects
+            .push(Effect::Conversation(self.conversation.clone()));
+        self.hook(Event::SessionStart(Source::Clear));
+        self.record("/clear");
+        let area = self.area();
+        self.screen.clear(&area);
+        let shown = format!("conversation: {}", self.conversation);
+        self.print(&["> /clear".to_owned(), shown]);
         self.run_queued(now)
     }
 
@@ -976,6 +1000,46 @@ mod tests {
             out.ends_with("Resume this session with:\r\nclaude --resume c0\r\n"),
             "{out:?}"
         );
+    }
+
+    #[test]
+    fn slash_clear_starts_a_new_conversation() {
+        let mut h = Harness::new();
+        h.send(b"hello\r/clear");
+        h.forget();
+        h.send(b"\r");
+        let effects = h.app.take_effects();
+        let [
+            Effect::Hook(Event::SessionEnd(EndReason::Clear)),
+            Effect::Conversation(id),
+            Effect::Hook(Event::SessionStart(Source::Clear)),
+            Effect::Record(recorded),
+            Effect::Output(out),
+        ] = &effects[..]
+        else {
+            panic!("no UserPromptSubmit or Stop: /clear is Claude's own; {effects:?}");
+        };
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        assert_eq!(recorded, "/clear", "the new transcript starts with it");
+        assert!(out.contains("\x1b[2J"), "the screen is wiped");
+        assert!(out.contains(&format!("conversation: {id}\r\n")), "{out:?}");
+
+        // The process goes on: a later exit ends the new conversation.
+        assert_eq!(h.send(b"exit\r"), Flow::Exit(0));
+        assert_eq!(h.hook_names(), ["UserPromptSubmit", "SessionEnd"]);
+        let out = h.app.finish();
+        assert!(out.contains(&format!("claude --resume {id}")), "{out:?}");
+
+        let mut h = Harness::new();
+        h.send(b"/clear\r");
+        h.send(b"/clear\r");
+        let ids: Vec<Effect> = h
+            .rest()
+            .into_iter()
+            .filter(|e| matches!(e, Effect::Conversation(_)))
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1], "every /clear makes a new id");
     }
 
     #[test]

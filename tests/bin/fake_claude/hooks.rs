@@ -31,6 +31,8 @@ pub enum Source {
     Startup,
     /// `--resume <id>`: the conversation goes on under its id.
     Resume,
+    /// `/clear`: a new conversation in the same process.
+    Clear,
 }
 
 impl Source {
@@ -38,6 +40,7 @@ impl Source {
         match self {
             Source::Startup => "startup",
             Source::Resume => "resume",
+            Source::Clear => "clear",
         }
     }
 }
@@ -46,6 +49,8 @@ impl Source {
 pub enum EndReason {
     /// The user left at the prompt: Ctrl-C twice or Ctrl-D.
     PromptInputExit,
+    /// `/clear` ended the conversation; the process goes on.
+    Clear,
     Other,
 }
 
@@ -53,6 +58,7 @@ impl EndReason {
     fn as_str(self) -> &'static str {
         match self {
             EndReason::PromptInputExit => "prompt_input_exit",
+            EndReason::Clear => "clear",
             EndReason::Other => "other",
         }
     }
@@ -99,7 +105,7 @@ impl Event {
 }
 
 /// The fields every payload of this session carries. `id` is the
-/// conversation's.
+/// conversation's: it changes on `/clear`.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
@@ -343,6 +349,8 @@ mod tests {
             (&p["source"], &p["model"]),
             (&json!("resume"), &Value::Null)
         );
+        let p = payload(&s, &Event::SessionStart(Source::Clear));
+        assert_eq!(p["source"], "clear");
 
         let p = payload(
             &s,
@@ -396,6 +404,8 @@ mod tests {
 
         let p = payload(&s, &Event::SessionEnd(EndReason::PromptInputExit));
         assert_eq!(p["reason"], "prompt_input_exit");
+        let p = payload(&s, &Event::SessionEnd(EndReason::Clear));
+        assert_eq!(p["reason"], "clear");
     }
 
     #[test]
@@ -409,10 +419,7 @@ mod tests {
             Event::UserPromptSubmit { prompt: "x".into() }.subject(),
             None
         );
-        assert_eq!(
-            Event::SessionStart(Source::Resume).subject(),
-            Some("resume")
-        );
+        assert_eq!(Event::SessionStart(Source::Clear).subject(), Some("clear"));
     }
 
     fn runner(dir: &Path, hooks: Value) -> (Runner, Session) {

@@ -1,5 +1,5 @@
-//! What the app's effects act on: the terminal, the hooks and the
-//! transcript. The app decides; this carries its effects out, in order.
+//! What the app's effects act on: the terminal, the hooks, the transcript
+//! and job control. The app decides; this carries its effects out, in order.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -49,6 +49,9 @@ impl Host {
                             let why = format!("TRANSCRIPT NOT WRITTEN: {}: {e}", path.display());
                             app.announce(&[why]);
                         }
+                    }
+                    Effect::Conversation(id) => {
+                        self.session = Session::new(Some(id), self.session.cwd.clone());
                     }
                 }
             }

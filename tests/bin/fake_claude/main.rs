@@ -5,7 +5,7 @@
 //! can drive every state a multiplexer has to show. Given `--settings` with
 //! hooks, it runs them at the moments Claude Code does (see hooks.rs). It
 //! keeps a transcript of the prompts where Claude does, so `--resume <id>`
-//! takes a conversation up again.
+//! takes a conversation up again, and `/clear` starts a new one.
 
 pub(crate) mod app;
 pub(crate) mod area;
