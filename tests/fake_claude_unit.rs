@@ -4,7 +4,7 @@
 //! The glob import lets its `crate::` paths resolve as in the example.
 //!
 //! Below them, the built double in a real PTY, for what only a process can
-//! show: the transcript on disk that `--resume` reads back.
+//! show: the transcript on disk that `--resume` reads back, and job control.
 #![allow(dead_code)]
 
 #[path = "bin/fake_claude/main.rs"]
@@ -141,4 +141,19 @@ fn resuming_an_unknown_conversation_fails_as_claude_does() {
         (&end["hook_event_name"], &end["reason"]),
         (&"SessionEnd".into(), &"other".into())
     );
+}
+
+#[test]
+fn ctrl_z_suspends_in_cooked_mode_until_continued() {
+    let (_tmp, dir, home) = dirs();
+    let mut pty = spawn(&dir, &home, &[]);
+    pty.wait_text("? for shortcuts");
+    pty.send("abc\x1a");
+    pty.wait_text(double::app::SUSPENDED);
+    assert!(pty.is_cooked(), "the terminal is given back");
+    pty.signal(libc::SIGCONT);
+    pty.wait_text(double::app::RESUMED);
+    assert!(!pty.is_cooked(), "raw again");
+    pty.send("\r");
+    pty.wait_text("You said: abc");
 }

@@ -22,6 +22,10 @@ const COUNT_EVERY: Duration = Duration::from_millis(100);
 const ESC_WAIT: Duration = Duration::from_millis(30);
 const IDLE_TITLE: &str = "\x1b]0;✳ Fake Claude\x07";
 const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
+/// Claude Code's words on Ctrl-Z.
+pub const SUSPENDED: &str = "Claude Code has been suspended. Run `fg` to bring Claude Code back.";
+/// Printed when continued, so a test can tell.
+pub const RESUMED: &str = "resumed after suspend";
 
 /// What the event loop must do, in this order: hooks see the screen as it
 /// was when they fired.
@@ -33,6 +37,10 @@ pub enum Effect {
     Record(String),
     /// From here on the conversation has this id (after `/clear`).
     Conversation(String),
+    /// Ctrl-Z: give the terminal its own settings back (cooked mode)…
+    Cooked,
+    /// …then stop until continued, back in raw mode; call `resume` then.
+    Stop,
 }
 
 /// How the conversation begins.
@@ -256,6 +264,28 @@ impl App {
         self.screen.take_output()
     }
 
+    /// Continued after a suspend: modes back on, and the screen repainted,
+    /// since the shell drew over it.
+    pub fn resume(&mut self) {
+        self.modes_on();
+        let area = self.area();
+        self.screen.resume(&area);
+        self.print(&[RESUMED.to_owned()]);
+    }
+
+    /// Ctrl-Z, like Claude Code: the terminal back in cooked mode with our
+    /// modes off, the prompt area left behind, a word on how to come back,
+    /// then stop.
+    fn suspend(&mut self) {
+        self.screen.suspend();
+        self.modes_off();
+        self.flush_output();
+        self.effects.push(Effect::Cooked);
+        self.screen.raw(&format!("{SUSPENDED}\r\n"));
+        self.flush_output();
+        self.effects.push(Effect::Stop);
+    }
+
     fn modes_off(&mut self) {
         if self.modes.app_cursor {
             self.screen.raw("\x1b[?1l");
@@ -264,6 +294,16 @@ impl App {
             self.screen.raw("\x1b[?1006l\x1b[?1000l");
         }
         self.screen.raw("\x1b[?2004l");
+    }
+
+    fn modes_on(&mut self) {
+        self.screen.raw("\x1b[?2004h");
+        if self.modes.app_cursor {
+            self.screen.raw("\x1b[?1h");
+        }
+        if self.modes.mouse {
+            self.screen.raw("\x1b[?1000h\x1b[?1006h");
+        }
     }
 
     fn drain_keys(&mut self, now: Instant) -> Flow {
@@ -297,6 +337,10 @@ impl App {
     }
 
     fn key(&mut self, key: Key, now: Instant) -> Flow {
+        if key == Key::CtrlZ {
+            self.suspend();
+            return Flow::Continue;
+        }
         if matches!(self.state, State::Permission { .. }) {
             return self.permission_key(key, now);
         }
@@ -1040,6 +1084,38 @@ mod tests {
             .collect();
         assert_eq!(ids.len(), 2);
         assert_ne!(ids[0], ids[1], "every /clear makes a new id");
+    }
+
+    #[test]
+    fn ctrl_z_gives_the_terminal_back_then_resume_repaints() {
+        let mut h = Harness::new();
+        h.send(b"mouse on\rabc");
+        h.forget();
+        assert_eq!(h.send(b"\x1a"), Flow::Continue);
+        let effects = h.app.take_effects();
+        let [
+            Effect::Output(off),
+            Effect::Cooked,
+            Effect::Output(word),
+            Effect::Stop,
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            off.ends_with("\x1b[?1006l\x1b[?1000l\x1b[?2004l"),
+            "{off:?}"
+        );
+        assert_eq!(word, &format!("{SUSPENDED}\r\n"), "said once cooked");
+        h.app.resume();
+        let out = h.output();
+        assert!(
+            out.starts_with("\x1b[?2004h\x1b[?1000h\x1b[?1006h"),
+            "{out:?}"
+        );
+        assert!(out.contains(&format!("{RESUMED}\r\n")), "{out:?}");
+        assert!(out.contains("❯\u{a0}abc"), "the input survives: {out:?}");
+        assert_eq!(h.hooks(), [], "no hook fires on a suspend");
     }
 
     #[test]

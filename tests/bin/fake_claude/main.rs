@@ -5,7 +5,8 @@
 //! can drive every state a multiplexer has to show. Given `--settings` with
 //! hooks, it runs them at the moments Claude Code does (see hooks.rs). It
 //! keeps a transcript of the prompts where Claude does, so `--resume <id>`
-//! takes a conversation up again, and `/clear` starts a new one.
+//! takes a conversation up again, `/clear` starts a new one, and Ctrl-Z
+//! suspends it as it does Claude.
 
 pub(crate) mod app;
 pub(crate) mod area;
@@ -18,6 +19,7 @@ pub(crate) mod matcher;
 pub(crate) mod queries;
 pub(crate) mod screen;
 pub(crate) mod settings;
+pub(crate) mod signals;
 pub(crate) mod transcript;
 pub(crate) mod tty;
 pub(crate) mod width;
@@ -31,6 +33,7 @@ use hooks::{EndReason, Event, Runner, Session};
 use host::Host;
 use screen::Screen;
 use settings::Hooks;
+use signals::SignalPipe;
 
 #[derive(Debug)]
 struct Options {
@@ -121,7 +124,7 @@ fn banner(cols: u16, rows: u16, hooks: &Hooks, settings_error: Option<&str>) -> 
     lines
 }
 
-fn run(options: &Options) -> io::Result<i32> {
+fn run(options: &Options, raw: Option<&tty::RawMode>) -> io::Result<i32> {
     let (hooks, settings_error) = load_hooks(options.settings.as_deref());
     let (cols, rows) = tty::window_size();
     let banner = banner(cols, rows, &hooks, settings_error.as_deref());
@@ -134,6 +137,8 @@ fn run(options: &Options) -> io::Result<i32> {
     let mut host = Host {
         runner: Runner::new(hooks),
         session: Session::new(id, cwd),
+        raw,
+        cont: SignalPipe::install(libc::SIGCONT).ok(),
     };
     let opening = match &options.resume {
         None => Opening::Fresh,
@@ -152,10 +157,12 @@ fn run(options: &Options) -> io::Result<i32> {
         },
     };
 
-    let winch = tty::Winch::install().ok();
+    let winch = SignalPipe::install(libc::SIGWINCH).ok();
     let mut app = App::new(Screen::new(cols, rows));
     app.start(&banner, host.session.id.clone(), opening);
-    host.perform(&mut app)?;
+    if let Flow::Exit(code) = host.perform(&mut app)? {
+        return Ok(host.finish(&mut app, code));
+    }
 
     let typed = if options.queries {
         match queries::probe(options.query_timeout)? {
@@ -182,7 +189,10 @@ fn run(options: &Options) -> io::Result<i32> {
     let mut flow = app.input(&typed, Instant::now());
     let mut chunk = [0u8; 8192];
     while flow == Flow::Continue {
-        host.perform(&mut app)?;
+        flow = host.perform(&mut app)?;
+        if flow != Flow::Continue {
+            break;
+        }
         let timeout = app
             .deadline()
             .map(|due| due.saturating_duration_since(Instant::now()));
@@ -215,8 +225,8 @@ fn main() {
     let options = parse_args(std::env::args().skip(1));
     let code = {
         // Dropped (and the terminal restored) before the process exits.
-        let _raw = tty::RawMode::enable();
-        match run(&options) {
+        let raw = tty::RawMode::enable();
+        match run(&options, raw.as_ref()) {
             Ok(code) => code,
             // The terminal went away under a write: nobody is left to tell.
             Err(e) if e.raw_os_error() == Some(libc::EIO) => 0,
