@@ -144,6 +144,17 @@ fn resuming_an_unknown_conversation_fails_as_claude_does() {
 }
 
 #[test]
+fn a_session_id_whose_conversation_exists_is_refused_as_claude_does() {
+    let (_tmp, dir, home) = dirs();
+    let path = transcript(&home, &dir, "conv-1");
+    double::transcript::record(&path, "conv-1", &dir, "hello").unwrap();
+    let mut pty = spawn(&dir, &home, &["--session-id", "conv-1"]);
+    pty.wait_text("Error: Session ID conv-1 is already in use.");
+    assert_eq!(pty.wait_exit(), 1);
+    assert_eq!(hook_log(&home), [] as [Value; 0], "no hook runs");
+}
+
+#[test]
 fn ctrl_z_suspends_in_cooked_mode_until_continued() {
     let (_tmp, dir, home) = dirs();
     let mut pty = spawn(&dir, &home, &[]);

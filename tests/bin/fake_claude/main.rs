@@ -140,6 +140,13 @@ fn run(options: &Options, raw: Option<&tty::RawMode>) -> io::Result<i32> {
         raw,
         cont: SignalPipe::install(libc::SIGCONT).ok(),
     };
+    // Claude refuses to start a conversation under an id that has one
+    // already (on stderr, before any hook): only `--resume` takes it up.
+    if options.resume.is_none() && host.session.transcript_path.exists() {
+        let id = &host.session.id;
+        eprint!("Error: Session ID {id} is already in use.\r\n");
+        return Ok(1);
+    }
     let opening = match &options.resume {
         None => Opening::Fresh,
         Some(_) => match transcript::prompts(&host.session.transcript_path) {
