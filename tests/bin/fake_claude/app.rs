@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use crate::area::{
     self, Area, Body, Footer, PERMISSION_COMMAND, PERMISSION_DESCRIPTION, SPINNER_GLYPHS, View,
 };
-use crate::commands::{self, Ask, Command};
+use crate::commands::{self, Ask, Command, Slash};
 use crate::editor::Editor;
-use crate::hooks::{EndReason, Event, ToolUse};
+use crate::hooks::{self, EndReason, Event, Source, ToolUse};
 use crate::keys::{Key, KeyParser};
 use crate::screen::Screen;
 
@@ -22,6 +22,10 @@ const COUNT_EVERY: Duration = Duration::from_millis(100);
 const ESC_WAIT: Duration = Duration::from_millis(30);
 const IDLE_TITLE: &str = "\x1b]0;✳ Fake Claude\x07";
 const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
+/// Claude Code's words on Ctrl-Z.
+pub const SUSPENDED: &str = "Claude Code has been suspended. Run `fg` to bring Claude Code back.";
+/// Printed when continued, so a test can tell.
+pub const RESUMED: &str = "resumed after suspend";
 
 /// What the event loop must do, in this order: hooks see the screen as it
 /// was when they fired.
@@ -29,6 +33,22 @@ const BUSY_TITLE: &str = "\x1b]0;⠂ Fake Claude\x07";
 pub enum Effect {
     Output(String),
     Hook(Event),
+    /// Append this prompt to the conversation's transcript.
+    Record(String),
+    /// From here on the conversation has this id (after `/clear`).
+    Conversation(String),
+    /// Ctrl-Z: give the terminal its own settings back (cooked mode)…
+    Cooked,
+    /// …then stop until continued, back in raw mode; call `resume` then.
+    Stop,
+}
+
+/// How the conversation begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    Fresh,
+    /// `--resume`: the prompts said so far, shown again.
+    Resumed(Vec<String>),
 }
 
 /// What the event loop should do next.
@@ -102,6 +122,10 @@ pub struct App {
     ended: bool,
     /// For `tool_use_id`s unique within the session.
     tool_uses: u64,
+    /// The conversation's id, and whether it has a transcript yet (then
+    /// `claude --resume` can take it up again).
+    conversation: String,
+    recorded: bool,
 }
 
 impl App {
@@ -118,15 +142,32 @@ impl App {
             effects: Vec::new(),
             ended: false,
             tool_uses: 0,
+            conversation: String::new(),
+            recorded: false,
         }
     }
 
-    /// Startup: set the title and print the banner and the first prompt.
-    pub fn start(&mut self, banner: &[String]) {
+    /// Startup: set the title, print the banner, the conversation (and, on
+    /// a resume, its earlier prompts) and the first prompt.
+    pub fn start(&mut self, banner: &[String], conversation: String, opening: Opening) {
         self.screen.raw("\x1b[?2004h");
         self.screen.raw(IDLE_TITLE);
-        self.print(banner);
-        self.hook(Event::SessionStart);
+        let mut lines = banner.to_vec();
+        let source = match opening {
+            Opening::Fresh => {
+                lines.push(format!("conversation: {conversation}"));
+                Source::Startup
+            }
+            Opening::Resumed(prompts) => {
+                lines.push(format!("conversation: {conversation} (resumed)"));
+                lines.extend(prompts.iter().map(|p| format!("history: {}", one_line(p))));
+                self.recorded = true;
+                Source::Resume
+            }
+        };
+        self.conversation = conversation;
+        self.print(&lines);
+        self.hook(Event::SessionStart(source));
     }
 
     /// SessionEnd, unless it already fired (the user exited at the prompt).
@@ -207,17 +248,62 @@ impl App {
         self.print(&[format!("resized to {cols}x{rows}")]);
     }
 
-    /// Undo every terminal mode we set, before the process exits.
+    /// Undo every terminal mode we set, before the process exits, and say
+    /// how to come back to a conversation that has something in it, as
+    /// Claude does.
     pub fn finish(&mut self) -> String {
         self.screen.leave();
+        self.modes_off();
+        self.screen.raw("\x1b]0;\x07");
+        if self.recorded {
+            let id = &self.conversation;
+            self.screen.raw(&format!(
+                "Resume this session with:\r\nclaude --resume {id}\r\n"
+            ));
+        }
+        self.screen.take_output()
+    }
+
+    /// Continued after a suspend: modes back on, and the screen repainted,
+    /// since the shell drew over it.
+    pub fn resume(&mut self) {
+        self.modes_on();
+        let area = self.area();
+        self.screen.resume(&area);
+        self.print(&[RESUMED.to_owned()]);
+    }
+
+    /// Ctrl-Z, like Claude Code: the terminal back in cooked mode with our
+    /// modes off, the prompt area left behind, a word on how to come back,
+    /// then stop.
+    fn suspend(&mut self) {
+        self.screen.suspend();
+        self.modes_off();
+        self.flush_output();
+        self.effects.push(Effect::Cooked);
+        self.screen.raw(&format!("{SUSPENDED}\r\n"));
+        self.flush_output();
+        self.effects.push(Effect::Stop);
+    }
+
+    fn modes_off(&mut self) {
         if self.modes.app_cursor {
             self.screen.raw("\x1b[?1l");
         }
         if self.modes.mouse {
             self.screen.raw("\x1b[?1006l\x1b[?1000l");
         }
-        self.screen.raw("\x1b[?2004l\x1b]0;\x07");
-        self.screen.take_output()
+        self.screen.raw("\x1b[?2004l");
+    }
+
+    fn modes_on(&mut self) {
+        self.screen.raw("\x1b[?2004h");
+        if self.modes.app_cursor {
+            self.screen.raw("\x1b[?1h");
+        }
+        if self.modes.mouse {
+            self.screen.raw("\x1b[?1000h\x1b[?1006h");
+        }
     }
 
     fn drain_keys(&mut self, now: Instant) -> Flow {
@@ -251,6 +337,10 @@ impl App {
     }
 
     fn key(&mut self, key: Key, now: Instant) -> Flow {
+        if key == Key::CtrlZ {
+            self.suspend();
+            return Flow::Continue;
+        }
         if matches!(self.state, State::Permission { .. }) {
             return self.permission_key(key, now);
         }
@@ -319,6 +409,9 @@ impl App {
     }
 
     fn submit(&mut self, line: &str, now: Instant) -> Flow {
+        if let Some(Slash::Clear) = commands::slash(line) {
+            return self.new_conversation(now);
+        }
         // The echo and the answer go out together, drawn with the state the
         // command leads to, so the prompt area is redrawn once.
         let mut lines: Vec<String> = line
@@ -329,6 +422,7 @@ impl App {
         self.hook(Event::UserPromptSubmit {
             prompt: line.to_owned(),
         });
+        self.record(line);
         let reply = match commands::parse(line) {
             Command::Stream { lines: last, every } => {
                 self.begin_task(
@@ -443,13 +537,38 @@ impl App {
                 Ok(value) => format!("{name}={value}"),
                 Err(_) => format!("{name} is not set"),
             },
-            Command::Say(text) => format!("● You said: {}", text.replace('\n', "⏎")),
+            Command::Say(text) => format!("● You said: {}", one_line(&text)),
         };
         let last = reply.clone();
         lines.push(reply);
         self.print(&lines);
         self.end_turn(&last);
         self.run_queued(now)
+    }
+
+    /// `/clear`: the conversation ends and a new one starts under a new id,
+    /// whose transcript begins with the command, as Claude's does. Hooks
+    /// first: once the new id shows, they have run.
+    fn new_conversation(&mut self, now: Instant) -> Flow {
+        self.hook(Event::SessionEnd(EndReason::Clear));
+        self.conversation = hooks::new_id();
+        self.recorded = false;
+        self.flush_output();
+        self.effects
+            .push(Effect::Conversation(self.conversation.clone()));
+        self.hook(Event::SessionStart(Source::Clear));
+        self.record("/clear");
+        let area = self.area();
+        self.screen.clear(&area);
+        let shown = format!("conversation: {}", self.conversation);
+        self.print(&["> /clear".to_owned(), shown]);
+        self.run_queued(now)
+    }
+
+    fn record(&mut self, prompt: &str) {
+        self.flush_output();
+        self.effects.push(Effect::Record(prompt.to_owned()));
+        self.recorded = true;
     }
 
     /// Run lines typed while busy, until one of them makes us busy again.
@@ -631,6 +750,11 @@ fn on_off(on: bool) -> &'static str {
     if on { "on" } else { "off" }
 }
 
+/// A prompt on one screen line.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "⏎")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,19 +765,27 @@ mod tests {
         /// Effects taken from the app and not yet looked at.
         out: String,
         hooks: Vec<Event>,
+        /// The effects that are neither output nor hooks.
+        rest: Vec<Effect>,
     }
 
     impl Harness {
         fn new() -> Harness {
             let mut app = App::new(Screen::new(80, 24));
-            app.start(&["Fake Claude v1".to_owned()]);
-            app.take_effects();
-            Harness {
+            app.start(
+                &["Fake Claude v1".to_owned()],
+                "c0".to_owned(),
+                Opening::Fresh,
+            );
+            let mut h = Harness {
                 app,
                 now: Instant::now(),
                 out: String::new(),
                 hooks: Vec::new(),
-            }
+                rest: Vec::new(),
+            };
+            h.forget();
+            h
         }
 
         fn send(&mut self, bytes: &[u8]) -> Flow {
@@ -670,6 +802,7 @@ mod tests {
                 match effect {
                     Effect::Output(text) => self.out.push_str(&text),
                     Effect::Hook(event) => self.hooks.push(event),
+                    other => self.rest.push(other),
                 }
             }
         }
@@ -686,6 +819,18 @@ mod tests {
 
         fn hook_names(&mut self) -> Vec<&'static str> {
             self.hooks().iter().map(Event::name).collect()
+        }
+
+        fn rest(&mut self) -> Vec<Effect> {
+            self.take();
+            std::mem::take(&mut self.rest)
+        }
+
+        /// Everything taken so far is forgotten.
+        fn forget(&mut self) {
+            self.output();
+            self.hooks();
+            self.rest();
         }
     }
 
@@ -832,15 +977,145 @@ mod tests {
     }
 
     #[test]
-    fn session_start_fires_after_the_banner() {
+    fn session_start_fires_after_the_banner_and_the_conversation() {
         let mut app = App::new(Screen::new(80, 24));
-        app.start(&["Fake Claude v1".to_owned()]);
+        app.start(&["Fake Claude v1".to_owned()], "c1".into(), Opening::Fresh);
         let effects = app.take_effects();
+        let [
+            Effect::Output(banner),
+            Effect::Hook(Event::SessionStart(Source::Startup)),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
         assert!(
-            matches!(&effects[..], [Effect::Output(banner), Effect::Hook(Event::SessionStart)]
-                if banner.contains("Fake Claude v1")),
-            "{effects:?}"
+            banner.contains("Fake Claude v1\r\nconversation: c1\r\n"),
+            "{banner:?}"
         );
+    }
+
+    #[test]
+    fn a_resumed_conversation_shows_its_prompts_again() {
+        let mut app = App::new(Screen::new(80, 24));
+        let earlier = vec!["first".to_owned(), "two\nlines".to_owned()];
+        app.start(&["v1".to_owned()], "c1".into(), Opening::Resumed(earlier));
+        let effects = app.take_effects();
+        let [
+            Effect::Output(banner),
+            Effect::Hook(Event::SessionStart(Source::Resume)),
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            banner.contains(
+                "v1\r\nconversation: c1 (resumed)\r\nhistory: first\r\nhistory: two⏎lines\r\n"
+            ),
+            "{banner:?}"
+        );
+        assert!(
+            app.finish()
+                .contains("Resume this session with:\r\nclaude --resume c1\r\n"),
+            "a resumed conversation has a transcript to come back to"
+        );
+    }
+
+    #[test]
+    fn submitted_prompts_are_recorded_and_then_exit_says_how_to_resume() {
+        let mut h = Harness::new();
+        assert!(
+            !h.app.finish().contains("Resume this session"),
+            "nothing said, nothing to resume, as with Claude"
+        );
+        let mut h = Harness::new();
+        h.send(b"hello\rstream 1 10\r");
+        h.wait(10);
+        h.send(b"\x1b[200~a\nb\x1b[201~\r");
+        assert_eq!(
+            h.rest(),
+            [
+                Effect::Record("hello".into()),
+                Effect::Record("stream 1 10".into()),
+                Effect::Record("a\nb".into()),
+            ]
+        );
+        let out = h.app.finish();
+        assert!(
+            out.ends_with("Resume this session with:\r\nclaude --resume c0\r\n"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn slash_clear_starts_a_new_conversation() {
+        let mut h = Harness::new();
+        h.send(b"hello\r/clear");
+        h.forget();
+        h.send(b"\r");
+        let effects = h.app.take_effects();
+        let [
+            Effect::Hook(Event::SessionEnd(EndReason::Clear)),
+            Effect::Conversation(id),
+            Effect::Hook(Event::SessionStart(Source::Clear)),
+            Effect::Record(recorded),
+            Effect::Output(out),
+        ] = &effects[..]
+        else {
+            panic!("no UserPromptSubmit or Stop: /clear is Claude's own; {effects:?}");
+        };
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        assert_eq!(recorded, "/clear", "the new transcript starts with it");
+        assert!(out.contains("\x1b[2J"), "the screen is wiped");
+        assert!(out.contains(&format!("conversation: {id}\r\n")), "{out:?}");
+
+        // The process goes on: a later exit ends the new conversation.
+        assert_eq!(h.send(b"exit\r"), Flow::Exit(0));
+        assert_eq!(h.hook_names(), ["UserPromptSubmit", "SessionEnd"]);
+        let out = h.app.finish();
+        assert!(out.contains(&format!("claude --resume {id}")), "{out:?}");
+
+        let mut h = Harness::new();
+        h.send(b"/clear\r");
+        h.send(b"/clear\r");
+        let ids: Vec<Effect> = h
+            .rest()
+            .into_iter()
+            .filter(|e| matches!(e, Effect::Conversation(_)))
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1], "every /clear makes a new id");
+    }
+
+    #[test]
+    fn ctrl_z_gives_the_terminal_back_then_resume_repaints() {
+        let mut h = Harness::new();
+        h.send(b"mouse on\rabc");
+        h.forget();
+        assert_eq!(h.send(b"\x1a"), Flow::Continue);
+        let effects = h.app.take_effects();
+        let [
+            Effect::Output(off),
+            Effect::Cooked,
+            Effect::Output(word),
+            Effect::Stop,
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            off.ends_with("\x1b[?1006l\x1b[?1000l\x1b[?2004l"),
+            "{off:?}"
+        );
+        assert_eq!(word, &format!("{SUSPENDED}\r\n"), "said once cooked");
+        h.app.resume();
+        let out = h.output();
+        assert!(
+            out.starts_with("\x1b[?2004h\x1b[?1000h\x1b[?1006h"),
+            "{out:?}"
+        );
+        assert!(out.contains(&format!("{RESUMED}\r\n")), "{out:?}");
+        assert!(out.contains("❯\u{a0}abc"), "the input survives: {out:?}");
+        assert_eq!(h.hooks(), [], "no hook fires on a suspend");
     }
 
     #[test]
@@ -852,6 +1127,7 @@ mod tests {
         let effects = h.app.take_effects();
         let [
             Effect::Hook(Event::UserPromptSubmit { prompt }),
+            Effect::Record(recorded),
             Effect::Output(answer),
             Effect::Hook(Event::Stop { last_message }),
         ] = &effects[..]
@@ -859,6 +1135,7 @@ mod tests {
             panic!("{effects:?}");
         };
         assert_eq!(prompt, "hello");
+        assert_eq!(recorded, "hello");
         assert!(answer.contains("● You said: hello"), "{answer:?}");
         assert_eq!(last_message, "You said: hello");
     }
@@ -872,6 +1149,7 @@ mod tests {
         let effects = h.app.take_effects();
         let [
             Effect::Hook(Event::UserPromptSubmit { .. }),
+            Effect::Record(_),
             Effect::Hook(Event::PreToolUse(pre)),
             Effect::Output(dialog),
             Effect::Hook(Event::PermissionRequest(asked)),

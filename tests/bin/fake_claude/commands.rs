@@ -24,6 +24,7 @@ pub enum Command {
     AppCursor(bool),
     Mouse(bool),
     Alt(bool),
+    /// Wipe the screen (the conversation goes on).
     Clear,
     Size,
     Exit(i32),
@@ -38,6 +39,21 @@ pub enum Command {
 pub enum Ask {
     PermissionRequest,
     Notification,
+}
+
+/// Claude's own slash commands: the CLI runs them itself, so they are no
+/// prompt (no UserPromptSubmit, no Stop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slash {
+    /// `/clear`: end the conversation and start a new one, with a new id.
+    Clear,
+}
+
+pub fn slash(line: &str) -> Option<Slash> {
+    match line {
+        "/clear" => Some(Slash::Clear),
+        _ => None,
+    }
 }
 
 pub fn parse(line: &str) -> Command {
@@ -137,6 +153,15 @@ mod tests {
         assert_eq!(parse("perm"), Command::Perm(Ask::PermissionRequest));
         assert_eq!(parse("notify-perm"), Command::Perm(Ask::Notification));
         assert_eq!(parse("tool Read"), Command::Tool("Read".into()));
+        assert_eq!(parse("clear"), Command::Clear);
+    }
+
+    #[test]
+    fn slash_commands_are_whole_lines() {
+        assert_eq!(slash("/clear"), Some(Slash::Clear));
+        for line in ["clear", "/clear all", " /clear", "/clearx", "/"] {
+            assert_eq!(slash(line), None, "{line:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::settings::{HookCommand, Hooks};
+use crate::transcript;
 
 /// What the fake reports as its model.
 pub const MODEL: &str = "claude-fake-1";
@@ -24,10 +25,32 @@ pub struct ToolUse {
     pub id: String,
 }
 
+/// Why a conversation starts (SessionStart's `source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Startup,
+    /// `--resume <id>`: the conversation goes on under its id.
+    Resume,
+    /// `/clear`: a new conversation in the same process.
+    Clear,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Startup => "startup",
+            Source::Resume => "resume",
+            Source::Clear => "clear",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
     /// The user left at the prompt: Ctrl-C twice or Ctrl-D.
     PromptInputExit,
+    /// `/clear` ended the conversation; the process goes on.
+    Clear,
     Other,
 }
 
@@ -35,6 +58,7 @@ impl EndReason {
     fn as_str(self) -> &'static str {
         match self {
             EndReason::PromptInputExit => "prompt_input_exit",
+            EndReason::Clear => "clear",
             EndReason::Other => "other",
         }
     }
@@ -42,7 +66,7 @@ impl EndReason {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    SessionStart,
+    SessionStart(Source),
     UserPromptSubmit { prompt: String },
     PreToolUse(ToolUse),
     PermissionRequest(ToolUse),
@@ -55,7 +79,7 @@ pub enum Event {
 impl Event {
     pub fn name(&self) -> &'static str {
         match self {
-            Event::SessionStart => "SessionStart",
+            Event::SessionStart(_) => "SessionStart",
             Event::UserPromptSubmit { .. } => "UserPromptSubmit",
             Event::PreToolUse(_) => "PreToolUse",
             Event::PermissionRequest(_) => "PermissionRequest",
@@ -69,7 +93,7 @@ impl Event {
     /// What a matcher is tested against; events without one run every group.
     fn subject(&self) -> Option<&str> {
         match self {
-            Event::SessionStart => Some("startup"),
+            Event::SessionStart(source) => Some(source.as_str()),
             Event::PreToolUse(tool)
             | Event::PermissionRequest(tool)
             | Event::PostToolUse { tool, .. } => Some(&tool.name),
@@ -80,7 +104,8 @@ impl Event {
     }
 }
 
-/// The fields every payload of this session carries.
+/// The fields every payload of this session carries. `id` is the
+/// conversation's: it changes on `/clear`.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
@@ -89,13 +114,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// `id` is the `--session-id` given, if any; otherwise a fresh one, as
-    /// the real CLI makes.
+    /// `id` is the `--resume` or `--session-id` given, if any; otherwise a
+    /// fresh one, as the real CLI makes.
     pub fn new(id: Option<String>, cwd: PathBuf) -> Session {
-        let id = id
-            .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let transcript_path = transcript_path(&id, &cwd);
+        let id = id.filter(|id| !id.is_empty()).unwrap_or_else(new_id);
+        let transcript_path = transcript::path(&id, &cwd);
         Session {
             id,
             cwd,
@@ -104,20 +127,9 @@ impl Session {
     }
 }
 
-/// Where Claude Code keeps the transcript: `~/.claude/projects/<cwd with
-/// every non-alphanumeric turned into '-'>/<session id>.jsonl`. The fake
-/// writes no transcript; hooks only get the path.
-fn transcript_path(id: &str, cwd: &Path) -> PathBuf {
-    let home = std::env::var_os("HOME").map_or_else(std::env::temp_dir, PathBuf::from);
-    let project: String = cwd
-        .to_string_lossy()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    home.join(".claude")
-        .join("projects")
-        .join(project)
-        .join(format!("{id}.jsonl"))
+/// A conversation id, as Claude makes them: a random UUID.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The JSON a hook reads on stdin for `event`.
@@ -129,7 +141,9 @@ pub fn payload(session: &Session, event: &Event) -> Value {
         "hook_event_name": event.name(),
     });
     let fields = match event {
-        Event::SessionStart => json!({"source": "startup", "model": MODEL}),
+        // Claude names the model only on a fresh start.
+        Event::SessionStart(Source::Startup) => json!({"source": "startup", "model": MODEL}),
+        Event::SessionStart(source) => json!({"source": source.as_str()}),
         Event::UserPromptSubmit { prompt } => {
             json!({"prompt": prompt, "permission_mode": "default"})
         }
@@ -176,7 +190,6 @@ fn tool_fields(tool: &ToolUse) -> Value {
 
 pub struct Runner {
     hooks: Hooks,
-    session: Session,
 }
 
 /// How often to look whether the hooks are done: short enough that a quick
@@ -185,20 +198,20 @@ const FIRST_POLL: Duration = Duration::from_millis(1);
 const MAX_POLL: Duration = Duration::from_millis(20);
 
 impl Runner {
-    pub fn new(hooks: Hooks, session: Session) -> Runner {
-        Runner { hooks, session }
+    pub fn new(hooks: Hooks) -> Runner {
+        Runner { hooks }
     }
 
     /// Run the hooks `event` matches and wait for them to finish or time out.
-    pub fn run(&self, event: &Event) {
+    pub fn run(&self, session: &Session, event: &Event) {
         let commands = self.hooks.matching(event.name(), event.subject());
         if commands.is_empty() {
             return;
         }
-        let payload = payload(&self.session, event).to_string();
+        let payload = payload(session, event).to_string();
         let mut running: Vec<Running> = commands
             .into_iter()
-            .filter_map(|command| spawn(command, &payload, &self.session.cwd))
+            .filter_map(|command| spawn(command, &payload, &session.cwd))
             .collect();
         let mut poll = FIRST_POLL;
         while !running.is_empty() {
@@ -305,7 +318,7 @@ mod tests {
     fn every_payload_has_the_common_fields() {
         let s = session();
         for event in [
-            Event::SessionStart,
+            Event::SessionStart(Source::Startup),
             Event::Stop {
                 last_message: String::new(),
             },
@@ -326,11 +339,18 @@ mod tests {
     #[test]
     fn event_fields() {
         let s = session();
-        let p = payload(&s, &Event::SessionStart);
+        let p = payload(&s, &Event::SessionStart(Source::Startup));
         assert_eq!(
             (&p["source"], &p["model"]),
             (&json!("startup"), &json!(MODEL))
         );
+        let p = payload(&s, &Event::SessionStart(Source::Resume));
+        assert_eq!(
+            (&p["source"], &p["model"]),
+            (&json!("resume"), &Value::Null)
+        );
+        let p = payload(&s, &Event::SessionStart(Source::Clear));
+        assert_eq!(p["source"], "clear");
 
         let p = payload(
             &s,
@@ -384,6 +404,8 @@ mod tests {
 
         let p = payload(&s, &Event::SessionEnd(EndReason::PromptInputExit));
         assert_eq!(p["reason"], "prompt_input_exit");
+        let p = payload(&s, &Event::SessionEnd(EndReason::Clear));
+        assert_eq!(p["reason"], "clear");
     }
 
     #[test]
@@ -397,11 +419,12 @@ mod tests {
             Event::UserPromptSubmit { prompt: "x".into() }.subject(),
             None
         );
+        assert_eq!(Event::SessionStart(Source::Clear).subject(), Some("clear"));
     }
 
-    fn runner(dir: &Path, hooks: Value) -> Runner {
-        Runner::new(
-            Hooks::from_settings(&json!({ "hooks": hooks })),
+    fn runner(dir: &Path, hooks: Value) -> (Runner, Session) {
+        (
+            Runner::new(Hooks::from_settings(&json!({ "hooks": hooks }))),
             Session::new(Some("sid".into()), dir.to_path_buf()),
         )
     }
@@ -409,16 +432,19 @@ mod tests {
     #[test]
     fn hooks_get_the_payload_on_stdin_in_the_session_directory() {
         let dir = tempfile::tempdir().unwrap();
-        let runner = runner(
+        let (runner, session) = runner(
             dir.path(),
             json!({"Stop": [{"hooks": [
                 {"type": "command", "command": "cat > payload.json; pwd > where"},
                 {"type": "command", "command": "echo noise; echo >&2 noise; exit 3"}
             ]}]}),
         );
-        runner.run(&Event::Stop {
-            last_message: "x".into(),
-        });
+        runner.run(
+            &session,
+            &Event::Stop {
+                last_message: "x".into(),
+            },
+        );
         let written = std::fs::read_to_string(dir.path().join("payload.json")).unwrap();
         let p: Value = serde_json::from_str(&written).unwrap();
         assert_eq!(p["hook_event_name"], "Stop");
@@ -440,12 +466,12 @@ mod tests {
     #[test]
     fn a_hook_past_its_timeout_is_killed_with_what_it_started() {
         let dir = tempfile::tempdir().unwrap();
-        let runner = runner(
+        let (runner, session) = runner(
             dir.path(),
             json!({"SessionStart": [{"hooks": [{"type": "command",
                 "command": "sleep 30 & echo $! > pid; wait; touch late", "timeout": 1}]}]}),
         );
-        runner.run(&Event::SessionStart);
+        runner.run(&session, &Event::SessionStart(Source::Startup));
         assert!(!dir.path().join("late").exists());
         let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
         let pid = pid.trim();
@@ -460,15 +486,18 @@ mod tests {
     #[test]
     fn unmatched_events_and_unstartable_hooks_are_harmless() {
         let dir = tempfile::tempdir().unwrap();
-        let runner = runner(
+        let (runner, session) = runner(
             dir.path().join("gone").as_path(),
             json!({"PreToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "touch x"}]}],
                    "Stop": [{"hooks": [{"type": "command", "command": "touch x"}]}]}),
         );
-        runner.run(&Event::PreToolUse(bash()));
-        runner.run(&Event::Stop {
-            last_message: String::new(),
-        });
+        runner.run(&session, &Event::PreToolUse(bash()));
+        runner.run(
+            &session,
+            &Event::Stop {
+                last_message: String::new(),
+            },
+        );
         assert!(!dir.path().join("x").exists());
     }
 }

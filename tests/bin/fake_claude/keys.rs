@@ -14,6 +14,9 @@ pub enum Key {
     Backspace,
     CtrlC,
     CtrlD,
+    /// Suspend, as Claude Code 2.1.x takes it (it reads raw input, so the
+    /// terminal's own `susp` character does nothing).
+    CtrlZ,
     Esc,
     Up,
     Down,
@@ -92,6 +95,7 @@ fn step(buf: &[u8]) -> Step {
         0x7f | 0x08 => Key::Backspace,
         0x03 => Key::CtrlC,
         0x04 => Key::CtrlD,
+        0x1a => Key::CtrlZ,
         0x00..=0x1f => Key::Other,
         _ => return utf8(buf),
     };
@@ -209,13 +213,14 @@ mod tests {
     #[test]
     fn plain_text_and_controls() {
         assert_eq!(
-            keys(b"a\x7f\r\x03\x04"),
+            keys(b"a\x7f\r\x03\x04\x1a"),
             [
                 Key::Char('a'),
                 Key::Backspace,
                 Key::Enter,
                 Key::CtrlC,
-                Key::CtrlD
+                Key::CtrlD,
+                Key::CtrlZ
             ]
         );
     }

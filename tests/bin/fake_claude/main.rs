@@ -3,18 +3,24 @@
 //! renderer, asks the terminal the same startup queries and answers a few
 //! typed commands (`stream 5`, `perm`, `keys`, … see commands.rs) so a test
 //! can drive every state a multiplexer has to show. Given `--settings` with
-//! hooks, it runs them at the moments Claude Code does (see hooks.rs).
+//! hooks, it runs them at the moments Claude Code does (see hooks.rs). It
+//! keeps a transcript of the prompts where Claude does, so `--resume <id>`
+//! takes a conversation up again, `/clear` starts a new one, and Ctrl-Z
+//! suspends it as it does Claude.
 
 pub(crate) mod app;
 pub(crate) mod area;
 pub(crate) mod commands;
 pub(crate) mod editor;
 pub(crate) mod hooks;
+pub(crate) mod host;
 pub(crate) mod keys;
 pub(crate) mod matcher;
 pub(crate) mod queries;
 pub(crate) mod screen;
 pub(crate) mod settings;
+pub(crate) mod signals;
+pub(crate) mod transcript;
 pub(crate) mod tty;
 pub(crate) mod width;
 
@@ -22,16 +28,20 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use app::{App, Effect, Flow};
-use hooks::{EndReason, Runner, Session};
+use app::{App, Flow, Opening};
+use hooks::{EndReason, Event, Runner, Session};
+use host::Host;
 use screen::Screen;
 use settings::Hooks;
+use signals::SignalPipe;
 
 #[derive(Debug)]
 struct Options {
     queries: bool,
     query_timeout: Duration,
     session_id: Option<String>,
+    /// The conversation to take up again (`--resume`, `-r`).
+    resume: Option<String>,
     /// Inline JSON or a file path, as given.
     settings: Option<String>,
 }
@@ -43,9 +53,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Options {
         queries: true,
         query_timeout: Duration::from_secs(3),
         session_id: None,
+        resume: None,
         settings: None,
     };
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().peekable();
     while let Some(arg) = args.next() {
         if arg == "--no-queries" {
             options.queries = false;
@@ -63,6 +74,14 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Options {
                 }
             }
             "--session-id" => options.session_id = value(),
+            // The value is optional (without one Claude offers a picker):
+            // a following flag is not taken for it.
+            "--resume" | "-r" => {
+                options.resume = inline
+                    .clone()
+                    .or_else(|| args.next_if(|next| !next.starts_with('-')))
+                    .filter(|id| !id.is_empty());
+            }
             "--settings" => options.settings = value(),
             _ => {}
         }
@@ -88,8 +107,14 @@ fn banner(cols: u16, rows: u16, hooks: &Hooks, settings_error: Option<&str>) -> 
         "Fake Claude v1".to_owned(),
         format!("cwd: {cwd}"),
         format!("session: {}", var("CCMUX_SESSION_ID")),
-        format!("term: {} {}", var("TERM"), var("COLORTERM")),
-        format!("size: {cols}x{rows}"),
+        // Terminal and size share a line so that the banner keeps its
+        // height now that the app adds the conversation's (tests page
+        // through it).
+        format!(
+            "term: {} {}, size: {cols}x{rows}",
+            var("TERM"),
+            var("COLORTERM")
+        ),
         match hooks.event_count() {
             0 => "hooks: off".to_owned(),
             n => format!("hooks: on ({n} events)"),
@@ -99,18 +124,52 @@ fn banner(cols: u16, rows: u16, hooks: &Hooks, settings_error: Option<&str>) -> 
     lines
 }
 
-fn run(options: &Options) -> io::Result<i32> {
+fn run(options: &Options, raw: Option<&tty::RawMode>) -> io::Result<i32> {
     let (hooks, settings_error) = load_hooks(options.settings.as_deref());
     let (cols, rows) = tty::window_size();
     let banner = banner(cols, rows, &hooks, settings_error.as_deref());
     // Hooks run in the session's directory; "." stands in for one that vanished.
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let runner = Runner::new(hooks, Session::new(options.session_id.clone(), cwd));
+    let id = options
+        .resume
+        .clone()
+        .or_else(|| options.session_id.clone());
+    let mut host = Host {
+        runner: Runner::new(hooks),
+        session: Session::new(id, cwd),
+        raw,
+        cont: SignalPipe::install(libc::SIGCONT).ok(),
+    };
+    // Claude refuses to start a conversation under an id that has one
+    // already (on stderr, before any hook): only `--resume` takes it up.
+    if options.resume.is_none() && host.session.transcript_path.exists() {
+        let id = &host.session.id;
+        eprint!("Error: Session ID {id} is already in use.\r\n");
+        return Ok(1);
+    }
+    let opening = match &options.resume {
+        None => Opening::Fresh,
+        Some(_) => match transcript::prompts(&host.session.transcript_path) {
+            Ok(prompts) => Opening::Resumed(prompts),
+            // What Claude does with an id it has no transcript for.
+            Err(_) => {
+                let id = &host.session.id;
+                let _ = tty::write_all(
+                    format!("No conversation found with session ID: {id}\r\n").as_bytes(),
+                );
+                let end = Event::SessionEnd(EndReason::Other);
+                host.runner.run(&host.session, &end);
+                return Ok(1);
+            }
+        },
+    };
 
-    let winch = tty::Winch::install().ok();
+    let winch = SignalPipe::install(libc::SIGWINCH).ok();
     let mut app = App::new(Screen::new(cols, rows));
-    app.start(&banner);
-    perform(&mut app, &runner)?;
+    app.start(&banner, host.session.id.clone(), opening);
+    if let Flow::Exit(code) = host.perform(&mut app)? {
+        return Ok(host.finish(&mut app, code));
+    }
 
     let typed = if options.queries {
         match queries::probe(options.query_timeout)? {
@@ -127,7 +186,7 @@ fn run(options: &Options) -> io::Result<i32> {
                 app.announce(&lines);
                 probe.typed
             }
-            queries::Outcome::Eof => return Ok(finish(&mut app, &runner, 0)),
+            queries::Outcome::Eof => return Ok(host.finish(&mut app, 0)),
         }
     } else {
         app.announce(&["terminal: - sync=off (no queries)".to_owned()]);
@@ -137,7 +196,10 @@ fn run(options: &Options) -> io::Result<i32> {
     let mut flow = app.input(&typed, Instant::now());
     let mut chunk = [0u8; 8192];
     while flow == Flow::Continue {
-        perform(&mut app, &runner)?;
+        flow = host.perform(&mut app)?;
+        if flow != Flow::Continue {
+            break;
+        }
         let timeout = app
             .deadline()
             .map(|due| due.saturating_duration_since(Instant::now()));
@@ -163,49 +225,15 @@ fn run(options: &Options) -> io::Result<i32> {
     let Flow::Exit(code) = flow else {
         return Ok(0);
     };
-    Ok(finish(&mut app, &runner, code))
-}
-
-/// Write what the app drew and run the hooks it fired, in order. Hooks run
-/// synchronously, as Claude runs them, and the app's timers are told how long
-/// they took. A write that fails (the terminal is gone) does not stop the
-/// hooks: SessionEnd must still run.
-fn perform(app: &mut App, runner: &Runner) -> io::Result<()> {
-    let mut written = Ok(());
-    let mut in_hooks = Duration::ZERO;
-    for effect in app.take_effects() {
-        match effect {
-            Effect::Output(text) => {
-                if written.is_ok() {
-                    written = tty::write_all(text.as_bytes());
-                }
-            }
-            Effect::Hook(event) => {
-                let started = Instant::now();
-                runner.run(&event);
-                in_hooks += started.elapsed();
-            }
-        }
-    }
-    app.shift_clock(in_hooks);
-    written
-}
-
-/// End the session (unless the user already did) and put the terminal modes
-/// back; the terminal may already be gone, which is fine.
-fn finish(app: &mut App, runner: &Runner, code: i32) -> i32 {
-    app.end(EndReason::Other);
-    let _ = perform(app, runner);
-    let _ = tty::write_all(app.finish().as_bytes());
-    code
+    Ok(host.finish(&mut app, code))
 }
 
 fn main() {
     let options = parse_args(std::env::args().skip(1));
     let code = {
         // Dropped (and the terminal restored) before the process exits.
-        let _raw = tty::RawMode::enable();
-        match run(&options) {
+        let raw = tty::RawMode::enable();
+        match run(&options, raw.as_ref()) {
             Ok(code) => code,
             // The terminal went away under a write: nobody is left to tell.
             Err(e) if e.raw_os_error() == Some(libc::EIO) => 0,
@@ -252,6 +280,27 @@ mod tests {
         let options = args(&["--session-id=x", r#"--settings={"hooks":{"a=b":[]}}"#]);
         assert_eq!(options.session_id.as_deref(), Some("x"));
         assert_eq!(options.settings.as_deref(), Some(r#"{"hooks":{"a=b":[]}}"#));
+    }
+
+    #[test]
+    fn resume_in_every_form() {
+        for list in [
+            &["--resume", "abc"][..],
+            &["-r", "abc"],
+            &["--resume=abc"],
+            &["--settings", "{}", "-r", "abc", "--no-queries"],
+        ] {
+            let options = args(list);
+            assert_eq!(options.resume.as_deref(), Some("abc"), "{list:?}");
+            assert_eq!(options.session_id, None);
+        }
+        // Without a value Claude offers a picker; the fake starts afresh,
+        // and a flag that follows is no id.
+        let options = args(&["--resume", "--no-queries"]);
+        assert_eq!(options.resume, None);
+        assert!(!options.queries);
+        assert_eq!(args(&["-r"]).resume, None);
+        assert_eq!(args(&["--resume="]).resume, None);
     }
 
     #[test]

@@ -141,6 +141,24 @@ impl Screen {
         self.out.push_str("\r\n");
     }
 
+    /// Before a suspend: the shell gets the main screen, its cursor on a
+    /// fresh line below the prompt area. The alternate screen comes back
+    /// with `resume`.
+    pub fn suspend(&mut self) {
+        let alt = self.alt;
+        self.leave();
+        self.alt = alt;
+    }
+
+    /// After a suspend the shell has drawn over the screen: repaint it all,
+    /// as Claude does when it is continued.
+    pub fn resume(&mut self, area: &Area) {
+        if self.alt {
+            self.out.push_str("\x1b[?1049h");
+        }
+        self.repaint(area);
+    }
+
     fn repaint(&mut self, area: &Area) {
         if self.alt {
             return self.draw_page(area);

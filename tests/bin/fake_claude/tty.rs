@@ -1,16 +1,19 @@
 //! The few terminal system calls the fake needs: raw mode, window size,
-//! SIGWINCH and unbuffered reads with poll(2).
+//! and unbuffered reads with poll(2).
 
 use std::io::{self, Write};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
+
+use crate::signals::SignalPipe;
 
 pub const STDIN: RawFd = libc::STDIN_FILENO;
 
-/// The terminal settings to put back on exit.
+/// The terminal settings to put back on exit (or on a suspend), and the raw
+/// ones to return to.
 pub struct RawMode {
     saved: libc::termios,
+    raw: libc::termios,
 }
 
 impl RawMode {
@@ -28,15 +31,26 @@ impl RawMode {
         if unsafe { libc::tcsetattr(STDIN, libc::TCSANOW, &raw) } != 0 {
             return None;
         }
-        Some(RawMode { saved })
+        Some(RawMode { saved, raw })
+    }
+
+    /// The settings the fake started with, for whoever has the terminal
+    /// while it is suspended. Failure (the PTY is gone) leaves nothing to do.
+    pub fn cooked(&self) {
+        // SAFETY: the settings were read in enable().
+        unsafe { libc::tcsetattr(STDIN, libc::TCSANOW, &self.saved) };
+    }
+
+    /// Back to raw mode after a suspend.
+    pub fn raw(&self) {
+        // SAFETY: made from the settings read in enable().
+        unsafe { libc::tcsetattr(STDIN, libc::TCSANOW, &self.raw) };
     }
 }
 
 impl Drop for RawMode {
     fn drop(&mut self) {
-        // SAFETY: restores the settings read in enable(); failure (the PTY is
-        // gone) leaves nothing to restore.
-        unsafe { libc::tcsetattr(STDIN, libc::TCSANOW, &self.saved) };
+        self.cooked();
     }
 }
 
@@ -54,58 +68,6 @@ pub fn window_size() -> (u16, u16) {
     }
 }
 
-/// Write end of the self-pipe, for the signal handler.
-static WINCH_PIPE: AtomicI32 = AtomicI32::new(-1);
-
-extern "C" fn on_winch(_: libc::c_int) {
-    let fd = WINCH_PIPE.load(Ordering::Relaxed);
-    // write(2) is async-signal-safe; a full pipe already means "resized", so
-    // its failure needs no handling.
-    unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) };
-}
-
-/// SIGWINCH turned into a readable file descriptor (the self-pipe trick), so
-/// that a resize wakes poll(2) without races.
-pub struct Winch {
-    read_fd: RawFd,
-}
-
-impl Winch {
-    pub fn install() -> io::Result<Winch> {
-        let mut fds = [0; 2];
-        // SAFETY: fds has room for the two descriptors pipe(2) returns.
-        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        for fd in fds {
-            // SAFETY: fd was just created; flags are plain ints.
-            unsafe {
-                libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK);
-                libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-            }
-        }
-        WINCH_PIPE.store(fds[1], Ordering::Relaxed);
-        // SAFETY: sigaction is plain data; the handler only calls write(2).
-        let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
-        action.sa_sigaction = on_winch as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        action.sa_flags = libc::SA_RESTART;
-        if unsafe { libc::sigaction(libc::SIGWINCH, &action, std::ptr::null_mut()) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(Winch { read_fd: fds[0] })
-    }
-
-    pub fn fd(&self) -> RawFd {
-        self.read_fd
-    }
-
-    /// Empty the pipe: several signals collapse into one resize.
-    pub fn drain(&self) {
-        let mut sink = [0u8; 64];
-        while matches!(read(self.read_fd, &mut sink), Ok(n) if n > 0) {}
-    }
-}
-
 /// Which of the watched descriptors are readable.
 pub struct Ready {
     pub input: bool,
@@ -114,7 +76,7 @@ pub struct Ready {
 
 /// Wait for input or a resize, at most `timeout` (forever when `None`).
 /// A signal interrupting the wait reports nothing ready.
-pub fn wait(winch: Option<&Winch>, timeout: Option<Duration>) -> io::Result<Ready> {
+pub fn wait(winch: Option<&SignalPipe>, timeout: Option<Duration>) -> io::Result<Ready> {
     let mut fds = vec![libc::pollfd {
         fd: STDIN,
         events: libc::POLLIN,
@@ -149,6 +111,42 @@ pub fn wait(winch: Option<&Winch>, timeout: Option<Duration>) -> io::Result<Read
         input: readable(&fds[0]),
         resize: fds.get(1).is_some_and(readable),
     })
+}
+
+/// Wait for SIGCONT after a suspend, not reading the terminal meanwhile
+/// (what is typed waits for the fake to come back). `false` when the
+/// terminal hung up first: nothing will continue the fake then.
+pub fn wait_continue(cont: &SignalPipe) -> io::Result<bool> {
+    loop {
+        // Events 0 on stdin: only a hang-up or an error is reported there.
+        let mut fds = [
+            libc::pollfd {
+                fd: STDIN,
+                events: 0,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: cont.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: fds is a live, correctly sized array of pollfd.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+        if n < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(err);
+        }
+        if cont.drain() {
+            return Ok(true);
+        }
+        if fds[0].revents != 0 {
+            return Ok(false);
+        }
+    }
 }
 
 /// Whether stdin became readable within `timeout`.
