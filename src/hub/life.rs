@@ -70,6 +70,17 @@ pub fn ending(status: &Status) -> String {
     }
 }
 
+/// Whether Claude has written the conversation down, so that `--resume`
+/// finds it (and `--session-id` with its id would be refused): its
+/// transcript exists, or, where the hooks never named one, a prompt was
+/// submitted in it.
+pub(super) fn written(life: &Life) -> bool {
+    match &life.transcript {
+        Some(path) => path.exists(),
+        None => life.prompted,
+    }
+}
+
 /// The wait before restart number `n` (1-based) of a crashing session.
 pub fn backoff(n: usize) -> Duration {
     let shift = u32::try_from(n.saturating_sub(1))
@@ -146,9 +157,9 @@ impl Hub {
         let claude = session.spec().claude;
         let life = self.life.entry(id).or_default();
         let conversation = claude.then(|| match (&life.conversation, fresh) {
-            (Some(c), false) if life.prompted => Conversation::Resume(c.clone()),
-            // Nothing was said in it: a new conversation loses nothing, and
-            // Claude cannot resume one it never wrote down.
+            (Some(c), false) if written(life) => Conversation::Resume(c.clone()),
+            // Nothing written down: a new conversation under that id loses
+            // nothing, and Claude cannot resume what it never wrote.
             (Some(c), false) => Conversation::New(c.clone()),
             _ => Conversation::New(uuid::Uuid::new_v4().to_string()),
         });

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 use super::{Hub, Notice};
 use crate::session::{Alert, SessionId, Status};
 
+/// What Claude Code says when it has suspended itself.
+const SUSPENDED: &str = "has been suspended. Run `fg`";
+
 /// Sessions nobody looks at are read at most this often.
 pub const BACKGROUND_REFRESH: Duration = Duration::from_millis(250);
 
@@ -67,6 +70,16 @@ impl Hub {
             return;
         };
         let changes = session.take_changes();
+        // Claude Code suspends itself on Ctrl-Z (it gives the terminal back
+        // in cooked mode and waits for a SIGCONT). In its own PTY nothing
+        // stops it for real (its group is orphaned), so only its words say
+        // so: continue it at once.
+        let suspended = session.spec().claude
+            && session.is_cooked()
+            && session.term().screen().contents().contains(SUSPENDED);
+        if suspended {
+            session.continue_program();
+        }
         if changes.title.is_some() {
             // The table shows titles.
             self.changed = true;
@@ -80,7 +93,7 @@ impl Hub {
         if let Some(alert) = changes.alert {
             self.alert(id, alert, now);
         }
-        if changes.continued {
+        if changes.continued || suspended {
             let name = self.display_name(id);
             tracing::info!("{name} ({}) stopped itself; continued", id.short());
             self.notices.push(Notice::Say {

@@ -173,18 +173,19 @@ fn comeback(s: &SavedSession) -> (Option<Conversation>, Option<String>) {
         return (None, None);
     }
     let id = s.conversation.clone().unwrap_or_else(|| s.id.clone());
-    if !s.prompted {
-        return (Some(Conversation::New(id)), None);
-    }
-    match &s.transcript {
-        Some(path) if !path.exists() => (
+    match (&s.transcript, s.prompted) {
+        (Some(path), _) if path.exists() => (Some(Conversation::Resume(id)), None),
+        // Something was said, and Claude's record of it is gone.
+        (Some(path), true) => (
             None,
             Some(format!(
                 "cannot come back: its conversation {id} is gone ({} is missing)",
                 path.display()
             )),
         ),
-        _ => (Some(Conversation::Resume(id)), None),
+        (None, true) => (Some(Conversation::Resume(id)), None),
+        // Nothing said: a new conversation under the same id loses nothing.
+        (_, false) => (Some(Conversation::New(id)), None),
     }
 }
 
@@ -239,6 +240,19 @@ mod tests {
             ..s.clone()
         };
         assert!(comeback(&moved).1.unwrap().contains("no longer exists"));
+        // After /clear: a new conversation Claude wrote down at once,
+        // nothing typed in it yet; it must be resumed (its id is taken).
+        let written = tmp.path().join("c1.jsonl");
+        std::fs::write(&written, "{}\n").unwrap();
+        let cleared = SavedSession {
+            transcript: Some(written),
+            prompted: false,
+            ..s.clone()
+        };
+        assert_eq!(
+            comeback(&cleared),
+            (Some(Conversation::Resume("c1".into())), None)
+        );
         let plain = SavedSession { claude: false, ..s };
         assert_eq!(comeback(&plain), (None, None));
     }

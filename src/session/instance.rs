@@ -282,6 +282,37 @@ impl Session {
         }
     }
 
+    /// Whether the terminal is in cooked mode (line editing and echo on),
+    /// as a program leaves it when it gives the terminal back.
+    pub fn is_cooked(&self) -> bool {
+        let master = self.shared.master();
+        let Some(fd) = master.as_ref().and_then(|m| m.as_raw_fd()) else {
+            return false;
+        };
+        // SAFETY: tcgetattr writes only into the termios we own; on Linux the
+        // master side reports the terminal's settings.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+            return false;
+        }
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
+    /// Sends SIGCONT to the program's group: a program that suspended
+    /// itself waits for it, and in ccmux there is no shell to `fg` it.
+    pub fn continue_program(&self) {
+        let Some(pid) = self.pid.and_then(|p| libc::pid_t::try_from(p).ok()) else {
+            return;
+        };
+        let life = self.shared.life();
+        if !life.exited {
+            // SAFETY: killpg has no memory effects; the leader is not reaped
+            // (checked under the lock its waiter takes), so the group id is
+            // still its own.
+            unsafe { libc::killpg(pid, libc::SIGCONT) };
+        }
+    }
+
     pub fn resize(&self, rows: u16, cols: u16) {
         let (rows, cols) = (rows.max(1), cols.max(1));
         {
