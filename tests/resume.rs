@@ -1,0 +1,277 @@
+//! End to end: nothing is lost. Sessions come back after their server dies,
+//! with their ids, in their order, resuming their Claude conversations; a
+//! restart resumes the conversation Claude is really in; Ctrl-Z never hangs
+//! a session. The fake Claude keeps transcripts and resumes them as the real
+//! one does.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
+
+const ALT_2: &str = "\x1b2";
+
+struct World {
+    _server: ServerGuard,
+    _tmp: tempfile::TempDir,
+    home: PathBuf,
+    config: PathBuf,
+    a: PathBuf,
+    b: PathBuf,
+}
+
+/// A home whose config runs the fake Claude as Claude Code (with hooks).
+fn world() -> World {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp
+        .path()
+        .canonicalize()
+        .expect("canonicalize")
+        .join("home");
+    let (a, b) = (home.join("a"), home.join("b"));
+    for d in [&home, &a, &b] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    let config = home.join("ccmux.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "command = {:?}\nagent = \"claude\"\n",
+            fake_claude_bin().display().to_string()
+        ),
+    )
+    .expect("config");
+    World {
+        _server: ServerGuard(home.clone()),
+        _tmp: tmp,
+        home,
+        config,
+        a,
+        b,
+    }
+}
+
+impl World {
+    fn run(&self, args: &[&str]) -> (String, String, i32) {
+        let mut all = vec!["--config", self.config.to_str().expect("utf-8")];
+        all.extend(args);
+        let out = ccmux(&self.home, &all, &[]);
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code().unwrap_or(-1),
+        )
+    }
+
+    fn ls(&self) -> Vec<Value> {
+        let (out, err, code) = self.run(&["ls", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out)
+            .expect("json")
+            .as_array()
+            .expect("array")
+            .clone()
+    }
+
+    fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let list = self.ls();
+            if pred(&list) {
+                return list;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {list:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn new(&self, dir: &Path) -> String {
+        let (out, err, code) = self.run(&["new", dir.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "{err}");
+        out.trim().to_string()
+    }
+
+    fn attach(&self) -> Pty {
+        Pty::spawn(
+            &ccmux_bin(),
+            &["--config", self.config.to_str().expect("utf-8"), "attach"],
+            &self.home,
+            &self.home,
+            &[],
+            120,
+            40,
+        )
+    }
+
+    fn server_pid(&self) -> i32 {
+        let runtime = format!("XDG_RUNTIME_DIR={}", self.home.join("run").display());
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .find(|pid| {
+                let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+                cmd.split(|b| *b == 0).any(|a| a == b"server")
+                    && env.split(|b| *b == 0).any(|v| v == runtime.as_bytes())
+            })
+            .expect("the server runs")
+    }
+
+    /// What a crash, the OOM killer or a reboot does to the server.
+    fn kill_server_hard(&self) {
+        let pid = self.server_pid();
+        // SAFETY: kill has no memory effects.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+        let deadline = Instant::now() + DEADLINE;
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            assert!(Instant::now() < deadline, "the server did not die");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn idle(list: &[Value]) -> bool {
+    list.iter().all(|s| s["status"] == "idle")
+}
+
+#[test]
+fn a_killed_server_comes_back_with_every_session_and_conversation() {
+    let w = world();
+    let a = w.new(&w.a);
+    let b = w.new(&w.b);
+    w.wait_ls("both idle", idle);
+    for (id, words) in [(&a, "hello from a"), (&b, "hello from b")] {
+        let (out, err, code) = w.run(&["send", id, words]);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    // The turn is over once each has answered (and so written it down).
+    let before = w.wait_ls("both prompts answered", |l| {
+        idle(l)
+            && l.iter()
+                .all(|s| s["task"].as_str().is_some_and(|t| t.starts_with("hello")))
+    });
+    w.kill_server_hard();
+
+    // Attaching starts a server, which brings them back.
+    let pty = w.attach();
+    let screen = pty.wait_text("(resumed)");
+    assert!(screen.contains("history: hello from"), "{screen}");
+    let after = w.wait_ls("both back", |l| l.len() == 2 && idle(l));
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old["id"], new["id"], "same ids, same order");
+        assert_eq!(old["dir"], new["dir"]);
+        assert_eq!(old["conversation"], new["conversation"]);
+        assert_eq!(new["restored"], true);
+    }
+    let (table, _, _) = w.run(&["ls"]);
+    assert!(table.contains("restored"), "{table}");
+}
+
+#[test]
+fn an_explicit_stop_is_not_restored_and_a_gone_directory_says_why() {
+    let w = world();
+    let a = w.new(&w.a);
+    let b = w.new(&w.b);
+    w.wait_ls("both idle", idle);
+    let (_, err, code) = w.run(&["stop", &a]);
+    assert_eq!(code, 0, "{err}");
+    w.wait_ls("a stopped", |l| l[0]["status"] == "exited");
+    std::fs::remove_dir_all(&w.b).expect("rm b");
+    w.kill_server_hard();
+
+    let pty = w.attach();
+    pty.wait_text("cannot come back");
+    let list = w.ls();
+    assert_eq!(list.len(), 1, "the stopped one stays stopped: {list:?}");
+    assert_eq!(list[0]["id"], b.as_str());
+    assert_eq!(list[0]["status"], "failed");
+    assert!(
+        list[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("no longer exists")),
+        "{list:?}"
+    );
+}
+
+#[test]
+fn a_corrupt_saved_file_is_set_aside_and_said_so() {
+    let w = world();
+    let state = w.home.join(".local/state/ccmux");
+    std::fs::create_dir_all(&state).expect("mkdir");
+    std::fs::write(state.join("default.sessions.json"), "{ torn").expect("write");
+    let (_, err, code) = w.run(&["new", w.a.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    let aside: Vec<_> = std::fs::read_dir(&state)
+        .expect("state dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    let pty = w.attach();
+    pty.wait_text("could not be read");
+}
+
+#[test]
+fn a_restart_resumes_the_conversation_claude_is_really_in() {
+    let w = world();
+    let a = w.new(&w.a);
+    w.wait_ls("idle", idle);
+    w.run(&["send", &a, "before the clear"]);
+    let first = w.wait_ls("answered", |l| {
+        idle(l) && l[0]["task"] == "before the clear"
+    })[0]["conversation"]
+        .clone();
+    assert_eq!(
+        first,
+        a.as_str(),
+        "a new conversation is named after the session"
+    );
+    // /clear starts a new conversation under a new id; the hooks say which.
+    w.run(&["send", &a, "/clear"]);
+    let cleared =
+        w.wait_ls("a new conversation", |l| l[0]["conversation"] != first)[0]["conversation"]
+            .as_str()
+            .expect("an id")
+            .to_string();
+    w.run(&["send", &a, "exit 0"]);
+    w.wait_ls("ended", |l| l[0]["status"] == "exited");
+    let (_, err, code) = w.run(&["restart", &a[..8]]);
+    assert_eq!(code, 0, "{err}");
+    let mut pty = w.attach();
+    pty.wait_text(&format!("conversation: {cleared} (resumed)"));
+    // `R` in the table (or --fresh) starts a new one instead.
+    pty.send("\x11s");
+    pty.wait_text("fresh");
+    w.run(&["send", &a, "exit 0"]);
+    w.wait_ls("ended again", |l| l[0]["status"] == "exited");
+    pty.send("R");
+    let screen = pty.wait_text("restarted in a new conversation");
+    assert!(!screen.contains("(resumed)"), "{screen}");
+    let fresh = w.wait_ls("a fresh conversation", |l| {
+        l[0]["status"] == "idle" && l[0]["conversation"] != cleared.as_str()
+    });
+    assert_eq!(fresh[0]["id"], a.as_str(), "the session keeps its id");
+}
+
+#[test]
+fn ctrl_z_no_longer_hangs_a_session() {
+    let w = world();
+    w.new(&w.a);
+    w.new(&w.b);
+    w.wait_ls("both idle", idle);
+    let mut pty = w.attach();
+    pty.wait_text("? for shortcuts");
+    pty.send(ALT_2);
+    pty.wait_text(&format!("cwd: {}", w.b.display()));
+    pty.send("\x1a");
+    let screen = pty.wait_text("resumed after suspend");
+    assert!(screen.contains("ccmux continued it"), "{screen}");
+    pty.type_line("still typing");
+    pty.wait_text("You said: still typing");
+}
