@@ -91,7 +91,7 @@ impl World {
         }
     }
 
-    fn new(&self, dir: &Path) -> String {
+    fn new_session(&self, dir: &Path) -> String {
         let (out, err, code) = self.run(&["new", dir.to_str().expect("utf-8")]);
         assert_eq!(code, 0, "{err}");
         out.trim().to_string()
@@ -143,8 +143,8 @@ fn idle(list: &[Value]) -> bool {
 #[test]
 fn a_killed_server_comes_back_with_every_session_and_conversation() {
     let w = world();
-    let a = w.new(&w.a);
-    let b = w.new(&w.b);
+    let a = w.new_session(&w.a);
+    let b = w.new_session(&w.b);
     w.wait_ls("both idle", idle);
     for (id, words) in [(&a, "hello from a"), (&b, "hello from b")] {
         let (out, err, code) = w.run(&["send", id, words]);
@@ -176,8 +176,8 @@ fn a_killed_server_comes_back_with_every_session_and_conversation() {
 #[test]
 fn an_explicit_stop_is_not_restored_and_a_gone_directory_says_why() {
     let w = world();
-    let a = w.new(&w.a);
-    let b = w.new(&w.b);
+    let a = w.new_session(&w.a);
+    let b = w.new_session(&w.b);
     w.wait_ls("both idle", idle);
     let (_, err, code) = w.run(&["stop", &a]);
     assert_eq!(code, 0, "{err}");
@@ -220,7 +220,7 @@ fn a_corrupt_saved_file_is_set_aside_and_said_so() {
 #[test]
 fn a_restart_resumes_the_conversation_claude_is_really_in() {
     let w = world();
-    let a = w.new(&w.a);
+    let a = w.new_session(&w.a);
     w.wait_ls("idle", idle);
     w.run(&["send", &a, "before the clear"]);
     let first = w.wait_ls("answered", |l| {
@@ -262,8 +262,8 @@ fn a_restart_resumes_the_conversation_claude_is_really_in() {
 #[test]
 fn ctrl_z_no_longer_hangs_a_session() {
     let w = world();
-    w.new(&w.a);
-    w.new(&w.b);
+    w.new_session(&w.a);
+    w.new_session(&w.b);
     w.wait_ls("both idle", idle);
     let mut pty = w.attach();
     pty.wait_text("? for shortcuts");
