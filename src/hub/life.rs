@@ -28,6 +28,8 @@ pub(super) struct Life {
     pub transcript: Option<PathBuf>,
     /// The user submitted a prompt in it: its conversation is worth keeping.
     pub prompted: bool,
+    /// What Claude said last, as its Stop hook reported.
+    pub last_message: Option<String>,
     /// The user asked it to stop: its end is no crash, and it is not
     /// brought back.
     pub stopping: bool,
@@ -243,6 +245,12 @@ impl Hub {
     /// takes.
     pub fn conversation_of(&self, id: SessionId) -> Option<&str> {
         self.life.get(&id)?.conversation.as_deref()
+    }
+
+    /// What Claude said at the end of its last turn in `id`, as its Stop
+    /// hook reported.
+    pub fn last_message_of(&self, id: SessionId) -> Option<&str> {
+        self.life.get(&id)?.last_message.as_deref()
     }
 
     /// Where Claude keeps the conversation `id` holds, as its hooks said.

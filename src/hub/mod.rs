@@ -85,8 +85,6 @@ pub struct Hub {
     turn_ends: Vec<(u64, SessionId, TurnEnd)>,
     /// The names the user gave sessions (see `names`).
     names: HashMap<SessionId, String>,
-    /// Since when each idle session has been idle.
-    idle_since: HashMap<SessionId, Instant>,
 }
 
 /// A session waiting its turn to start.
@@ -123,7 +121,6 @@ impl Hub {
             next_prompt: 0,
             turn_ends: Vec::new(),
             names: HashMap::new(),
-            idle_since: HashMap::new(),
         };
         let now = Instant::now();
         let ids: Vec<SessionId> = hub.registry.iter().map(|s| s.id()).collect();
@@ -286,7 +283,6 @@ impl Hub {
 
     fn forget(&mut self, id: SessionId) {
         self.trackers.remove(&id);
-        self.idle_since.remove(&id);
         self.attention.remove(&id);
         self.shown_status.remove(&id);
         self.unread.retain(|u| *u != id);

@@ -3,8 +3,10 @@
 //!
 //! Never while it is busy, never into a permission prompt or another dialog
 //! (a session waiting for the user holds its queue until answered), never
-//! into a program that is not Claude Code unless asked (`raw`). A prompt
-//! goes in a short settle time after the session turned idle; the next one
+//! into a program that is not Claude Code unless asked (`raw`). Idle is
+//! already settled: the tracker turns a session idle only once its turn has
+//! been over for a moment (`status::IDLE_DEBOUNCE`), so Claude carrying on
+//! after a Stop never gets a prompt typed over it. The next prompt goes in
 //! only once the previous one's turn is over. A prompt leaves the queue only
 //! once it is delivered.
 
@@ -17,9 +19,6 @@ use super::Hub;
 use crate::keys::{InputModes, encode_paste};
 use crate::session::{SessionId, Status};
 
-/// How long a session must have been idle before a prompt goes in: Claude
-/// may carry on right after a turn (a queued message of its own).
-pub const SETTLE: Duration = Duration::from_millis(300);
 /// Between the pasted text and the Enter that submits it, so the program
 /// has taken the paste in as text before the key arrives.
 pub const ENTER_DELAY: Duration = Duration::from_millis(100);
@@ -191,16 +190,13 @@ impl Hub {
     pub(super) fn prompts_deadline(&self) -> Option<Instant> {
         self.prompts
             .iter()
-            .filter_map(|(id, q)| {
+            .filter_map(|(_, q)| {
                 let enter = q.enter_at.map(|(_, at)| at);
-                let settle = (!q.prompts.is_empty() && !q.paused && q.current.is_none())
-                    .then(|| self.idle_since.get(id).map(|t| *t + SETTLE))
-                    .flatten();
                 let no_turn = q
                     .current
                     .filter(|(_, _, started)| !started)
                     .map(|(_, at, _)| at + NO_TURN);
-                [enter, settle, no_turn].into_iter().flatten().min()
+                [enter, no_turn].into_iter().flatten().min()
             })
             .min()
     }
@@ -215,7 +211,6 @@ impl Hub {
                 .get(id)
                 .map(|s| self.status_of(s))
                 .unwrap_or(Status::Exited(0));
-            let idle_since = self.idle_since.get(&id).copied();
             let reason = self
                 .trackers
                 .get(&id)
@@ -225,7 +220,7 @@ impl Hub {
             let Some(q) = self.prompts.get_mut(&id) else {
                 continue;
             };
-            let (write, end) = q.step(&status, idle_since, reason, now);
+            let (write, end) = q.step(&status, reason, now);
             if let Some((prompt, end)) = end {
                 self.turn_ends.push((prompt, id, end));
             }
@@ -253,11 +248,9 @@ enum Write {
 impl Queue {
     /// One look at the queue with its session in `status`: what to type,
     /// and the current prompt's turn end if it ended.
-    /// `idle_since`: since when the session has been idle, if it is.
     fn step(
         &mut self,
         status: &Status,
-        idle_since: Option<Instant>,
         reason: String,
         now: Instant,
     ) -> (Option<Write>, Option<(u64, TurnEnd)>) {
@@ -271,6 +264,7 @@ impl Queue {
             return (Some(Write::Enter), None);
         }
         // The current prompt's turn.
+        let mut ended = None;
         if let Some((prompt, at, started)) = self.current {
             let end = match status {
                 Status::Busy => {
@@ -286,22 +280,117 @@ impl Queue {
                 }
                 _ => None,
             };
-            return match end {
-                Some(end) => {
-                    self.current = None;
-                    (None, Some((prompt, end)))
-                }
-                None => (None, None),
+            let Some(end) = end else {
+                return (None, None);
             };
+            self.current = None;
+            ended = Some((prompt, end));
         }
-        let due = !self.paused && idle_since.is_some_and(|t| now >= t + SETTLE);
+        // Idle (a turn just over, or long ago): the next one goes in.
+        let due = !self.paused && *status == Status::Idle;
         if !due {
-            return (None, None);
+            return (None, ended);
         }
         let Some(prompt) = self.prompts.pop_front() else {
-            return (None, None);
+            return (None, ended);
         };
         self.enter_at = Some((prompt.id, now + ENTER_DELAY));
-        (Some(Write::Paste(prompt.text)), None)
+        (Some(Write::Paste(prompt.text)), ended)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(texts: &[&str]) -> Queue {
+        let mut q = Queue::default();
+        for (i, t) in texts.iter().enumerate() {
+            q.prompts.push_back(Prompt {
+                id: i as u64 + 1,
+                text: t.to_string(),
+                raw: false,
+            });
+        }
+        q
+    }
+
+    fn typed(w: Option<Write>) -> Option<String> {
+        w.map(|w| match w {
+            Write::Paste(text) => text,
+            Write::Enter => "\r".into(),
+        })
+    }
+
+    #[test]
+    fn nothing_goes_in_while_busy_waiting_paused_or_starting() {
+        let t = Instant::now();
+        for status in [
+            Status::Busy,
+            Status::Waiting,
+            Status::Starting,
+            Status::Running,
+        ] {
+            let mut q = queue(&["a"]);
+            assert_eq!(
+                typed(q.step(&status, String::new(), t).0),
+                None,
+                "{status:?}"
+            );
+        }
+        let mut q = queue(&["a"]);
+        q.paused = true;
+        assert_eq!(typed(q.step(&Status::Idle, String::new(), t).0), None);
+    }
+
+    #[test]
+    fn one_prompt_a_turn_pasted_then_entered() {
+        let t = Instant::now();
+        let mut q = queue(&["a", "b"]);
+        let idle = Status::Idle;
+        assert_eq!(
+            typed(q.step(&idle, String::new(), t).0).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            typed(q.step(&idle, String::new(), t).0),
+            None,
+            "Enter not due"
+        );
+        let entered = t + ENTER_DELAY;
+        assert_eq!(
+            typed(q.step(&idle, String::new(), entered).0).as_deref(),
+            Some("\r")
+        );
+        // Still idle right after the Enter: the turn has not begun.
+        assert_eq!(typed(q.step(&idle, String::new(), entered).0), None);
+        assert_eq!(q.step(&Status::Busy, String::new(), entered).1, None);
+        // Waiting ends what a script waits for, and holds the queue.
+        let (w, end) = q.step(&Status::Waiting, "needs permission".into(), entered);
+        assert_eq!(typed(w), None);
+        assert_eq!(
+            end,
+            Some((1, TurnEnd::NeedsUser("needs permission".into())))
+        );
+        assert_eq!(
+            typed(q.step(&Status::Waiting, String::new(), entered).0),
+            None
+        );
+        // Answered, the turn over: the next prompt goes in at once.
+        let (w, end) = q.step(&idle, String::new(), entered);
+        assert_eq!((typed(w).as_deref(), end), (Some("b"), None));
+    }
+
+    #[test]
+    fn a_prompt_that_starts_no_turn_is_done_after_a_while() {
+        let t = Instant::now();
+        let mut q = queue(&["/help"]);
+        q.step(&Status::Idle, String::new(), t);
+        q.step(&Status::Idle, String::new(), t + ENTER_DELAY);
+        let later = t + ENTER_DELAY + NO_TURN;
+        assert_eq!(
+            q.step(&Status::Idle, String::new(), later).1,
+            Some((1, TurnEnd::Done))
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Hub, Notice};
-use crate::session::{Alert, SessionId, Status};
+use crate::session::{Alert, SessionId};
 
 /// What Claude Code says when it has suspended itself.
 const SUSPENDED: &str = "has been suspended. Run `fg`";
@@ -49,7 +49,7 @@ impl Hub {
         for id in viewed {
             self.read(id, now);
         }
-        self.note_status_changes(now);
+        self.note_status_changes();
         self.deliver_ready(now);
     }
 
@@ -59,7 +59,7 @@ impl Hub {
         for id in std::mem::take(&mut self.unread) {
             self.read(id, now);
         }
-        self.note_status_changes(now);
+        self.note_status_changes();
         self.deliver_ready(now);
     }
 
@@ -136,8 +136,7 @@ impl Hub {
     }
 
     /// Clients redraw when a session's status moved since they were told.
-    /// Also notes since when each session is idle, for its prompt queue.
-    pub(super) fn note_status_changes(&mut self, now: Instant) {
+    pub(super) fn note_status_changes(&mut self) {
         let moved: Vec<_> = self
             .registry
             .iter()
@@ -146,13 +145,6 @@ impl Hub {
             .collect();
         if !moved.is_empty() {
             self.changed = true;
-        }
-        for (id, status) in &moved {
-            if *status == Status::Idle {
-                self.idle_since.insert(*id, now);
-            } else {
-                self.idle_since.remove(id);
-            }
         }
         self.shown_status.extend(moved);
     }

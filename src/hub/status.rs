@@ -43,13 +43,20 @@ impl Hub {
             hook.transcript_path.as_deref(),
             hook.event == HookEvent::UserPromptSubmit,
         );
+        // A new turn's answer is not the last one's.
+        if hook.event == HookEvent::UserPromptSubmit {
+            self.life.entry(id).or_default().last_message = None;
+        }
+        if let Some(said) = &hook.last_assistant_message {
+            self.life.entry(id).or_default().last_message = Some(said.clone());
+        }
         self.track(id, now);
         let Some(tracker) = self.trackers.get_mut(&id) else {
             return;
         };
         let change = tracker.on_hook(&hook, now);
         self.apply(id, change, now);
-        self.note_status_changes(now);
+        self.note_status_changes();
         self.deliver_ready(now);
     }
 
@@ -103,7 +110,7 @@ impl Hub {
                 self.apply(id, change, now);
             }
         }
-        self.note_status_changes(now);
+        self.note_status_changes();
     }
 
     /// A session that starts waiting for the user, or finishes a turn, while

@@ -57,9 +57,12 @@ impl Waiting {
         let label = id.short();
         match end {
             TurnEnd::Done => {
+                // The Stop hook says it; older Claude Codes only wrote it
+                // into the transcript.
                 let answer = hub
-                    .transcript_of(id)
-                    .and_then(last_message)
+                    .last_message_of(id)
+                    .map(str::to_string)
+                    .or_else(|| hub.transcript_of(id).and_then(last_message))
                     .unwrap_or_default();
                 if self.many {
                     self.out.push_str(&format!("== {label}\n"));

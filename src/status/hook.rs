@@ -14,6 +14,8 @@ pub struct Hook {
     pub claude_session_id: Option<String>,
     /// Where Claude keeps that conversation (`transcript_path`).
     pub transcript_path: Option<String>,
+    /// What Claude said last in the turn (Stop, since Claude Code 2.0.42).
+    pub last_assistant_message: Option<String>,
     pub tool_name: Option<String>,
     /// The submitted prompt (UserPromptSubmit).
     pub prompt: Option<String>,
@@ -72,6 +74,7 @@ struct Payload {
     hook_event_name: String,
     session_id: Option<String>,
     transcript_path: Option<String>,
+    last_assistant_message: Option<String>,
     tool_name: Option<String>,
     prompt: Option<String>,
     notification_type: Option<String>,
@@ -91,6 +94,7 @@ pub fn parse_hook(json: &[u8]) -> anyhow::Result<Hook> {
         event: HookEvent::from_name(&p.hook_event_name),
         claude_session_id: p.session_id,
         transcript_path: p.transcript_path,
+        last_assistant_message: p.last_assistant_message,
         tool_name: p.tool_name,
         prompt: p.prompt,
         notification_type: p.notification_type,

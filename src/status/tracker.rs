@@ -448,6 +448,7 @@ mod tests {
             event,
             claude_session_id: None,
             transcript_path: None,
+            last_assistant_message: None,
             tool_name: None,
             prompt: None,
             notification_type: None,
