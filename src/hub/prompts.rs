@@ -189,8 +189,8 @@ impl Hub {
     /// When a queue next needs a look: an Enter due, a settle time ending.
     pub(super) fn prompts_deadline(&self) -> Option<Instant> {
         self.prompts
-            .iter()
-            .filter_map(|(_, q)| {
+            .values()
+            .filter_map(|q| {
                 let enter = q.enter_at.map(|(_, at)| at);
                 let no_turn = q
                     .current
