@@ -4,6 +4,13 @@
 //! default), so scrolling and trimming scrollback are part of the cost.
 //!
 //! `cargo bench --bench parse`
+//!
+//! For instruction counts, which the machine's load does not move: build with
+//! `cargo bench --bench parse --no-run`, then run the binary it names with
+//! `--count KIND` (`words`, `log`, `sgr16`, `sgr256`, `truecolor`, `wide`,
+//! `progress`, `cursor`, `empty`, `mixed`) under
+//! `valgrind --tool=callgrind --toggle-collect='*Term::process*'`: one pass
+//! over 1 MiB of that kind, only the parsing counted.
 
 #[path = "common/corpus.rs"]
 mod corpus;
@@ -26,6 +33,11 @@ const CHUNK: usize = 4096;
 const MIB: usize = 1 << 20;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--count") {
+        count(args.get(i + 1).map_or("", String::as_str));
+        return;
+    }
     println!(
         "parse: Term::process, {COLS}x{ROWS}, {SCROLLBACK} lines of scrollback, {CHUNK} B chunks"
     );
@@ -57,6 +69,42 @@ fn bench(label: &str, bytes: &[u8], iters: usize) {
         Ok::<_, Infallible>(took)
     });
     report(label, &stats, Some(bytes.len()));
+}
+
+/// One untimed pass over 1 MiB of `kind`, for callgrind.
+fn count(kind: &str) {
+    let mix = match kind {
+        "mixed" => MIXED.to_vec(),
+        _ => match MIXED.iter().find(|(_, k)| key(*k) == kind) {
+            Some(&(_, k)) => vec![(1.0, k)],
+            None => {
+                let keys: Vec<&str> = MIXED.iter().map(|(_, k)| key(*k)).collect();
+                println!("--count takes mixed or one of {}", keys.join(", "));
+                return;
+            }
+        },
+    };
+    let bytes = corpus(&mix, MIB, 2);
+    let mut term = Term::new(ROWS, COLS, SCROLLBACK);
+    for chunk in bytes.chunks(CHUNK) {
+        term.process(chunk);
+    }
+    black_box(&term);
+}
+
+/// The name `--count` knows a kind by.
+fn key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Words => "words",
+        Kind::Log => "log",
+        Kind::Sgr16 => "sgr16",
+        Kind::Sgr256 => "sgr256",
+        Kind::Truecolor => "truecolor",
+        Kind::Wide => "wide",
+        Kind::Progress => "progress",
+        Kind::Cursor => "cursor",
+        Kind::Empty => "empty",
+    }
 }
 
 fn name(kind: Kind) -> &'static str {
