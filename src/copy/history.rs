@@ -6,9 +6,14 @@
 //! Rows are read with `Screen::rows_cells_at` and `rows_wrapped_at`, which
 //! take any scrollback offset without moving the screen's own: the screen is
 //! shared by every viewer and never changed here. The caller holds the
-//! session's `Term` lock for as long as a `History` lives.
+//! session's `Term` lock for as long as a `History` lives. The screen's rows
+//! are borrowed; vt100 keeps the scrollback's compact and expands a row into
+//! cells of its own when it is read.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::ops::Deref;
+use std::rc::Rc;
 
 /// A place in a session's history: a line number (see `History`) and a
 /// column.
@@ -27,10 +32,38 @@ impl Pos {
 /// One row of the history: its cells (a scrollback row may hold fewer than
 /// the screen is wide, its blank tail trimmed, or more, kept from a wider
 /// screen) and whether its text wraps into the next row.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Row<'a> {
-    pub cells: &'a [vt100::Cell],
+    pub cells: Cells<'a>,
     pub wrapped: bool,
+}
+
+/// A row's cells: the screen's own, or a scrollback row's as vt100 expanded
+/// it, shared by every copy of the row handed out (cheap to clone).
+#[derive(Debug, Clone)]
+pub enum Cells<'a> {
+    Screen(&'a [vt100::Cell]),
+    Scrollback(Rc<Vec<vt100::Cell>>),
+}
+
+impl<'a> From<Cow<'a, [vt100::Cell]>> for Cells<'a> {
+    fn from(cells: Cow<'a, [vt100::Cell]>) -> Self {
+        match cells {
+            Cow::Borrowed(cells) => Cells::Screen(cells),
+            Cow::Owned(cells) => Cells::Scrollback(Rc::new(cells)),
+        }
+    }
+}
+
+impl Deref for Cells<'_> {
+    type Target = [vt100::Cell];
+
+    fn deref(&self) -> &[vt100::Cell] {
+        match self {
+            Cells::Screen(cells) => cells,
+            Cells::Scrollback(cells) => cells,
+        }
+    }
 }
 
 /// One character of a row as text: where it starts, how many columns it
@@ -41,28 +74,30 @@ pub struct Char<'a> {
     pub text: &'a str,
 }
 
-impl<'a> Row<'a> {
+impl Row<'_> {
     /// The row's characters in column order; the right half of a wide
     /// character is part of it, not a character of its own.
-    pub fn chars(&self) -> impl Iterator<Item = Char<'a>> + 'a {
-        let cells = self.cells;
-        cells.iter().enumerate().filter_map(move |(col, cell)| {
-            if cell.is_wide_continuation() {
-                return None;
-            }
-            let col = u16::try_from(col).ok()?;
-            let text = if cell.has_contents() {
-                cell.contents()
-            } else {
-                " "
-            };
-            let width = if cell.is_wide() { 2 } else { 1 };
-            Some(Char { col, width, text })
-        })
+    pub fn chars(&self) -> impl Iterator<Item = Char<'_>> + '_ {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(move |(col, cell)| {
+                if cell.is_wide_continuation() {
+                    return None;
+                }
+                let col = u16::try_from(col).ok()?;
+                let text = if cell.has_contents() {
+                    cell.contents()
+                } else {
+                    " "
+                };
+                let width = if cell.is_wide() { 2 } else { 1 };
+                Some(Char { col, width, text })
+            })
     }
 
     /// The character covering column `col`, if the row reaches it.
-    pub fn char_at(&self, col: u16) -> Option<Char<'a>> {
+    pub fn char_at(&self, col: u16) -> Option<Char<'_>> {
         self.chars().find(|c| col < c.col.saturating_add(c.width))
     }
 }
@@ -166,7 +201,7 @@ impl<'a> History<'a> {
         let mut page = self.page.borrow_mut();
         let cached = line.checked_sub(page.start).and_then(|i| {
             let i = usize::try_from(i).ok()?;
-            page.rows.get(i).copied()
+            page.rows.get(i).cloned()
         });
         if cached.is_some() {
             return cached;
@@ -181,7 +216,7 @@ impl<'a> History<'a> {
         };
         self.read_page(&mut page, start);
         let i = usize::try_from(line - page.start).ok()?;
-        page.rows.get(i).copied()
+        page.rows.get(i).cloned()
     }
 
     /// Reads the screenful of rows from line `start` on.
@@ -197,11 +232,11 @@ impl<'a> History<'a> {
         let wraps = self.screen.rows_wrapped_at(offset);
         page.start = start;
         page.rows.clear();
-        page.rows.extend(
-            cells
-                .zip(wraps)
-                .map(|(cells, wrapped)| Row { cells, wrapped }),
-        );
+        page.rows
+            .extend(cells.zip(wraps).map(|(cells, wrapped)| Row {
+                cells: cells.into(),
+                wrapped,
+            }));
     }
 
     /// Whether line `line` wraps into the next one.

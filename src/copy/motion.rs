@@ -40,8 +40,8 @@ fn kinds(row: Option<Row>, word: Word) -> Vec<(u16, Kind)> {
 pub fn snap(h: &History, at: Pos) -> Pos {
     let col = h
         .row(at.line)
-        .and_then(|r| r.char_at(at.col))
-        .map_or(at.col, |c| c.col);
+        .and_then(|r| r.char_at(at.col).map(|c| c.col))
+        .unwrap_or(at.col);
     Pos::new(at.line, col.min(h.width().saturating_sub(1)))
 }
 
@@ -54,8 +54,8 @@ pub fn left(h: &History, at: Pos) -> Pos {
 pub fn right(h: &History, at: Pos) -> Pos {
     let width = h
         .row(at.line)
-        .and_then(|r| r.char_at(at.col))
-        .map_or(1, |c| c.width);
+        .and_then(|r| r.char_at(at.col).map(|c| c.width))
+        .unwrap_or(1);
     let col = at
         .col
         .saturating_add(width)

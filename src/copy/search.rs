@@ -242,7 +242,7 @@ impl Haystack {
             self.text.push('\n');
             return;
         };
-        for cell in row.cells {
+        for cell in row.cells.iter() {
             push_cell(&mut self.text, cell, self.fold);
         }
         if !row.wrapped {
@@ -302,8 +302,8 @@ impl Haystack {
         let end = self.pos_of(h, at + len.max(1) - 1)?;
         let width = h
             .row(end.line)
-            .and_then(|r| r.char_at(end.col))
-            .map_or(1, |c| c.width);
+            .and_then(|r| r.char_at(end.col).map(|c| c.width))
+            .unwrap_or(1);
         Some(Match {
             start,
             end: Pos::new(end.line, end.col.saturating_add(width - 1)),

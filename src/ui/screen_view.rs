@@ -4,6 +4,7 @@
 //! cell-by-cell copy that keeps ratatui's conventions for wide characters so its diff
 //! and backends draw them exactly once.
 
+use std::borrow::Cow;
 use std::num::NonZeroU16;
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
@@ -70,12 +71,13 @@ impl Widget for ScreenView<'_> {
         let cols = screen_cols.get().min(area.width);
 
         // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
+        // The screen's rows are borrowed, the scrollback's expanded from their compact form.
         let mut lines = self.screen.rows_cells_at(self.offset);
         for y in 0..area.height {
             let line = if y < rows {
                 lines.next().unwrap_or_default()
             } else {
-                &[]
+                Cow::Borrowed(&[][..])
             };
             // A scrollback row can hold more cells than the screen has columns (kept from a wider
             // screen) or fewer (its blank tail was trimmed): the missing cells are blank.

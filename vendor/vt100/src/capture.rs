@@ -51,7 +51,9 @@ impl BasicFormattedCaptureState {
 /// This type is used by [`Callbacks::on_scroll`][on_scroll].
 ///
 /// [on_scroll]: crate::Callbacks::on_scroll
-pub struct RowContents<'a>(pub(crate) &'a crate::row::Row);
+// patched (see PATCHES.md): a scrollback row is compact, and only expanded
+// if it is written out.
+pub struct RowContents<'a>(pub(crate) crate::row::Line<'a>);
 
 impl RowContents<'_> {
     /// Writes the contents of the row to the provided buffer, in the same
@@ -70,6 +72,7 @@ impl RowContents<'_> {
             writer.write_char('\n')?;
         }
         self.0
+            .row()
             .write_contents_formatted_basic(writer, &mut state.attrs)?;
         state.newline_pending = !self.0.wrapped();
         Ok(())

@@ -5,14 +5,14 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 // patched (see PATCHES.md): was 22; the underline colour and style in
 // `Attrs` took 5 bytes, so a cell now keeps the first 17 bytes of a
 // grapheme cluster (was 18 to 21) and drops the rest, as before.
-const CONTENT_BYTES: usize = 17;
+pub const CONTENT_BYTES: usize = 17;
 
-const IS_WIDE: u8 = 0b1000_0000;
-const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
+pub const IS_WIDE: u8 = 0b1000_0000;
+pub const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
 // patched (see PATCHES.md): set when the attributes are not the default, so
 // that a never-written cell is one with a zero length byte (`is_default`).
-const IS_STYLED: u8 = 0b0010_0000;
-const LEN_BITS: u8 = 0b0001_1111;
+pub const IS_STYLED: u8 = 0b0010_0000;
+pub const LEN_BITS: u8 = 0b0001_1111;
 
 /// Represents a single terminal cell.
 // patched (see PATCHES.md): Copy, so rows are blanked with memcpy (`blank`).
@@ -97,6 +97,55 @@ impl Cell {
 
     fn len(&self) -> usize {
         usize::from(self.len & LEN_BITS)
+    }
+
+    /// The length byte without `IS_STYLED`: how many bytes of text and
+    /// whether the cell is wide or the right half of a wide character. With
+    /// [`Self::content_bytes`] and the attributes, all a cell holds.
+    ///
+    /// patched (see PATCHES.md): this and the three below are for compact
+    /// scrollback rows (row/compact.rs).
+    pub(crate) fn shape(&self) -> u8 {
+        self.len & !IS_STYLED
+    }
+
+    /// The length byte itself: [`Self::shape`] and `IS_STYLED`.
+    pub(crate) fn raw_len(&self) -> u8 {
+        self.len
+    }
+
+    /// Whether the attributes are not the default ones.
+    pub(crate) fn is_styled(&self) -> bool {
+        self.len & IS_STYLED != 0
+    }
+
+    /// The first byte of text (0 without text).
+    pub(crate) fn first_byte(&self) -> u8 {
+        self.contents[0]
+    }
+
+    pub(crate) fn content_bytes(&self) -> &[u8] {
+        &self.contents[..self.len()]
+    }
+
+    /// The cell of [`Self::shape`] `shape` holding `bytes` (as many as the
+    /// shape says, UTF-8 a cell held) in `attrs`; `styled` must be
+    /// `!attrs.is_default()`.
+    pub(crate) fn from_parts(
+        shape: u8,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> Self {
+        debug_assert_eq!(styled, !attrs.is_default());
+        debug_assert_eq!(usize::from(shape & LEN_BITS), bytes.len());
+        let mut contents = [0; CONTENT_BYTES];
+        contents[..bytes.len()].copy_from_slice(bytes);
+        Self {
+            contents,
+            len: shape | (u8::from(styled) * IS_STYLED),
+            attrs,
+        }
     }
 
     pub(crate) fn set(&mut self, c: char, a: crate::attrs::Attrs) {

@@ -18,12 +18,38 @@ pub struct Grid {
 
 #[derive(Clone, Debug)]
 struct ScrollbackState {
-    rows: alloc::collections::VecDeque<crate::row::Row>,
+    // patched (see PATCHES.md): compact rows, expanded when read.
+    rows: alloc::collections::VecDeque<crate::row::CompactRow>,
     capacity: usize,
     offset: usize,
     /// The number of rows of scrollback there *would* be if the scrollback
     /// capacity were unlimited.
     unbounded_len: usize,
+    /// The rows of scrollback shown at `offset`, expanded and at least as
+    /// wide as the screen, for what reads the stored offset
+    /// (`visible_rows`); empty at offset 0.
+    ///
+    /// patched (see PATCHES.md): upstream padded the stored rows themselves.
+    view: Vec<crate::row::Row>,
+    /// What a row going into the scrollback is encoded into.
+    scratch: Vec<u8>,
+}
+
+impl ScrollbackState {
+    /// Shows the scrollback at `offset` (clamped to its length).
+    fn set_offset(&mut self, offset: usize, size: Size) {
+        self.offset = offset.min(self.rows.len());
+        self.view.clear();
+        let shown = self
+            .rows
+            .range(self.rows.len() - self.offset..)
+            .take(size.rows().into());
+        self.view.extend(shown.map(|row| {
+            let mut row = crate::row::Row::from_compact(row);
+            row.grow(size.cols(), crate::cell::Cell::new());
+            row
+        }));
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +67,8 @@ impl Grid {
                 capacity,
                 offset: 0,
                 unbounded_len: 0,
+                view: Vec::new(),
+                scratch: Vec::new(),
             }),
         };
         Self {
@@ -82,7 +110,7 @@ impl Grid {
 
     pub fn set_size<F>(&mut self, size: Size, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(crate::row::Line<'_>),
     {
         if size == self.size {
             return;
@@ -104,7 +132,7 @@ impl Grid {
         self.scroll_top = 0;
         self.scroll_bottom = self.size.rows() - 1;
         if let Some(scrollback) = &mut self.scrollback {
-            scrollback.offset = 0;
+            scrollback.set_offset(0, size);
         }
 
         let new_row = || crate::row::Row::new(size.cols());
@@ -132,12 +160,16 @@ impl Grid {
             // an unbounded terminal would have.
             let num_pulled_blank =
                 usize::from(num_pulled) - num_pulled_scrollback;
-            let pulled =
-                core::iter::repeat_with(new_row)
-                    .take(num_pulled_blank)
-                    .chain(scrollback.rows.drain(
-                        scrollback.rows.len() - num_pulled_scrollback..,
-                    ));
+            let pulled = core::iter::repeat_with(new_row)
+                .take(num_pulled_blank)
+                .chain(
+                    scrollback
+                        .rows
+                        .drain(
+                            scrollback.rows.len() - num_pulled_scrollback..,
+                        )
+                        .map(|row| crate::row::Row::from_compact(&row)),
+                );
             self.rows.splice(0..0, pulled);
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
@@ -219,7 +251,14 @@ impl Grid {
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
-        self.visible_rows_at(self.scrollback())
+        // patched (see PATCHES.md): the scrollback's rows are compact; the
+        // ones shown at the stored offset are kept expanded.
+        self.scrollback
+            .as_ref()
+            .map_or(&[][..], |s| &s.view[..])
+            .iter()
+            .chain(&self.rows)
+            .take(self.rows.len())
     }
 
     /// The rows shown at scrollback offset `offset` (clamped to the
@@ -230,15 +269,14 @@ impl Grid {
     pub fn visible_rows_at(
         &self,
         offset: usize,
-    ) -> impl Iterator<Item = &crate::row::Row> {
+    ) -> impl Iterator<Item = crate::row::Line<'_>> {
         self.scrollback
             .as_ref()
-            .map(|s| {
-                s.rows.iter().skip(s.rows.len() - offset.min(s.rows.len()))
-            })
+            .map(|s| s.rows.range(s.rows.len() - offset.min(s.rows.len())..))
             .into_iter()
             .flatten()
-            .chain(&self.rows)
+            .map(crate::row::Line::Scrollback)
+            .chain(self.rows.iter().map(crate::row::Line::Screen))
             .take(self.rows.len())
     }
 
@@ -298,26 +336,11 @@ impl Grid {
         self.scrollback.as_ref().map_or(0, |s| s.offset)
     }
 
-    /// Ensures every visible row of scrollback is at least the width of the
-    /// screen.
-    fn grow_visible_scrollback(scrollback: &mut ScrollbackState, size: Size) {
-        let scrollback_len = scrollback.rows.len();
-        scrollback
-            .rows
-            .iter_mut()
-            .skip(scrollback_len - scrollback.offset)
-            .take(size.rows().into())
-            .for_each(|row| {
-                row.grow(size.cols(), crate::cell::Cell::new());
-            });
-    }
-
     pub fn set_scrollback(&mut self, rows: usize) {
         let Some(scrollback) = &mut self.scrollback else {
             return;
         };
-        scrollback.offset = rows.min(scrollback.rows.len());
-        Self::grow_visible_scrollback(scrollback, self.size);
+        scrollback.set_offset(rows, self.size);
     }
 
     pub fn write_contents(&self, contents: &mut String) {
@@ -379,7 +402,7 @@ impl Grid {
         range: crate::capture::BasicFormattedCaptureRange<'_>,
     ) -> alloc::fmt::Result {
         fn write<'a>(
-            rows: impl Iterator<Item = &'a crate::row::Row>,
+            rows: impl Iterator<Item = crate::row::Line<'a>>,
             writer: &mut impl alloc::fmt::Write,
             state: &mut crate::capture::BasicFormattedCaptureState,
         ) -> alloc::fmt::Result {
@@ -389,12 +412,18 @@ impl Grid {
         match range {
             crate::capture::BasicFormattedCaptureRange::Full(state) => {
                 if let Some(scrollback) = &self.scrollback {
-                    write(scrollback.rows.iter(), writer, state)?;
+                    let rows = scrollback.rows.iter();
+                    write(
+                        rows.map(crate::row::Line::Scrollback),
+                        writer,
+                        state,
+                    )?;
                 }
-                write(self.rows.iter(), writer, state)
+                let rows = self.rows.iter().map(crate::row::Line::Screen);
+                write(rows, writer, state)
             }
             crate::capture::BasicFormattedCaptureRange::Visible => write(
-                self.visible_rows(),
+                self.visible_rows().map(crate::row::Line::Screen),
                 writer,
                 &mut crate::capture::BasicFormattedCaptureState::new(),
             ),
@@ -647,14 +676,14 @@ impl Grid {
 
     pub fn erase_all_scrollback<F>(&mut self, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(crate::row::Line<'_>),
     {
         if let Some(scrollback) = &mut self.scrollback {
             for row in scrollback.rows.drain(..) {
-                on_row(&row);
+                on_row(crate::row::Line::Scrollback(&row));
             }
             scrollback.unbounded_len = 0;
-            scrollback.offset = 0;
+            scrollback.set_offset(0, self.size);
         }
     }
 
@@ -735,7 +764,7 @@ impl Grid {
 
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(crate::row::Line<'_>),
     {
         // This can be true even when `self.scrollback` is `None`; it controls
         // whether we call the `on_row` callback.
@@ -762,7 +791,7 @@ impl Grid {
             let scrollback_overflow = (scrollback.rows.len() + num_pushed)
                 .saturating_sub(scrollback.capacity);
             for row in scrollback.rows.drain(0..scrollback_overflow) {
-                on_row(&row);
+                on_row(crate::row::Line::Scrollback(&row));
             }
 
             // Number of rows that will simply be reset rather than pushed to
@@ -770,29 +799,27 @@ impl Grid {
             let num_reset = num_removed - num_pushed;
 
             for row in &mut between[..num_reset] {
-                on_row(row);
+                on_row(crate::row::Line::Screen(row));
                 row.reset();
             }
 
             // screen rows are always as wide as the screen, so resetting one
             // in place leaves what upstream's fresh Row::new(cols) was.
+            let scratch = &mut scrollback.scratch;
             scrollback.rows.extend(
                 between[num_reset..num_removed]
                     .iter_mut()
-                    .map(crate::row::Row::take_trimmed),
+                    .map(|row| row.take_compact(scratch)),
             );
 
             if scrollback.offset > 0 {
-                scrollback.offset = scrollback
-                    .offset
-                    .saturating_add(count)
-                    .min(scrollback.rows.len());
+                let offset = scrollback.offset.saturating_add(count);
+                scrollback.set_offset(offset, self.size);
             }
-            Self::grow_visible_scrollback(scrollback, self.size);
         } else {
             for row in &mut between[..num_removed] {
                 if scrollback_enabled {
-                    on_row(row);
+                    on_row(crate::row::Line::Screen(row));
                 }
                 row.reset();
             }
@@ -849,7 +876,7 @@ impl Grid {
 
     pub fn row_inc_scroll<F>(&mut self, count: u16, on_row: F) -> u16
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(crate::row::Line<'_>),
     {
         let in_scroll_region = self.in_scroll_region();
         self.pos.row = self.pos.row.saturating_add(count);
@@ -915,7 +942,7 @@ impl Grid {
     /// PATCHES.md), so callers holding a position can follow their cell.
     pub fn col_wrap<F>(&mut self, width: u16, wrap: bool, on_row: F) -> u16
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(crate::row::Line<'_>),
     {
         if self.pos.col <= self.size.cols() - width {
             // we haven't reached the end of the row yet

@@ -1,5 +1,44 @@
 use crate::term::BufWrite as _;
-use alloc::{string::String, vec::Vec};
+use alloc::{borrow::Cow, string::String, vec::Vec};
+
+mod compact;
+pub use compact::CompactRow;
+
+/// A row as the grid holds it: on the screen, or compacted in the
+/// scrollback.
+///
+/// patched (see PATCHES.md): added by ccmux with compact scrollback rows.
+#[derive(Clone, Copy, Debug)]
+pub enum Line<'a> {
+    Screen(&'a Row),
+    Scrollback(&'a CompactRow),
+}
+
+impl<'a> Line<'a> {
+    /// The row's cells: borrowed from a screen row, expanded from a
+    /// scrollback one.
+    pub fn cells(self) -> Cow<'a, [crate::Cell]> {
+        match self {
+            Self::Screen(row) => Cow::Borrowed(&row.cells),
+            Self::Scrollback(row) => Cow::Owned(row.cells()),
+        }
+    }
+
+    pub fn wrapped(self) -> bool {
+        match self {
+            Self::Screen(row) => row.wrapped,
+            Self::Scrollback(row) => row.wrapped(),
+        }
+    }
+
+    /// The row itself, expanded if it is a scrollback one.
+    pub fn row(self) -> Cow<'a, Row> {
+        match self {
+            Self::Screen(row) => Cow::Borrowed(row),
+            Self::Scrollback(row) => Cow::Owned(Row::from_compact(row)),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -193,25 +232,30 @@ impl Row {
         }
     }
 
-    /// Returns a copy of the row without its trailing blank cells, and resets
-    /// this row to blank in place.
+    /// The row without its trailing blank cells, compacted for the
+    /// scrollback (with `scratch` to encode into), and this row reset to
+    /// blank in place.
     ///
     /// patched (see PATCHES.md): upstream trimmed the row itself (a shrinking
     /// realloc) and replaced it with a newly allocated blank row, two
-    /// full-width allocations per scrolled line; this allocates only the
-    /// trimmed copy, nothing at all for a blank line. The copy has exactly the
-    /// capacity upstream's `shrink_to_fit` left, so scrollback memory is
-    /// unchanged.
-    pub fn take_trimmed(&mut self) -> Self {
+    /// full-width allocations per scrolled line; this allocates only what
+    /// the compact row keeps (about a byte a cell of plain text), nothing
+    /// at all for a blank line.
+    pub fn take_compact(&mut self, scratch: &mut Vec<u8>) -> CompactRow {
         let len = self.trimmed_len();
-        let taken = Self {
-            cells: self.cells[..len].to_vec(),
-            wrapped: self.wrapped,
-        };
+        let taken =
+            CompactRow::new(&self.cells[..len], self.wrapped, scratch);
         // the cells past `len` are blank already
         crate::cell::blank(&mut self.cells[..len]);
         self.wrapped = false;
         taken
+    }
+
+    /// A row of the scrollback expanded back into cells.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn from_compact(row: &CompactRow) -> Self {
+        Self::from_cells(row.cells(), row.wrapped())
     }
 
     /// How many cells are left without the trailing never-written ones.
@@ -247,13 +291,15 @@ impl Row {
         self.cells.resize(usize::from(cols), crate::Cell::new());
     }
 
-    /// Drops the trailing blank cells and spare capacity, as a row scrolled
-    /// into the scrollback is kept (see [`Self::take_trimmed`]).
-    pub fn trim(&mut self) {
-        let len = self.trimmed_len();
-        if len != self.cells.len() || self.cells.capacity() != len {
-            self.cells = self.cells[..len].to_vec();
-        }
+    /// The row without its trailing blank cells, compacted for the
+    /// scrollback, as a row scrolled into it is kept (see
+    /// [`Self::take_compact`]).
+    pub fn compact(&self, scratch: &mut Vec<u8>) -> CompactRow {
+        CompactRow::new(
+            &self.cells[..self.trimmed_len()],
+            self.wrapped,
+            scratch,
+        )
     }
 
     pub fn wrap(&mut self, wrap: bool) {

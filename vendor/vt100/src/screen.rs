@@ -723,14 +723,18 @@ impl Screen {
     /// when it scrolled off); the missing cells are blank. It may also hold
     /// more (scrollback kept from a wider screen).
     ///
+    /// The screen's rows are borrowed; the scrollback's are kept compact and
+    /// expanded here, each into cells of its own.
+    ///
     /// patched (see PATCHES.md): added by ccmux.
     pub fn rows_cells_at(
         &self,
         offset: usize,
-    ) -> impl Iterator<Item = &[crate::Cell]> + '_ {
+    ) -> impl Iterator<Item = alloc::borrow::Cow<'_, [crate::Cell]>> + '_
+    {
         self.grid()
             .visible_rows_at(offset)
-            .map(crate::row::Row::cells_slice)
+            .map(crate::row::Line::cells)
     }
 
     /// Returns, for each row [`Self::rows_cells_at`] yields at `offset`,
@@ -744,7 +748,7 @@ impl Screen {
     ) -> impl Iterator<Item = bool> + '_ {
         self.grid()
             .visible_rows_at(offset)
-            .map(crate::row::Row::wrapped)
+            .map(crate::row::Line::wrapped)
     }
 
     /// Returns whether the text in row `row` should wrap to the next line.
@@ -1169,7 +1173,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     fn on_row<'cb>(
         screen: &Screen,
         callbacks: &'cb mut CB,
-    ) -> impl FnMut(&crate::row::Row) + 'cb {
+    ) -> impl FnMut(crate::row::Line<'_>) + 'cb {
         let is_alternate = screen.mode(MODE_ALTERNATE_SCREEN);
         move |row| {
             callbacks

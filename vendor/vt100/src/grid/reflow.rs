@@ -10,7 +10,7 @@
 //! through the rewrap as marks.
 
 use crate::cell::Cell;
-use crate::row::Row;
+use crate::row::{CompactRow, Line, Row};
 use alloc::vec::Vec;
 
 /// A position to follow: its row among the rows rewrapped, its column, and
@@ -38,7 +38,7 @@ impl super::Grid {
     /// many scrollback lines are rewrapped as the scrollback can keep.
     pub(super) fn reflow<F>(&mut self, cols: u16, mut on_row: F)
     where
-        F: FnMut(&Row),
+        F: FnMut(Line<'_>),
     {
         let old_cols = self.size.cols();
         let height = usize::from(self.size.rows());
@@ -64,7 +64,11 @@ impl super::Grid {
             start -= 1;
         }
         let carried = old_len - start;
-        let mut screen: Vec<Row> = scrollback.rows.drain(start..).collect();
+        let mut screen: Vec<Row> = scrollback
+            .rows
+            .drain(start..)
+            .map(|row| Row::from_compact(&row))
+            .collect();
         screen.extend(self.rows.drain(..end));
         self.rows.clear();
 
@@ -89,27 +93,35 @@ impl super::Grid {
 
         // The scrollback, newest line first, until it holds what can be
         // kept: the capacity, plus a screenful the screen may pull back.
+        // Each line is expanded, rewrapped and compacted again on its own,
+        // so only one line at a time is held in full cells.
         let want = scrollback.capacity.saturating_add(height);
-        let mut lines: Vec<Vec<Row>> = Vec::new();
+        let mut lines: Vec<Vec<CompactRow>> = Vec::new();
         let mut made = 0;
         while made < want && !scrollback.rows.is_empty() {
             let mut first = scrollback.rows.len() - 1;
             while first > 0 && scrollback.rows[first - 1].wrapped() {
                 first -= 1;
             }
-            let line: Vec<Row> = scrollback.rows.drain(first..).collect();
-            let (rows, _) = rewrap_rows(line, cols, &[]);
+            let line: Vec<CompactRow> =
+                scrollback.rows.drain(first..).collect();
+            let rows = rewrap_stored(line, cols, &mut scrollback.scratch);
             made += rows.len();
             lines.push(rows);
         }
         let dropped = scrollback.rows.len();
         for row in scrollback.rows.drain(..) {
-            on_row(&row);
+            on_row(Line::Scrollback(&row));
         }
 
-        let mut all: Vec<Row> = lines.into_iter().rev().flatten().collect();
+        let mut all: Vec<Slot> = lines
+            .into_iter()
+            .rev()
+            .flatten()
+            .map(Slot::Stored)
+            .collect();
         let base = all.len();
-        all.extend(screen);
+        all.extend(screen.into_iter().map(Slot::Screen));
         let top = base + placed[0].0;
         let cursor = base + placed[1].0;
         let bottom = all.len().saturating_sub(height);
@@ -117,8 +129,11 @@ impl super::Grid {
             // only a screenful of rows below the cursor can be shown
             .min(cursor);
 
-        let mut shown: Vec<Row> =
-            all.drain(screen_top..).take(height).collect();
+        let mut shown: Vec<Row> = all
+            .drain(screen_top..)
+            .take(height)
+            .map(Slot::row)
+            .collect();
         for row in &mut shown {
             row.set_width(cols);
         }
@@ -128,17 +143,16 @@ impl super::Grid {
         // What is left goes into the scrollback, the oldest past its
         // capacity dropped.
         let overflow = all.len().saturating_sub(scrollback.capacity);
-        for row in all.drain(..overflow) {
-            on_row(&row);
-        }
-        for row in &mut all {
-            row.trim();
+        for slot in all.drain(..overflow) {
+            on_row(slot.line());
         }
         scrollback.unbounded_len = scrollback
             .unbounded_len
             .saturating_sub(old_len)
             .saturating_add(dropped + overflow + all.len());
-        scrollback.rows = all.into();
+        let scratch = &mut scrollback.scratch;
+        scrollback.rows =
+            all.into_iter().map(|slot| slot.stored(scratch)).collect();
 
         let to_screen = |(row, col): Placed| super::Pos {
             row: u16::try_from(
@@ -155,6 +169,53 @@ impl super::Grid {
         };
         self.saved_pos.col = self.saved_pos.col.min(cols - 1);
     }
+}
+
+/// A rewrapped row on its way to the screen or the scrollback: as it came.
+enum Slot {
+    Stored(CompactRow),
+    Screen(Row),
+}
+
+impl Slot {
+    fn line(&self) -> Line<'_> {
+        match self {
+            Self::Stored(row) => Line::Scrollback(row),
+            Self::Screen(row) => Line::Screen(row),
+        }
+    }
+
+    fn row(self) -> Row {
+        match self {
+            Self::Stored(row) => Row::from_compact(&row),
+            Self::Screen(row) => row,
+        }
+    }
+
+    /// The row as the scrollback keeps it (trimmed and compact).
+    fn stored(self, scratch: &mut Vec<u8>) -> CompactRow {
+        match self {
+            Self::Stored(row) => row,
+            Self::Screen(row) => row.compact(scratch),
+        }
+    }
+}
+
+/// Rewraps one line of the scrollback at `cols`: a row that fits as it is
+/// stays as it is, the others are expanded, rewrapped and compacted again.
+fn rewrap_stored(
+    line: Vec<CompactRow>,
+    cols: u16,
+    scratch: &mut Vec<u8>,
+) -> Vec<CompactRow> {
+    if let [row] = line.as_slice() {
+        if !row.wrapped() && row.len() <= usize::from(cols) {
+            return line;
+        }
+    }
+    let rows = line.iter().map(Row::from_compact).collect();
+    let (rows, _) = rewrap_rows(rows, cols, &[]);
+    rows.iter().map(|row| row.compact(scratch)).collect()
 }
 
 /// Rewraps `rows` (whole lines) at `cols`, and says where each mark landed.
