@@ -10,6 +10,8 @@ use std::num::NonZeroU16;
 
 const ROWS: u16 = 6;
 const COLS: u16 = 20;
+/// Wide enough for runs of one character long enough that their count is a printable byte.
+const WIDE: u16 = 140;
 
 /// A row as the screen held it: its cells and whether it wraps into the next.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +67,11 @@ fn piece(r: &mut Rng) -> String {
             ])
             .to_string(),
         5 => {
+            // Long enough for a count, then any character: a count must never be taken for
+            // the character after it (34 blanks, then '!', byte 33).
             let c = r.pick(&["=", " ", "═", "漢", "x"]);
-            c.repeat(r.below(40))
+            let next = char::from(b' ' + u8::try_from(r.below(95)).unwrap());
+            format!("{}{next}", c.repeat(r.below(130)))
         }
         6 | 7 => format!(
             "\x1b[{}m",
@@ -137,11 +142,12 @@ fn blank() -> vt100::Cell {
     *parser.screen().cell(0, 0).unwrap()
 }
 
-/// Feeds `bytes` one at a time to a screen whose scrollback never fills, and returns it with
-/// the rows that scrolled into its scrollback, as the screen held them, blank tails left out.
-fn scrolled(bytes: &[u8]) -> (vt100::Parser, Vec<Row>) {
+/// Feeds `bytes` one at a time to a screen `cols` wide whose scrollback never fills, and returns
+/// it with the rows that scrolled into its scrollback, as the screen held them, blank tails left
+/// out.
+fn scrolled(bytes: &[u8], cols: u16) -> (vt100::Parser, Vec<Row>) {
     let blank = blank();
-    let mut parser = vt100::Parser::new(nz(ROWS), nz(COLS), 100_000);
+    let mut parser = vt100::Parser::new(nz(ROWS), nz(cols), 100_000);
     let mut gone = Vec::new();
     for byte in bytes {
         let before = snapshot(parser.screen());
@@ -179,9 +185,18 @@ fn read_at(screen: &vt100::Screen, offset: usize) -> Vec<Row> {
 
 #[test]
 fn compact_rows_expand_to_the_cells_vt100_had_on_its_screen() {
-    let blank = blank();
     for seed in 1..=12 {
-        let (mut parser, gone) = scrolled(&output(seed, 1500));
+        expand_as_they_were(seed, COLS);
+    }
+    for seed in 13..=16 {
+        expand_as_they_were(seed, WIDE);
+    }
+}
+
+fn expand_as_they_were(seed: u64, cols: u16) {
+    let blank = blank();
+    {
+        let (mut parser, gone) = scrolled(&output(seed, 1500), cols);
         let screen = parser.screen();
         assert!(
             gone.len() > 100,
@@ -231,7 +246,7 @@ fn compact_rows_expand_to_the_cells_vt100_had_on_its_screen() {
 #[test]
 fn a_full_scrollback_keeps_the_newest_rows_exactly() {
     let bytes = output(99, 3000);
-    let (_, gone) = scrolled(&bytes);
+    let (_, gone) = scrolled(&bytes, COLS);
     let capacity = 40;
     let mut parser = vt100::Parser::new(nz(ROWS), nz(COLS), capacity);
     for chunk in bytes.chunks(61) {

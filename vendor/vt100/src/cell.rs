@@ -99,6 +99,24 @@ impl Cell {
         usize::from(self.len & LEN_BITS)
     }
 
+    /// [`Self::set_styled`] for a printable ASCII character (never wide), in
+    /// fewer steps.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub(crate) fn set_ascii(
+        &mut self,
+        b: u8,
+        a: crate::attrs::Attrs,
+        styled: bool,
+    ) {
+        debug_assert!((0x20..=0x7e).contains(&b));
+        debug_assert_eq!(styled, !a.is_default());
+        self.contents[0] = b;
+        self.len = 1 | (u8::from(styled) * IS_STYLED);
+        self.attrs = a;
+    }
+
     /// The length byte without `IS_STYLED`: how many bytes of text and
     /// whether the cell is wide or the right half of a wide character. With
     /// [`Self::content_bytes`] and the attributes, all a cell holds.

@@ -5,6 +5,11 @@ mod reflow;
 
 #[derive(Clone, Debug)]
 pub struct Grid {
+    // patched (see PATCHES.md): every change to a row stamps it with the
+    // next of `stamp`, so a viewer that saw a row's stamp (with the grid's
+    // id) knows whether it changed since.
+    id: GridId,
+    stamp: u64,
     size: Size,
     pos: Pos,
     saved_pos: Pos,
@@ -72,6 +77,8 @@ impl Grid {
             }),
         };
         Self {
+            id: GridId::new(),
+            stamp: 0,
             size,
             pos: Pos::default(),
             saved_pos: Pos::default(),
@@ -89,7 +96,45 @@ impl Grid {
             self.rows.resize_with(usize::from(self.size.rows()), || {
                 crate::row::Row::new(self.size.cols())
             });
+            stamp_rows(&mut self.stamp, &mut self.rows);
         }
+    }
+
+    /// The grid's identity, which with a row's stamp says what the row
+    /// holds: equal (id, stamp) pairs are equal rows.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn id(&self) -> u64 {
+        self.id.0
+    }
+
+    /// Writes the printable ASCII character `b` at the cursor and moves it
+    /// on, if nothing calls for the general text path: the cursor not
+    /// waiting to wrap, no wide character there or just before it. Returns
+    /// whether it did.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_ascii(
+        &mut self,
+        b: u8,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> bool {
+        let pos = self.pos;
+        if pos.col >= self.size.cols() {
+            return false;
+        }
+        let Some(row) = self.rows.get_mut(usize::from(pos.row)) else {
+            return false;
+        };
+        if !row.put_ascii(pos.col, b, attrs, styled) {
+            return false;
+        }
+        self.stamp += 1;
+        row.set_stamp(self.stamp);
+        self.pos.col += 1;
+        true
     }
 
     pub fn clear(&mut self) {
@@ -224,6 +269,8 @@ impl Grid {
         debug_assert!(self.pos.col <= self.size.cols());
         debug_assert!(self.saved_pos.row < self.size.rows());
         debug_assert!(self.saved_pos.col < self.size.cols());
+        // patched (see PATCHES.md): rows made, moved or pulled back
+        stamp_rows(&mut self.stamp, &mut self.rows);
     }
 
     pub fn pos(&self) -> Pos {
@@ -284,9 +331,11 @@ impl Grid {
         self.rows.iter()
     }
 
+    /// Every row, each stamped as changed.
     pub fn drawing_rows_mut(
         &mut self,
     ) -> impl Iterator<Item = &mut crate::row::Row> {
+        stamp_rows(&mut self.stamp, &mut self.rows);
         self.rows.iter_mut()
     }
 
@@ -298,11 +347,15 @@ impl Grid {
         self.drawing_rows().nth(usize::from(row))
     }
 
+    /// Row `row`, stamped as changed.
     pub fn drawing_row_mut(
         &mut self,
         row: u16,
     ) -> Option<&mut crate::row::Row> {
-        self.drawing_rows_mut().nth(usize::from(row))
+        let row = self.rows.get_mut(usize::from(row))?;
+        self.stamp += 1;
+        row.set_stamp(self.stamp);
+        Some(row)
     }
 
     pub fn current_row_mut(&mut self) -> &mut crate::row::Row {
@@ -322,6 +375,14 @@ impl Grid {
     pub fn drawing_cell_mut(&mut self, pos: Pos) -> Option<&mut crate::Cell> {
         self.drawing_row_mut(pos.row)
             .and_then(|r| r.get_mut(pos.col))
+    }
+
+    /// Stamps row `row` as changed.
+    fn stamp_row(&mut self, row: u16) {
+        if let Some(row) = self.rows.get_mut(usize::from(row)) {
+            self.stamp += 1;
+            row.set_stamp(self.stamp);
+        }
     }
 
     pub fn scrollback_capacity(&self) -> usize {
@@ -744,8 +805,10 @@ impl Grid {
         for row in &mut between[..num_removed] {
             row.reset();
         }
+        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
         // self.scroll_bottom is maintained to always be a valid row
         self.rows[usize::from(self.scroll_bottom)].wrap(false);
+        self.stamp_row(self.scroll_bottom);
     }
 
     pub fn delete_lines(&mut self, count: u16) {
@@ -759,6 +822,7 @@ impl Grid {
         for row in &mut between[..num_removed] {
             row.reset();
         }
+        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
         between.rotate_left(num_removed);
     }
 
@@ -825,6 +889,8 @@ impl Grid {
             }
         }
 
+        // patched (see PATCHES.md): the rows reset are new rows
+        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
         // Finally, rotate the rows so the "removed" ones (which have now been
         // reset to empty) are at the bottom.
         between.rotate_left(num_removed);
@@ -842,8 +908,10 @@ impl Grid {
         for row in &mut between[..num_removed] {
             row.reset();
         }
+        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
         // self.scroll_bottom is maintained to always be a valid row
         self.rows[usize::from(self.scroll_bottom)].wrap(false);
+        self.stamp_row(self.scroll_bottom);
     }
 
     pub fn set_scroll_region(&mut self, top: u16, bottom: u16) {
@@ -1007,6 +1075,38 @@ impl Grid {
         if self.pos.col > self.size.cols() - 1 {
             self.pos.col = self.size.cols() - 1;
         }
+    }
+}
+
+/// Stamps each of `rows` as changed, with the stamps after `stamp`.
+///
+/// patched (see PATCHES.md): added by ccmux.
+fn stamp_rows(stamp: &mut u64, rows: &mut [crate::row::Row]) {
+    for row in rows {
+        *stamp += 1;
+        row.set_stamp(*stamp);
+    }
+}
+
+/// A grid's identity (`Grid::id`): new for every grid made, and for every
+/// clone, whose rows then change apart from the original's under the same
+/// stamps.
+///
+/// patched (see PATCHES.md): added by ccmux.
+#[derive(Debug)]
+struct GridId(u64);
+
+impl GridId {
+    fn new() -> Self {
+        static NEXT: core::sync::atomic::AtomicU64 =
+            core::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, core::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for GridId {
+    fn clone(&self) -> Self {
+        Self::new()
     }
 }
 

@@ -69,5 +69,6 @@ pub use callbacks::Callbacks;
 pub use cell::Cell;
 pub use parser::Parser;
 pub use screen::{
-    CursorStyle, MouseProtocolEncoding, MouseProtocolMode, Screen,
+    CursorStyle, MouseProtocolEncoding, MouseProtocolMode, RowStamp, Screen,
+    VisibleRow,
 };

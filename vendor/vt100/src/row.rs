@@ -31,6 +31,13 @@ impl<'a> Line<'a> {
         }
     }
 
+    pub fn stamp(self) -> u64 {
+        match self {
+            Self::Screen(row) => row.stamp,
+            Self::Scrollback(row) => row.stamp(),
+        }
+    }
+
     /// The row itself, expanded if it is a scrollback one.
     pub fn row(self) -> Cow<'a, Row> {
         match self {
@@ -44,6 +51,14 @@ impl<'a> Line<'a> {
 pub struct Row {
     cells: Vec<crate::Cell>,
     wrapped: bool,
+    // patched (see PATCHES.md): what the grid stamped the row with when it
+    // last changed (`Grid::stamp`), for viewers that skip unchanged rows.
+    stamp: u64,
+    // patched (see PATCHES.md): no cell from here on was ever written since
+    // the row was last blank, so finding the blank tail of a scrolled row
+    // starts here instead of at the end. Every writer keeps it an upper
+    // bound of the cells that are not `is_default`.
+    written: u16,
 }
 
 impl Row {
@@ -51,7 +66,47 @@ impl Row {
         Self {
             cells: vec![crate::Cell::new(); usize::from(cols)],
             wrapped: false,
+            stamp: 0,
+            written: 0,
         }
+    }
+
+    /// Notes that the cell at `col` may have been written.
+    #[inline]
+    fn wrote(&mut self, col: u16) {
+        self.written = self.written.max(col.saturating_add(1));
+    }
+
+    pub fn set_stamp(&mut self, stamp: u64) {
+        self.stamp = stamp;
+    }
+
+    /// Writes the printable ASCII character `b` at `col`, unless that cell or
+    /// the one before it is wide (the general path cleans their pairs up).
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_ascii(
+        &mut self,
+        col: u16,
+        b: u8,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> bool {
+        let at = usize::from(col);
+        let Some(cell) = self.cells.get(at) else {
+            return false;
+        };
+        if cell.is_wide()
+            || at
+                .checked_sub(1)
+                .is_some_and(|prev| self.cells[prev].is_wide())
+        {
+            return false;
+        }
+        self.cells[at].set_ascii(b, attrs, styled);
+        self.wrote(col);
+        true
     }
 
     fn cols(&self) -> u16 {
@@ -68,6 +123,7 @@ impl Row {
             cell.clear_styled(attrs, styled);
         }
         self.wrapped = false;
+        self.written = if styled { self.cols() } else { 0 };
     }
 
     /// Every cell `c` with default attributes, as DECALN leaves them.
@@ -78,11 +134,13 @@ impl Row {
             cell.set(c, crate::attrs::Attrs::default());
         }
         self.wrapped = false;
+        self.written = self.cols();
     }
 
     pub fn reset(&mut self) {
-        crate::cell::blank(&mut self.cells);
+        crate::cell::blank(&mut self.cells[..usize::from(self.written)]);
         self.wrapped = false;
+        self.written = 0;
     }
 
     fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
@@ -98,6 +156,7 @@ impl Row {
     }
 
     pub fn get_mut(&mut self, col: u16) -> Option<&mut crate::Cell> {
+        self.wrote(col);
         self.cells.get_mut(usize::from(col))
     }
 
@@ -126,6 +185,10 @@ impl Row {
         let slice = &mut self.cells[usize::from(i)..];
         slice.rotate_right(count);
         slice[..count].fill(crate::Cell::new());
+        // the cells written moved right; `count` is at most the row's
+        // length, a u16
+        let moved = u16::try_from(count).unwrap_or(u16::MAX);
+        self.written = self.written.saturating_add(moved).min(self.cols());
         if is_wide_continuation {
             self.get_mut(i).unwrap().set_wide_continuation(true);
         }
@@ -177,6 +240,9 @@ impl Row {
         let wide = self.cells[usize::from(i)].is_wide();
         self.clear_wide(i);
         self.cells[usize::from(i)].clear_styled(attrs, styled);
+        if styled {
+            self.wrote(i);
+        }
         // `wide` is captured pre-erase on purpose: a 2-wide char occupies the
         // logical last column at cols() - 2. saturating_sub guards the
         // degenerate case of an orphaned wide cell in a one-column row, where
@@ -188,6 +254,7 @@ impl Row {
 
     pub fn truncate(&mut self, len: u16) {
         self.cells.truncate(usize::from(len));
+        self.written = self.written.min(len);
         self.set_truncated();
     }
 
@@ -203,6 +270,9 @@ impl Row {
     fn grow_unchecked(&mut self, len: u16, cell: crate::Cell) {
         debug_assert!(self.cells.len() < usize::from(len));
         self.cells.resize(len.into(), cell);
+        if !cell.is_default() {
+            self.written = len;
+        }
         self.wrapped = false;
     }
 
@@ -243,8 +313,13 @@ impl Row {
     /// at all for a blank line.
     pub fn take_compact(&mut self, scratch: &mut Vec<u8>) -> CompactRow {
         let len = self.trimmed_len();
-        let taken =
-            CompactRow::new(&self.cells[..len], self.wrapped, scratch);
+        self.written = 0;
+        let taken = CompactRow::new(
+            &self.cells[..len],
+            self.wrapped,
+            self.stamp,
+            scratch,
+        );
         // the cells past `len` are blank already
         crate::cell::blank(&mut self.cells[..len]);
         self.wrapped = false;
@@ -255,25 +330,43 @@ impl Row {
     ///
     /// patched (see PATCHES.md): added by ccmux.
     pub fn from_compact(row: &CompactRow) -> Self {
-        Self::from_cells(row.cells(), row.wrapped())
+        let cells = row.cells();
+        Self {
+            written: row.len_u16(),
+            cells,
+            wrapped: row.wrapped(),
+            stamp: row.stamp(),
+        }
     }
 
     /// How many cells are left without the trailing never-written ones.
+    ///
+    /// patched (see PATCHES.md): looks from `written` back, not from the
+    /// end: a scrolled line of a few words no longer checks every blank
+    /// cell up to the edge of the screen.
     pub fn trimmed_len(&self) -> usize {
-        let excess = self
-            .cells
-            .iter()
-            .rev()
-            .take_while(|c| c.is_default())
-            .count();
-        self.cells.len() - excess
+        let written = &self.cells[..usize::from(self.written)];
+        debug_assert!(
+            self.cells[written.len()..]
+                .iter()
+                .all(crate::Cell::is_default)
+        );
+        let excess =
+            written.iter().rev().take_while(|c| c.is_default()).count();
+        written.len() - excess
     }
 
     // patched (see PATCHES.md): the helpers below are for reflow
     // (grid/reflow.rs).
 
     pub fn from_cells(cells: Vec<crate::Cell>, wrapped: bool) -> Self {
-        Self { cells, wrapped }
+        Self {
+            // rows are at most u16::MAX cells wide (see Size)
+            written: u16::try_from(cells.len()).unwrap_or(u16::MAX),
+            cells,
+            wrapped,
+            stamp: 0,
+        }
     }
 
     pub fn into_cells(self) -> Vec<crate::Cell> {
@@ -289,6 +382,7 @@ impl Row {
     /// (unlike [`Self::resize`], which is for cutting rows, not moving them).
     pub fn set_width(&mut self, cols: u16) {
         self.cells.resize(usize::from(cols), crate::Cell::new());
+        self.written = self.written.min(cols);
     }
 
     /// The row without its trailing blank cells, compacted for the
@@ -298,6 +392,7 @@ impl Row {
         CompactRow::new(
             &self.cells[..self.trimmed_len()],
             self.wrapped,
+            self.stamp,
             scratch,
         )
     }

@@ -81,6 +81,54 @@ pub enum CursorStyle {
     SteadyVerticalBar,
 }
 
+/// A row visible at some scrollback offset: see [`Screen::visible_rows_at`].
+///
+/// patched (see PATCHES.md): added by ccmux.
+#[derive(Clone, Copy, Debug)]
+pub struct VisibleRow<'a> {
+    line: crate::row::Line<'a>,
+    grid: u64,
+}
+
+impl<'a> VisibleRow<'a> {
+    /// The row's cells: a screen row's borrowed, a scrollback row's
+    /// expanded from its compact form. A scrollback row may hold fewer
+    /// cells than the screen has columns (its blank tail was trimmed) or
+    /// more (kept from a wider screen).
+    #[must_use]
+    pub fn cells(&self) -> alloc::borrow::Cow<'a, [crate::Cell]> {
+        self.line.cells()
+    }
+
+    /// Whether the row's text wraps into the next row.
+    #[must_use]
+    pub fn wrapped(&self) -> bool {
+        self.line.wrapped()
+    }
+
+    /// What the row holds: equal stamps are equal rows (cells and wrap
+    /// flag). A row gets a new stamp whenever it changes, and when it is
+    /// rewrapped or pulled back from the scrollback; the alternate screen's
+    /// and a cloned screen's rows never share stamps with these. The screen
+    /// is never told which stamps anyone saw, so every viewer keeps its own.
+    #[must_use]
+    pub fn stamp(&self) -> RowStamp {
+        RowStamp {
+            grid: self.grid,
+            row: self.line.stamp(),
+        }
+    }
+}
+
+/// What a row held when it was read: see [`VisibleRow::stamp`].
+///
+/// patched (see PATCHES.md): added by ccmux.
+#[derive(Copy, Clone, Debug, Eq, PartialEq, Hash)]
+pub struct RowStamp {
+    grid: u64,
+    row: u64,
+}
+
 /// Represents the overall terminal state.
 #[derive(Clone, Debug)]
 pub struct Screen {
@@ -751,6 +799,24 @@ impl Screen {
             .map(crate::row::Line::wrapped)
     }
 
+    /// Returns the rows that would be visible at scrollback offset `offset`
+    /// (clamped to [`Self::scrollback_len`]), top to bottom, without
+    /// changing [`Self::scrollback`], each to read as needed: its cells
+    /// ([`Self::rows_cells_at`]), its wrap flag ([`Self::rows_wrapped_at`])
+    /// and its stamp, which a viewer keeps to skip the rows that did not
+    /// change since it drew them.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn visible_rows_at(
+        &self,
+        offset: usize,
+    ) -> impl Iterator<Item = VisibleRow<'_>> + '_ {
+        let grid = self.grid().id();
+        self.grid()
+            .visible_rows_at(offset)
+            .map(move |line| VisibleRow { line, grid })
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
@@ -1209,8 +1275,22 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// shifted into GL.
     ///
     /// patched (see PATCHES.md): upstream drew every character as is.
+    ///
+    /// Printable ASCII, the bulk of most output, is written straight into
+    /// its cell when nothing about the cursor calls for more (see
+    /// `Grid::put_ascii`): no width lookup, wrap or wide-character cleanup.
     pub fn print(&mut self, c: char) {
         let c = self.screen.charsets.translate(c);
+        if let Ok(b @ 0x20..=0x7e) = u8::try_from(c) {
+            let screen = &mut self.screen;
+            if screen.modes & MODE_INSERT == 0 {
+                let (attrs, styled) = (screen.attrs, screen.styled);
+                if screen.grid_mut().put_ascii(b, attrs, styled) {
+                    screen.last_char = Some(c);
+                    return;
+                }
+            }
+        }
         self.text(c);
     }
 

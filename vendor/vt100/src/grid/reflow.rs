@@ -153,6 +153,11 @@ impl super::Grid {
         let scratch = &mut scrollback.scratch;
         scrollback.rows =
             all.into_iter().map(|slot| slot.stored(scratch)).collect();
+        // rows made by rewrapping have no stamps of their own yet
+        for row in &mut scrollback.rows {
+            self.stamp += 1;
+            row.set_stamp(self.stamp);
+        }
 
         let to_screen = |(row, col): Placed| super::Pos {
             row: u16::try_from(

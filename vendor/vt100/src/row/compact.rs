@@ -38,30 +38,50 @@ const WIDE_REST: u8 = 0x04;
 const WIDE: u8 = 0x05;
 
 /// A row of the scrollback: its cells encoded (see above), how many there
-/// are, and whether the row wraps into the next.
+/// are, whether the row wraps into the next, and the stamp it had on the
+/// screen (`Grid::stamp`).
 #[derive(Clone, Debug)]
 pub struct CompactRow {
     ops: Box<[u8]>,
     len: u16,
     wrapped: bool,
+    stamp: u64,
 }
 
 impl CompactRow {
     /// `cells` encoded, with `scratch` to encode into (kept by the caller so
     /// scrolling a line allocates only what the row keeps).
-    pub fn new(cells: &[Cell], wrapped: bool, scratch: &mut Vec<u8>) -> Self {
+    pub fn new(
+        cells: &[Cell],
+        wrapped: bool,
+        stamp: u64,
+        scratch: &mut Vec<u8>,
+    ) -> Self {
         encode(cells, scratch);
         Self {
             ops: scratch.as_slice().into(),
             // rows are at most u16::MAX cells wide (see Size)
             len: u16::try_from(cells.len()).unwrap_or(u16::MAX),
             wrapped,
+            stamp,
         }
+    }
+
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
+    pub fn set_stamp(&mut self, stamp: u64) {
+        self.stamp = stamp;
     }
 
     /// How many cells the row holds.
     pub fn len(&self) -> usize {
         usize::from(self.len)
+    }
+
+    pub fn len_u16(&self) -> u16 {
+        self.len
     }
 
     pub fn wrapped(&self) -> bool {
@@ -125,6 +145,24 @@ fn encode(cells: &[Cell], out: &mut Vec<u8>) {
             }
             run.len = 1;
             i += plain;
+            continue;
+        }
+        // A gap of never-written cells (cursor movement), in one go.
+        if ascii == 1 && cell.raw_len() == 0 {
+            let n = cells[i..]
+                .iter()
+                .position(|c| c.raw_len() != 0)
+                .unwrap_or(cells.len() - i);
+            run.end(out);
+            out.push(BLANK);
+            let mut more = n - 1;
+            while more > 2 {
+                let count = u8::try_from(more).unwrap_or(u8::MAX);
+                out.extend_from_slice(&[REPEAT, count]);
+                more -= usize::from(count);
+            }
+            out.extend_from_slice(&[BLANK, BLANK][..more]);
+            i += n;
             continue;
         }
         i += 1;
@@ -261,6 +299,8 @@ impl Run {
             }
         } else {
             out.extend_from_slice(&[REPEAT, n]);
+            // the count, not the operation, is what ends `out` now
+            self.len = 0;
         }
     }
 
@@ -408,7 +448,7 @@ mod tests {
     use super::*;
 
     fn round_trip(cells: &[Cell]) -> CompactRow {
-        let row = CompactRow::new(cells, false, &mut Vec::new());
+        let row = CompactRow::new(cells, false, 0, &mut Vec::new());
         assert_eq!(row.cells(), cells);
         assert_eq!(row.len(), cells.len());
         row
