@@ -28,6 +28,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use app::Viewer;
 use ccmux::session::{Launch, Term};
+use ccmux::ui::row_cache::RowCache;
 use ccmux::ui::screen_view::ScreenView;
 
 use corpus::{Kind, MIXED, Rng, corpus};
@@ -64,6 +65,18 @@ fn main() {
             Ok::<_, Infallible>(took)
         });
         report(&format!("  {name}"), &stats, None);
+        // The same with the viewer's RowCache: every row unchanged, copied from the last frame.
+        let mut cache = RowCache::default();
+        let Ok(stats) = sample(WARMUP, FRAMES, || {
+            let start = Instant::now();
+            ScreenView::new(term.screen())
+                .cached(&mut cache)
+                .render(buf.area, &mut buf);
+            let took = start.elapsed();
+            black_box(&buf);
+            Ok::<_, Infallible>(took)
+        });
+        report(&format!("  {name}, RowCache, unchanged"), &stats, None);
     }
 
     println!("\nTerminal::draw through crossterm into a byte counter (render + diff + encode):");
@@ -75,6 +88,20 @@ fn main() {
         let (stats, bytes) = host_frames(|_| &frames[0]);
         report(&format!("  {name}, unchanged"), &stats, None);
         println!("{:<44} {bytes} B per frame to the host terminal", "");
+        let (stats, _) = host_frames_cached(|_| &frames[0]);
+        report(&format!("  {name}, unchanged, RowCache"), &stats, None);
+        // A key echo: one character typed on the bottom row between frames.
+        let mut term = term_with(a);
+        let (stats, bytes) = echo_frames(&mut term, None);
+        report(&format!("  {name}, one row changed"), &stats, None);
+        println!("{:<44} {bytes} B per frame to the host terminal", "");
+        let mut cache = RowCache::default();
+        let (stats, _) = echo_frames(&mut term, Some(&mut cache));
+        report(
+            &format!("  {name}, one row changed, RowCache"),
+            &stats,
+            None,
+        );
     }
 
     println!("\nApp::draw, two tabs, the focused one showing the screen:");
@@ -161,6 +188,76 @@ fn host_frames<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
         i += 1;
         let start = Instant::now();
         let drawn = terminal.draw(|f| f.render_widget(ScreenView::new(term.screen()), f.area()));
+        let took = start.elapsed();
+        black_box(drawn.is_ok());
+        took
+    };
+    for _ in 0..WARMUP {
+        draw();
+    }
+    let before = counter.get();
+    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
+    let bytes = (counter.get() - before) / FRAMES as u64;
+    (stats, bytes)
+}
+
+/// `host_frames` with one RowCache kept across the frames, as a viewer keeps its own.
+fn host_frames_cached<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
+    let area = Rect::new(0, 0, COLS, ROWS);
+    let counter = Counter::default();
+    let backend = CrosstermBackend::new(counter.clone());
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    let Ok(mut terminal) = Terminal::with_options(backend, options) else {
+        return (Stats::of(Vec::new()), 0);
+    };
+    let mut cache = RowCache::default();
+    let mut i = 0;
+    let mut draw = || {
+        let term = screen(i);
+        i += 1;
+        let start = Instant::now();
+        let view = ScreenView::new(term.screen()).cached(&mut cache);
+        let drawn = terminal.draw(|f| f.render_widget(view, f.area()));
+        let took = start.elapsed();
+        black_box(drawn.is_ok());
+        took
+    };
+    for _ in 0..WARMUP {
+        draw();
+    }
+    let before = counter.get();
+    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
+    let bytes = (counter.get() - before) / FRAMES as u64;
+    (stats, bytes)
+}
+
+/// Frames of `term` through crossterm, a character typed on its bottom row (untimed) before
+/// each, as a key echo changes the screen; with `cache`, drawn with that RowCache.
+fn echo_frames(term: &mut Term, cache: Option<&mut RowCache>) -> (Stats, u64) {
+    let area = Rect::new(0, 0, COLS, ROWS);
+    let counter = Counter::default();
+    let backend = CrosstermBackend::new(counter.clone());
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    let Ok(mut terminal) = Terminal::with_options(backend, options) else {
+        return (Stats::of(Vec::new()), 0);
+    };
+    let mut cache = cache;
+    let mut i = 0_usize;
+    let mut draw = || {
+        let col = i % usize::from(COLS) + 1;
+        let key = char::from(b'a' + (i % 26) as u8);
+        term.process(format!("\x1b[{ROWS};{col}H{key}").as_bytes());
+        i += 1;
+        let start = Instant::now();
+        let view = match cache.as_deref_mut() {
+            Some(cache) => ScreenView::new(term.screen()).cached(cache),
+            None => ScreenView::new(term.screen()),
+        };
+        let drawn = terminal.draw(|f| f.render_widget(view, f.area()));
         let took = start.elapsed();
         black_box(drawn.is_ok());
         took

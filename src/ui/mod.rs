@@ -8,6 +8,7 @@ mod joined;
 pub mod path;
 pub mod popup;
 pub mod prompt;
+pub mod row_cache;
 pub mod screen_view;
 pub mod status_style;
 pub mod statusline;

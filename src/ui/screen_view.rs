@@ -4,7 +4,6 @@
 //! cell-by-cell copy that keeps ratatui's conventions for wide characters so its diff
 //! and backends draw them exactly once.
 
-use std::borrow::Cow;
 use std::num::NonZeroU16;
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
@@ -13,12 +12,15 @@ use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
 use super::joined;
+use super::row_cache::RowCache;
 
 /// The screen of one session, at a scrollback offset (0: the live screen).
 pub struct ScreenView<'a> {
     screen: &'a vt100::Screen,
     /// Lines scrolled back, clamped to the scrollback's length.
     offset: usize,
+    /// The viewer's rows from its last frame, to copy those that did not change.
+    cache: Option<&'a mut RowCache>,
 }
 
 impl<'a> ScreenView<'a> {
@@ -27,6 +29,16 @@ impl<'a> ScreenView<'a> {
         Self {
             screen,
             offset: screen.scrollback(),
+            cache: None,
+        }
+    }
+
+    /// Draws with `cache`, the viewer's own (see `RowCache`): the rows that did not change since
+    /// its last frame are copied from it, the others drawn and kept in it.
+    pub fn cached(self, cache: &'a mut RowCache) -> Self {
+        Self {
+            cache: Some(cache),
+            ..self
         }
     }
 
@@ -69,82 +81,97 @@ impl Widget for ScreenView<'_> {
         let (screen_rows, screen_cols) = self.screen.size();
         let rows = screen_rows.get().min(area.height);
         let cols = screen_cols.get().min(area.width);
+        let mut cache = self.cache;
+        if let Some(cache) = cache.as_deref_mut() {
+            cache.start(area, cols);
+        }
 
         // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
-        // The screen's rows are borrowed, the scrollback's expanded from their compact form.
-        let mut lines = self.screen.rows_cells_at(self.offset);
+        // The screen's rows are borrowed, the scrollback's expanded from their compact form only
+        // if they are drawn.
+        let mut visible = self.screen.visible_rows_at(self.offset);
         for y in 0..area.height {
-            let line = if y < rows {
-                lines.next().unwrap_or_default()
-            } else {
-                Cow::Borrowed(&[][..])
-            };
-            // A scrollback row can hold more cells than the screen has columns (kept from a wider
-            // screen) or fewer (its blank tail was trimmed): the missing cells are blank.
-            let line = &line[..line.len().min(usize::from(cols))];
-            let mut x = 0;
-            while x < area.width {
-                let at = Position::new(area.x + x, area.y + y);
-                let source = line.get(usize::from(x));
-                let Some(target) = buf.cell_mut(at) else {
-                    break;
-                };
-                // Reset first: the buffer may hold another widget's cell with a diff option
-                // or skip flag that must not leak into the session's screen.
-                target.reset();
-                let Some(source) = source else {
-                    x += 1;
-                    continue;
-                };
-                apply_style(target, source);
-
-                // An emoji sequence terminals draw as one glyph: sent whole, two columns wide,
-                // and blanks over the rest of the columns vt100 gave it (see `joined`).
-                if let Some((text, span)) = joined::cluster(line, usize::from(x), usize::from(cols))
-                {
-                    set_symbol(target, &text, 2);
-                    for dx in 1..span {
-                        let Some(cell) = buf.cell_mut(Position::new(at.x + dx as u16, at.y)) else {
-                            break;
-                        };
-                        cell.reset();
-                        if dx == 1 {
-                            // The column the glyph covers is never sent, but unlike a blank:
-                            // once the glyph goes, it is repainted (a terminal that drew a
-                            // flag as two letters keeps the second otherwise).
-                            cell.set_symbol("");
-                        } else if let Some(source) = line.get(usize::from(x) + dx) {
-                            // Sent with every frame: a terminal that drew the pieces has them
-                            // painted over, though our last frame had blanks here too.
-                            apply_style(cell, source);
-                            cell.set_diff_option(CellDiffOption::AlwaysUpdate);
-                        }
-                    }
-                    x += span as u16;
-                    continue;
-                }
-                let symbol = joined::sendable(source.contents(), source.is_wide());
-
-                // A wide character needs its right half inside what we draw; otherwise (clipped
-                // area, or a wide cell vt100 left in the last column) it is a styled blank, as in
-                // tmux, so it never spills past the area.
-                if source.is_wide() && x + 1 < cols {
-                    set_symbol(target, &symbol, 2);
-                    // ratatui marks the column a wide symbol covers with an empty cell, which its
-                    // diff then skips (see Buffer::set_stringn).
-                    if let Some(covered) = buf.cell_mut(Position::new(at.x + 1, at.y)) {
-                        covered.reset();
-                    }
-                    x += 2;
-                    continue;
-                }
-                // A continuation whose wide character we did not draw stays a styled blank.
-                if !symbol.is_empty() && !source.is_wide() && !source.is_wide_continuation() {
-                    set_symbol(target, &symbol, 1);
-                }
-                x += 1;
+            let row = if y < rows { visible.next() } else { None };
+            let stamp = row.as_ref().map(vt100::VisibleRow::stamp);
+            if let (Some(stamp), Some(cache)) = (stamp, cache.as_deref())
+                && cache.restore(y, stamp, buf)
+            {
+                continue;
+            }
+            let cells = row.as_ref().map(vt100::VisibleRow::cells);
+            draw_row(cells.as_deref().unwrap_or_default(), y, area, cols, buf);
+            if let (Some(stamp), Some(cache)) = (stamp, cache.as_deref_mut()) {
+                cache.keep(y, stamp, buf);
             }
         }
+    }
+}
+
+/// Draws `line`, the screen's row `y`, into row `y` of `area`, `cols` of its columns.
+fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffer) {
+    // A scrollback row can hold more cells than the screen has columns (kept from a wider
+    // screen) or fewer (its blank tail was trimmed): the missing cells are blank.
+    let line = &line[..line.len().min(usize::from(cols))];
+    let mut x = 0;
+    while x < area.width {
+        let at = Position::new(area.x + x, area.y + y);
+        let source = line.get(usize::from(x));
+        let Some(target) = buf.cell_mut(at) else {
+            break;
+        };
+        // Reset first: the buffer may hold another widget's cell with a diff option
+        // or skip flag that must not leak into the session's screen.
+        target.reset();
+        let Some(source) = source else {
+            x += 1;
+            continue;
+        };
+        apply_style(target, source);
+
+        // An emoji sequence terminals draw as one glyph: sent whole, two columns wide,
+        // and blanks over the rest of the columns vt100 gave it (see `joined`).
+        if let Some((text, span)) = joined::cluster(line, usize::from(x), usize::from(cols)) {
+            set_symbol(target, &text, 2);
+            for dx in 1..span {
+                let Some(cell) = buf.cell_mut(Position::new(at.x + dx as u16, at.y)) else {
+                    break;
+                };
+                cell.reset();
+                if dx == 1 {
+                    // The column the glyph covers is never sent, but unlike a blank:
+                    // once the glyph goes, it is repainted (a terminal that drew a
+                    // flag as two letters keeps the second otherwise).
+                    cell.set_symbol("");
+                } else if let Some(source) = line.get(usize::from(x) + dx) {
+                    // Sent with every frame: a terminal that drew the pieces has them
+                    // painted over, though our last frame had blanks here too.
+                    apply_style(cell, source);
+                    cell.set_diff_option(CellDiffOption::AlwaysUpdate);
+                }
+            }
+            x += span as u16;
+            continue;
+        }
+        let symbol = joined::sendable(source.contents(), source.is_wide());
+
+        // A wide character needs its right half inside what we draw; otherwise (clipped
+        // area, or a wide cell vt100 left in the last column) it is a styled blank, as in
+        // tmux, so it never spills past the area.
+        if source.is_wide() && x + 1 < cols {
+            set_symbol(target, &symbol, 2);
+            // ratatui marks the column a wide symbol covers with an empty cell, which its
+            // diff then skips (see Buffer::set_stringn).
+            if let Some(covered) = buf.cell_mut(Position::new(at.x + 1, at.y)) {
+                covered.reset();
+            }
+            x += 2;
+            continue;
+        }
+        // A continuation whose wide character we did not draw stays a styled blank.
+        if !symbol.is_empty() && !source.is_wide() && !source.is_wide_continuation() {
+            set_symbol(target, &symbol, 1);
+        }
+        x += 1;
     }
 }
 

@@ -1,0 +1,169 @@
+//! One viewer's rows of a session's screen as it last drew them, so that its next frame copies
+//! the rows vt100 says did not change (their stamps, `vt100::VisibleRow::stamp`) instead of
+//! converting every cell again. A frame after a key echo changes one row of fifty.
+//!
+//! Each viewer keeps its own cache: the screen is shared by every client, and is never told what
+//! any of them saw, so no viewer's frame can take another's changes.
+
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::Rect;
+
+#[derive(Default)]
+pub struct RowCache {
+    /// Where the rows were drawn and how many columns of the screen they show: drawn anywhere
+    /// else, nothing is reused.
+    at: Option<(Rect, u16)>,
+    /// Per row of the area, the stamp of the screen row drawn there, if it is kept.
+    stamps: Vec<Option<vt100::RowStamp>>,
+    /// The cells drawn, row by row, `at`'s width each.
+    cells: Vec<Cell>,
+}
+
+impl RowCache {
+    /// Readies the cache for a frame drawn at `area` showing `cols` columns, forgetting every row
+    /// if either changed.
+    pub(super) fn start(&mut self, area: Rect, cols: u16) {
+        if self.at == Some((area, cols)) {
+            return;
+        }
+        self.at = Some((area, cols));
+        self.stamps = vec![None; usize::from(area.height)];
+        self.cells = vec![Cell::default(); usize::from(area.width) * usize::from(area.height)];
+    }
+
+    /// Copies row `y` of the area into `buf` if the screen row drawn there last time had
+    /// `stamp`; says whether it did.
+    pub(super) fn restore(&self, y: u16, stamp: vt100::RowStamp, buf: &mut Buffer) -> bool {
+        if self.stamps.get(usize::from(y)) != Some(&Some(stamp)) {
+            return false;
+        }
+        let Some((kept, drawn)) = self.rows(y, buf) else {
+            return false;
+        };
+        buf.content[drawn].clone_from_slice(&self.cells[kept]);
+        true
+    }
+
+    /// Keeps row `y` of the area as drawn into `buf`, for the screen row with `stamp`.
+    pub(super) fn keep(&mut self, y: u16, stamp: vt100::RowStamp, buf: &Buffer) {
+        let Some((kept, drawn)) = self.rows(y, buf) else {
+            return;
+        };
+        self.cells[kept].clone_from_slice(&buf.content[drawn]);
+        self.stamps[usize::from(y)] = Some(stamp);
+    }
+
+    /// Where row `y` of the area is in the cache and in `buf`.
+    fn rows(
+        &self,
+        y: u16,
+        buf: &Buffer,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        let (area, _) = self.at?;
+        let width = usize::from(area.width);
+        let kept = usize::from(y) * width;
+        let drawn = buf.area.intersection(area) == area && y < area.height;
+        let drawn = drawn.then(|| buf.index_of(area.x, area.y + y))?;
+        Some((kept..kept + width, drawn..drawn + width))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU16;
+
+    use ratatui::widgets::Widget;
+
+    use super::*;
+    use crate::ui::screen_view::ScreenView;
+
+    /// A deterministic stream of output: text, colours, wide characters, emoji sequences,
+    /// erasing, cursor movement, scrolling, the alternate screen and back.
+    fn output(seed: u64, steps: usize) -> Vec<Vec<u8>> {
+        let mut x = seed;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let pieces: &[&[u8]] = &[
+            b"hello ",
+            b"\x1b[31;44mred\x1b[m",
+            "漢字 ".as_bytes(),
+            "\u{1F468}\u{200D}\u{1F469}".as_bytes(),
+            b"\r\n",
+            b"\x1b[2;3H\x1b[K",
+            b"\x1b[5;1Hrow five",
+            b"\x1b[A\x1b[2K",
+            b"\x1b[?1049h\x1b[Halt",
+            b"\x1b[?1049l",
+            b"\x1b[3S",
+            b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ];
+        (0..steps)
+            .map(|_| {
+                (0..1 + next(4))
+                    .flat_map(|_| pieces[next(pieces.len())].to_vec())
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn render(view: ScreenView, area: Rect, size: Rect) -> Buffer {
+        let mut buf = Buffer::empty(size);
+        view.render(area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn a_cached_frame_is_the_frame_drawn_whole() {
+        let nz = |n| NonZeroU16::new(n).unwrap();
+        let size = Rect::new(0, 0, 24, 8);
+        for seed in 1..=20 {
+            let mut parser = vt100::Parser::new(nz(6), nz(20), 50);
+            let mut cache = RowCache::default();
+            for (step, bytes) in output(seed, 60).into_iter().enumerate() {
+                parser.process(&bytes);
+                // The viewer moves now and then: another place, another scrollback offset.
+                let area = if step % 17 < 12 {
+                    Rect::new(1, 1, 22, 6)
+                } else {
+                    Rect::new(0, 2, 24, 5)
+                };
+                let offset = if step % 23 < 18 { 0 } else { step % 5 };
+                let screen = parser.screen();
+                let whole = render(ScreenView::new(screen).scrolled(offset), area, size);
+                let cached = render(
+                    ScreenView::new(screen).scrolled(offset).cached(&mut cache),
+                    area,
+                    size,
+                );
+                assert_eq!(cached, whole, "seed {seed}, step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn viewers_of_one_screen_each_keep_their_own_rows() {
+        let nz = |n| NonZeroU16::new(n).unwrap();
+        let size = Rect::new(0, 0, 20, 6);
+        let mut parser = vt100::Parser::new(nz(6), nz(20), 50);
+        let (mut a, mut b) = (RowCache::default(), RowCache::default());
+        for (step, bytes) in output(7, 80).into_iter().enumerate() {
+            parser.process(&bytes);
+            let screen = parser.screen();
+            let whole = render(ScreenView::new(screen), size, size);
+            // One viewer draws every frame, the other only every third: a change the first one
+            // drew is still drawn by the second.
+            assert_eq!(
+                render(ScreenView::new(screen).cached(&mut a), size, size),
+                whole
+            );
+            if step % 3 == 0 {
+                let drawn = render(ScreenView::new(screen).cached(&mut b), size, size);
+                assert_eq!(drawn, whole, "step {step}");
+            }
+        }
+    }
+}
