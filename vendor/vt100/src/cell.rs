@@ -142,6 +142,12 @@ impl Cell {
         self.contents[0]
     }
 
+    /// Makes a one-byte cell hold `b` instead, a printable ASCII character.
+    pub(crate) fn set_first_byte(&mut self, b: u8) {
+        debug_assert!(self.len() == 1 && (0x20..=0x7e).contains(&b));
+        self.contents[0] = b;
+    }
+
     pub(crate) fn content_bytes(&self) -> &[u8] {
         &self.contents[..self.len()]
     }

@@ -323,7 +323,19 @@ fn decode(ops: &[u8], cells: &mut Vec<Cell>) {
         i += 1;
         match op {
             0x20..=0x7e => {
-                cells.push(Cell::from_parts(1, &[op], attrs, styled));
+                // the whole run of ASCII at once: one cell copied, its
+                // character changed
+                let run = ops[i - 1..]
+                    .iter()
+                    .position(|b| !(0x20..=0x7e).contains(b))
+                    .unwrap_or(ops.len() - (i - 1));
+                let cell = Cell::from_parts(1, &[op], attrs, styled);
+                cells.extend(ops[i - 1..i - 1 + run].iter().map(|&b| {
+                    let mut cell = cell;
+                    cell.set_first_byte(b);
+                    cell
+                }));
+                i += run - 1;
             }
             BLANK => cells.push(Cell::from_parts(0, &[], attrs, styled)),
             REPEAT => {
