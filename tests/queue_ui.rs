@@ -35,8 +35,8 @@ struct Harness {
 }
 
 impl Harness {
-    /// `sessions` sessions running `cat` in `dir`, each idle long enough to
-    /// take a prompt at once.
+    /// `sessions` sessions running `cat` in `dir`, each idle: ready to take
+    /// a prompt at once.
     fn new(dir: &Path, sessions: usize) -> Harness {
         let launch = Launch {
             program: "cat".into(),
@@ -59,9 +59,6 @@ impl Harness {
         h.wait_until("every session idle", |h| {
             (0..sessions).all(|i| h.status(i) == Status::Idle)
         });
-        // Past the settle time a queue waits after a session turns idle.
-        h.now += Duration::from_secs(1);
-        h.pump();
         h
     }
 
