@@ -385,6 +385,7 @@ impl Hub {
                 crashes: self.crashes_of(s.id()),
                 restored: self.was_restored(s.id()),
                 queued: self.prompts.get(&s.id()).map_or(0, |q| q.prompts.len()),
+                paused: self.is_paused(s.id()),
             })
             .collect()
     }
