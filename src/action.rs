@@ -149,6 +149,19 @@ actions! {
         help: "Stop the focused session",
         keys: ["prefix x"],
     }
+    /// Write a prompt for the focused session: it goes in at once if the
+    /// session is idle at its prompt, else it waits in the session's queue.
+    ComposePrompt {
+        name: "compose_prompt",
+        help: "Queue a prompt for the session",
+        keys: ["prefix m"],
+    }
+    /// The focused session's queued prompts: reorder, edit, delete, pause.
+    PromptQueue {
+        name: "prompt_queue",
+        help: "The session's queued prompts",
+        keys: ["prefix M"],
+    }
     /// Copy mode: scroll back through the focused session's output, search it, copy from it.
     ScrollBack {
         name: "scroll_back",

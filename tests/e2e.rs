@@ -494,3 +494,29 @@ fn the_full_session_id_is_shown_and_copied() {
         .expect("base64");
     assert_eq!(String::from_utf8_lossy(&copied), id);
 }
+
+/// A wrapper script that starts Claude Code, run without `agent = "claude"`:
+/// ccmux cannot know, so it says what it sees and how to fix it.
+#[test]
+fn a_wrapper_without_agent_claude_is_pointed_out() {
+    let w = world();
+    let wrapper = w.home.join("run-claude.sh");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nexec {} \"$@\"\n", fake_claude_bin().display()),
+    )
+    .expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let pty = Pty::spawn(
+        &ccmux_bin(),
+        &["--cmd", wrapper.to_str().unwrap(), w.api.to_str().unwrap()],
+        &w.home,
+        &w.home,
+        &[],
+        200,
+        40,
+    );
+    pty.wait_text("looks like Claude Code");
+    pty.wait_text("agent = \"claude\"");
+}

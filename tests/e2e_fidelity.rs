@@ -3,17 +3,27 @@
 
 mod support;
 
-use support::{Pty, ccmux_bin};
+use support::{Pty, ServerGuard, ccmux_bin};
+
+/// A run: the server goes first (the guard stops it), then its home.
+struct Run {
+    _server: ServerGuard,
+    _tmp: tempfile::TempDir,
+}
 
 /// Runs `script` with sh in ccmux (a `cols` x `rows` host), kept alive afterwards by `cat`.
-fn run(script: &str, cols: u16, rows: u16) -> (tempfile::TempDir, Pty) {
+fn run(script: &str, cols: u16, rows: u16) -> (Run, Pty) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().canonicalize().expect("canonicalize");
     let dir_arg = dir.to_str().expect("utf-8 path");
     let script = format!("{script}; exec cat");
     let args = ["--cmd", "sh", dir_arg, "--", "-c", &script];
     let pty = Pty::spawn(&ccmux_bin(), &args, &dir, &dir, &[], cols, rows);
-    (tmp, pty)
+    let run = Run {
+        _server: ServerGuard(dir),
+        _tmp: tmp,
+    };
+    (run, pty)
 }
 
 #[test]

@@ -9,22 +9,26 @@ use ratatui::style::Style;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::copying::with_history;
-use super::{App, Confirm, TableView, View};
+use super::{App, Back, Compose, Confirm, TableView, Target, View};
 use crate::action::Action;
 use crate::copy::{self, Direction};
 use crate::hub::Hub;
 use crate::session::Status;
+use crate::ui::compose::{ComposeView, text_width};
 use crate::ui::confirm::render_confirm;
 use crate::ui::copy_view::{paint_marks, render_search_prompt};
 use crate::ui::help::render_help;
 use crate::ui::path::display_path;
 use crate::ui::popup::centered;
 use crate::ui::prompt::render_prompt;
+use crate::ui::queue::QueueList;
 use crate::ui::screen_view::ScreenView;
+use crate::ui::status_style;
 use crate::ui::statusline::StatusLine;
 use crate::ui::switcher::{SwitcherRow, SwitcherView};
 use crate::ui::tabbar::render_tab_bar;
 use crate::ui::table::SessionTable;
+use crate::ui::theme::Theme;
 
 /// What copy mode puts in the status line.
 struct Copying {
@@ -76,13 +80,14 @@ impl App {
             &self.opts.theme,
         );
 
-        let copying = if let View::Table(table) = &self.view {
+        let copying = if let Some(table) = self.table_below() {
             let rows: Vec<_> = self
-                .table_rows(hub, table)
+                .table_rows(hub, &table)
                 .into_iter()
                 .filter_map(|i| infos.get(i).cloned())
                 .collect();
-            let note = table_note(table);
+            let note = table_note(&table);
+            let marked = self.marks.in_order(infos.iter().map(|s| s.id));
             let table = SessionTable {
                 sessions: &rows,
                 all: &infos,
@@ -92,6 +97,7 @@ impl App {
                 now: wall,
                 tz: self.opts.tz.clone(),
                 home: self.opts.home.as_deref(),
+                marked: &marked,
             };
             frame.render_widget(table, layout.body);
             None
@@ -192,6 +198,22 @@ impl App {
                 let (label, input) = (prompt.label(), prompt.input());
                 render_prompt(layout.status, frame.buffer_mut(), label, input, theme);
             }
+            View::Compose(compose) => draw_compose(hub, frame, compose, theme),
+            View::Queue(queue) => {
+                let Some(session) = infos.iter().find(|s| s.id == queue.session) else {
+                    return;
+                };
+                let prompts = hub.queue_of(queue.session);
+                let selected = queue.index_in(&prompts);
+                let texts: Vec<String> = prompts.into_iter().map(|p| p.text).collect();
+                QueueList {
+                    session,
+                    prompts: &texts,
+                    selected,
+                    theme,
+                }
+                .render(area, frame.buffer_mut());
+            }
             View::Switcher(switcher) => {
                 let found = switcher.rows(&infos);
                 let selected = switcher.selected(&found, &infos);
@@ -278,6 +300,22 @@ impl App {
         })
     }
 
+    /// The table to draw as the body: the table view's, or the one a popup
+    /// opened from the table returns to.
+    fn table_below(&self) -> Option<TableView> {
+        let back = match &self.view {
+            View::Table(table) => return Some(*table),
+            View::Queue(queue) => return queue.table,
+            View::Compose(compose) => compose.back,
+            _ => return None,
+        };
+        match back {
+            Back::Tabs => None,
+            Back::Table(table) => Some(table),
+            Back::Queue(queue) => queue.table,
+        }
+    }
+
     /// The few keys a new user needs first, as zellij shows them.
     fn hints(&self) -> Vec<(String, &'static str)> {
         let km = &self.opts.keymap;
@@ -293,6 +331,83 @@ impl App {
         .into_iter()
         .flatten()
         .collect()
+    }
+}
+
+/// The prompt being written, or the question asked before (see
+/// `compose`). It learns how wide its text is shown, for Up and Down.
+fn draw_compose(hub: &Hub, frame: &mut Frame, compose: &mut Compose, theme: &Theme) {
+    let area = frame.area();
+    if let Some(others) = &compose.asking {
+        let message = format!(
+            "{others}, not Claude Code. Type the prompt in anyway, once it has been \
+             quiet a moment?"
+        );
+        render_confirm(area, frame.buffer_mut(), "Not Claude Code", &message, theme);
+        return;
+    }
+    let width = text_width(area);
+    compose.width = width.saturating_sub(1);
+    let layout = compose.editor.layout(compose.width);
+    let (title, to) = compose_heading(hub, &compose.target);
+    ComposeView {
+        title: &title,
+        to: &to,
+        rows: &layout.rows,
+        cursor: layout.cursor,
+        submit: compose.submit_label(),
+        theme,
+    }
+    .render(area, frame.buffer_mut());
+}
+
+/// The compose popup's title, and the line under it that says who gets the
+/// prompt and what becomes of it, as things stand.
+fn compose_heading(hub: &Hub, target: &Target) -> (String, String) {
+    match target {
+        Target::New(ids) if ids.len() == 1 => {
+            let id = ids[0];
+            let name = hub.display_name(id);
+            let status = hub
+                .registry()
+                .get(id)
+                .map(|s| hub.status_of(s))
+                .unwrap_or(Status::Exited(0));
+            let waiting = hub.queue_of(id).len();
+            let fate = if hub.is_paused(id) {
+                "queue paused: it waits there".to_string()
+            } else if waiting > 0 {
+                format!("it waits behind {waiting}")
+            } else if status == Status::Idle {
+                "it goes in at once".to_string()
+            } else {
+                "it waits until idle".to_string()
+            };
+            let word = status_style::word(&status);
+            (
+                format!("Prompt for {name}"),
+                format!("{name} · {word}: {fate}"),
+            )
+        }
+        Target::New(ids) => {
+            let names: Vec<String> = ids.iter().map(|id| hub.display_name(*id)).collect();
+            (
+                format!("Prompt for {} sessions", ids.len()),
+                format!("to {}: each gets it when idle", names.join(", ")),
+            )
+        }
+        Target::Edit { session, prompt } => {
+            let queue = hub.queue_of(*session);
+            let name = hub.display_name(*session);
+            let at = match queue.iter().position(|p| p.id == *prompt) {
+                Some(i) => format!("number {} of {}", i + 1, queue.len()),
+                None => "gone in meanwhile".to_string(),
+            };
+            (
+                "Edit a queued prompt".to_string(),
+                format!("{name}'s queue, {at}"),
+            )
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::draw;
-use super::{App, Back, Confirm, Prompt, Switcher, TableView, View};
+use super::{App, Back, Confirm, Prompt, QueueView, Switcher, TableView, View};
 use crate::action::Action;
 use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
@@ -43,6 +43,14 @@ impl App {
             }
             View::Switcher(switcher) => {
                 self.on_switcher_key(hub, switcher, key, now);
+                return;
+            }
+            View::Compose(compose) => {
+                self.on_compose_key(hub, compose, key, now);
+                return;
+            }
+            View::Queue(queue) => {
+                self.on_queue_key(hub, queue, key, now);
                 return;
             }
             View::Picker { mut picker, back } => match picker.handle_key(key) {
@@ -138,6 +146,16 @@ impl App {
             Action::StopSession => {
                 if let Some(id) = self.focused {
                     self.stop_or_close(hub, id, Back::Tabs, now);
+                }
+            }
+            Action::ComposePrompt => {
+                if let Some(id) = self.focused {
+                    self.compose(hub, vec![id], Back::Tabs, now);
+                }
+            }
+            Action::PromptQueue => {
+                if let Some(id) = self.focused {
+                    self.view = View::Queue(QueueView::new(id, None));
                 }
             }
             // Like Shift-PgUp in a terminal: a page up at once.
@@ -242,6 +260,7 @@ impl App {
     }
 
     fn on_table_key(&mut self, hub: &mut Hub, key: KeyEvent, table: TableView, now: Instant) {
+        self.marks.keep(|id| hub.registry().get(id).is_some());
         let rows = self.table_rows(hub, &table);
         let last = rows.len().saturating_sub(1);
         let selected = table.selected.min(last);
@@ -264,6 +283,23 @@ impl App {
                 }
             }
             TableKey::Back => self.view = View::Tabs,
+            TableKey::Compose => {
+                let order = hub.registry().iter().map(|s| s.id());
+                let targets = self.marks.targets(order, id);
+                self.compose(hub, targets, Back::Table(table), now);
+            }
+            TableKey::Mark => {
+                if let Some(id) = id {
+                    self.marks.toggle(id);
+                    self.view = select((selected + 1).min(last));
+                }
+            }
+            TableKey::UnmarkAll => self.marks.clear(),
+            TableKey::Queue => {
+                if let Some(id) = id {
+                    self.view = View::Queue(QueueView::new(id, Some(table)));
+                }
+            }
             TableKey::New => self.open_picker(hub, Back::Table(table)),
             TableKey::AttentionFirst => {
                 self.view = View::Table(TableView {
@@ -311,6 +347,7 @@ impl App {
                 switcher.paste(text, &hub.infos());
                 self.needs_draw = true;
             }
+            View::Compose(_) => self.paste_into_compose(text, now),
             View::Tabs => self.send_paste(hub, text, now),
             View::Copy(_) => self.on_copy_paste(hub, text, now),
             _ => {}
@@ -388,10 +425,11 @@ impl App {
     }
 }
 
-fn back_to(back: Back) -> View {
+pub(super) fn back_to(back: Back) -> View {
     match back {
         Back::Tabs => View::Tabs,
         Back::Table(table) => View::Table(table),
+        Back::Queue(queue) => View::Queue(queue),
     }
 }
 

@@ -2,7 +2,8 @@
 //! and host output out.
 //!
 //! An `App` holds only what belongs to one viewer (focus, view, prefix,
-//! scroll position, size, what its terminal should hear); the sessions and
+//! scroll position, size, sessions marked in the table, a prompt being
+//! written, what its terminal should hear); the sessions and
 //! everything every viewer shares are in the `Hub` it is handed. It never
 //! touches a terminal: it is fed `Event`s, draws on any ratatui backend when
 //! asked, tells the loop when it next needs waking (`next_deadline`), and
@@ -10,12 +11,16 @@
 //! That is what lets tests drive it on a TestBackend and the server host one
 //! per attached client.
 
+mod compose;
 mod copying;
 mod draw;
+mod editor;
 mod event;
 mod input;
+mod marks;
 mod notify;
 mod prompt;
+mod queue;
 mod switcher;
 #[cfg(test)]
 mod tests;
@@ -24,18 +29,21 @@ mod view;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use compose::{Compose, Target};
 pub use draw::session_size;
+pub use editor::Editor;
 pub use event::Event;
 pub use notify::NotifyStyle;
 pub use prompt::{Prompt, PromptKind};
 pub use switcher::Switcher;
-pub use view::{Back, Confirm, Filter, TableView, View};
+pub use view::{Back, Confirm, Filter, QueueView, TableView, View};
 
 use crate::hub::{ClientId, Hub, Notice};
 use crate::keys::Keymap;
 use crate::proto::NewSession;
 use crate::session::{MAX_CLIPBOARD, SessionId};
 use crate::ui::theme::Theme;
+use marks::Marks;
 
 /// How long a frame the focused program is still drawing (synchronized
 /// output) may hold back our redraw before we draw what is there.
@@ -77,6 +85,8 @@ pub struct App {
     /// The focused tab's position, to land beside it if its session goes.
     focus_index: usize,
     view: View,
+    /// The sessions marked in the table, for a prompt to all of them.
+    marks: Marks,
     /// The prefix key was pressed; the next key is a command.
     prefix: bool,
     /// Where the left mouse button went down on the session's screen (row,
@@ -105,6 +115,7 @@ impl App {
             focused: None,
             focus_index: 0,
             view: View::Tabs,
+            marks: Marks::default(),
             prefix: false,
             press: None,
             message: None,
@@ -288,8 +299,16 @@ impl App {
     }
 
     /// Keeps the focus on a session that exists: when the focused one is
-    /// gone (closed by another client), its neighbour takes its place.
+    /// gone (closed by another client), its neighbour takes its place. The
+    /// queue view of a session gone closes.
     pub fn sync_focus(&mut self, hub: &mut Hub, now: Instant) {
+        let registry = hub.registry();
+        if let View::Queue(queue) = &self.view
+            && registry.get(queue.session).is_none()
+        {
+            self.view = input::back_to(queue.back());
+            self.say("that session is gone", now);
+        }
         let registry = hub.registry();
         match self.focused.and_then(|id| registry.index_of(id)) {
             Some(i) => self.focus_index = i,

@@ -1,3 +1,4 @@
+use super::compose::Compose;
 use super::prompt::Prompt;
 use super::switcher::Switcher;
 use crate::copy::CopyMode;
@@ -25,6 +26,10 @@ pub enum View {
     Prompt(Prompt),
     /// The session switcher over the tabs.
     Switcher(Box<Switcher>),
+    /// A prompt being written, for one session's queue or several.
+    Compose(Box<Compose>),
+    /// A session's queued prompts.
+    Queue(QueueView),
 }
 
 /// The session table's state: the selected row (of the rows shown), and how
@@ -34,6 +39,33 @@ pub struct TableView {
     pub selected: usize,
     pub attention_first: bool,
     pub filter: Filter,
+}
+
+/// The queue view's state: whose queue, the selected prompt (by id, so it
+/// stays selected as the ones before it go in; by position when it is gone),
+/// and the table it was opened from, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueView {
+    pub session: SessionId,
+    pub selected: usize,
+    pub prompt: Option<u64>,
+    pub table: Option<TableView>,
+}
+
+impl QueueView {
+    pub fn new(session: SessionId, table: Option<TableView>) -> Self {
+        Self {
+            session,
+            selected: 0,
+            prompt: None,
+            table,
+        }
+    }
+
+    /// Where it returns to.
+    pub fn back(&self) -> Back {
+        self.table.map_or(Back::Tabs, Back::Table)
+    }
 }
 
 /// Which sessions the table shows.
@@ -84,6 +116,7 @@ impl Filter {
 pub enum Back {
     Tabs,
     Table(TableView),
+    Queue(QueueView),
 }
 
 /// An action that waits for the user's yes.

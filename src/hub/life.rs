@@ -44,6 +44,9 @@ pub(super) struct Life {
     pub restart_at: Option<Instant>,
     /// The breaker opened: no more automatic restarts until the user acts.
     pub gave_up: bool,
+    /// Screens of a plain program read for Claude Code's (see
+    /// `look_for_claude`).
+    pub screens_checked: u32,
 }
 
 /// How a program ended, for people: `exited 1`, `exited 137 (killed)`.

@@ -301,9 +301,20 @@ impl Hub {
             .map(|e| format!("could not save recent directories: {e:#}"))
     }
 
-    /// The session a user names by its id or its Claude conversation's, or
-    /// any unique prefix of either; an error for the user otherwise.
+    /// The session a user names by its name, its id or its Claude
+    /// conversation's, or any unique prefix of either id; an error for the
+    /// user otherwise.
     pub fn find(&self, target: &str) -> Result<SessionId, String> {
+        // A name, as the tab bar and `ls` show it, exactly.
+        let by_name: Vec<SessionId> = self
+            .registry
+            .iter()
+            .map(|s| s.id())
+            .filter(|id| self.display_name(*id) == target.trim())
+            .collect();
+        if let [id] = by_name.as_slice() {
+            return Ok(*id);
+        }
         let by_conversation: Vec<SessionId> = self
             .life
             .iter()
@@ -374,6 +385,7 @@ impl Hub {
                 crashes: self.crashes_of(s.id()),
                 restored: self.was_restored(s.id()),
                 queued: self.prompts.get(&s.id()).map_or(0, |q| q.prompts.len()),
+                paused: self.is_paused(s.id()),
             })
             .collect()
     }

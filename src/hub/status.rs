@@ -7,6 +7,9 @@
 use std::time::Instant;
 
 use super::{Hub, Notice};
+
+/// How many screens of a plain program are read for Claude Code's.
+const CLAUDE_LOOKS: u32 = 20;
 use crate::session::{Session, SessionId, Status};
 use crate::status::{Change, HookEvent, Tracker, parse_hook};
 
@@ -75,7 +78,9 @@ impl Hub {
             return;
         }
         let change = if !session.spec().claude {
-            tracker.on_output(now)
+            let change = tracker.on_output(now);
+            self.look_for_claude(id);
+            change
         } else if tracker.reads_screen() {
             // Copying the screen's text is the costly part: only when the
             // tracker will read it.
@@ -85,6 +90,37 @@ impl Hub {
             return;
         };
         self.apply(id, change, now);
+    }
+
+    /// A program ccmux does not take for Claude Code (a wrapper script
+    /// without `agent = "claude"`) whose screen is Claude Code's: its status
+    /// is a guess from output, and no hooks report. The user hears so once,
+    /// with how to fix it, instead of wondering why a permission prompt
+    /// shows as idle. Only its first screens are read.
+    fn look_for_claude(&mut self, id: SessionId) {
+        let life = self.life.entry(id).or_default();
+        if life.screens_checked >= CLAUDE_LOOKS {
+            return;
+        }
+        life.screens_checked += 1;
+        let Some(session) = self.registry.get(id) else {
+            return;
+        };
+        let text = session.term().screen().contents();
+        if self.opts.rules.classify(&text).is_none() {
+            return;
+        }
+        if let Some(life) = self.life.get_mut(&id) {
+            life.screens_checked = CLAUDE_LOOKS;
+        }
+        let program = session.spec().program.clone();
+        self.notices.push(Notice::Say {
+            session: id,
+            text: format!(
+                "{program} looks like Claude Code, but ccmux runs it as a plain program \
+                 (no hooks, status guessed): give it a profile with agent = \"claude\""
+            ),
+        });
     }
 
     pub(super) fn tracker_deadline(&self) -> Option<Instant> {

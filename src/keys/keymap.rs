@@ -535,6 +535,8 @@ mod tests {
             ("Ctrl-q c", Action::DirectoryPicker),
             ("Ctrl-q ,", Action::RenameSession),
             ("Ctrl-q x", Action::StopSession),
+            ("Ctrl-q m", Action::ComposePrompt),
+            ("Ctrl-q M", Action::PromptQueue),
             ("Ctrl-q [", Action::ScrollBack),
             ("Shift-PageUp", Action::ScrollBack),
             ("Ctrl-q i", Action::ShowId),

@@ -234,6 +234,7 @@ mod tests {
             crashes: 0,
             restored: false,
             queued: 0,
+            paused: false,
             id: SessionId::new(),
             number: 1,
             name: dir.rsplit('/').next().unwrap_or_default().to_string(),

@@ -86,6 +86,8 @@ pub struct SessionInfo {
     pub restored: bool,
     /// Prompts waiting in its queue.
     pub queued: usize,
+    /// Its queue is held: nothing goes in until the user lets it go.
+    pub paused: bool,
 }
 
 impl SessionInfo {

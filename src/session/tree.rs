@@ -424,9 +424,12 @@ mod tests {
     fn reads_the_session_mark_from_the_environment() {
         use std::io::BufRead;
         let id = "0b9e7c3a-5d1f-4c61-9a56-2f0c1d2e3f40";
+        // The shell stays the process (no exec after it speaks: during an
+        // exec its environment cannot be read), waiting on its stdin.
         let mut child = std::process::Command::new("sh")
-            .args(["-c", "echo started; exec sleep 30"])
+            .args(["-c", "echo started; read line"])
             .env(RUN_ENV, id)
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();

@@ -30,6 +30,7 @@ pub fn session(number: usize, dir: &str, status: Status) -> SessionInfo {
         crashes: 0,
         restored: false,
         queued: 0,
+        paused: false,
         id: SessionId(uuid::Uuid::from_u128(
             0x3f2a_9c1d_0000_4000_8000_0000_0000_0000
                 + number as u128 * 0x1111_0000_0000_0000_0000_0000_0000,

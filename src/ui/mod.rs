@@ -1,5 +1,7 @@
-//! ccmux's own widgets: tab bar, status line, table, help, and the session screen.
+//! ccmux's own widgets: tab bar, status line, table, help, prompt queues, and
+//! the session screen.
 
+pub mod compose;
 pub mod confirm;
 pub mod copy_view;
 pub mod help;
@@ -8,6 +10,8 @@ mod joined;
 pub mod path;
 pub mod popup;
 pub mod prompt;
+pub mod queue;
+pub mod queue_keys;
 pub mod row_cache;
 pub mod screen_view;
 pub mod status_style;
@@ -16,7 +20,7 @@ pub mod switcher;
 pub mod tabbar;
 pub mod table;
 pub mod table_keys;
-mod text;
+pub(crate) mod text;
 pub mod theme;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The session table: every session on one screen, as tmux's choose-tree
-//! lists them, to pick one, stop it or start another.
+//! lists them, to pick one, stop it or start another, mark some and write
+//! them a prompt; with each one's prompt queue, and the totals on top.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -15,11 +16,14 @@ use ratatui::widgets::Widget;
 use super::path::display_path;
 use super::theme::Theme;
 use super::{hints, status_style, table_keys, text};
-use crate::session::SessionInfo;
+use crate::session::{SessionId, SessionInfo};
 
 const GAP: usize = 2;
-/// Cells before the first column: margin, selection mark, space.
-const LEAD: usize = 3;
+/// Cells before the first column: margin, selection mark, the mark of a
+/// session marked for a prompt, space.
+const LEAD: usize = 4;
+/// A marked session's mark.
+const MARK: &str = "✓";
 /// Directories, failure reasons and why a session waits are cut past these,
 /// so they leave the task some room. `◆ waiting: needs permission for Bash`
 /// fits whole.
@@ -60,6 +64,8 @@ pub struct SessionTable<'a> {
     pub tz: TimeZone,
     /// Shown as `~` in directories.
     pub home: Option<&'a Path>,
+    /// The sessions marked for a prompt.
+    pub marked: &'a [SessionId],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -70,18 +76,23 @@ enum Col {
     Dir,
     Started,
     Status,
+    Queue,
     Activity,
     Title,
 }
 
+/// How many columns there are.
+const COLS: usize = 9;
+
 impl Col {
-    const ALL: [Col; 8] = [
+    const ALL: [Col; COLS] = [
         Col::Number,
         Col::Name,
         Col::Id,
         Col::Dir,
         Col::Started,
         Col::Status,
+        Col::Queue,
         Col::Activity,
         Col::Title,
     ];
@@ -94,6 +105,7 @@ impl Col {
             Col::Dir => "DIRECTORY",
             Col::Started => "STARTED",
             Col::Status => "STATUS",
+            Col::Queue => "QUEUE",
             Col::Activity => "OUTPUT",
             Col::Title => "TASK",
         }
@@ -119,7 +131,7 @@ impl Widget for SessionTable<'_> {
         let x = area.x + 1;
         let width = area.width.saturating_sub(1);
         if has_header {
-            buf.set_line(x, y, &self.header(usize::from(width)), width);
+            self.render_header(Rect::new(x, y, width, 1), buf);
             y += 1;
         }
         if has_blank {
@@ -145,46 +157,103 @@ impl Widget for SessionTable<'_> {
 }
 
 impl SessionTable<'_> {
-    /// `3 sessions: 2 running · 1 exited`, the counts that do not fit left off.
-    fn header(&self, room: usize) -> Line<'static> {
+    /// `3 sessions: 2 idle · 1 exited` on the left, `4 queued · 1 paused ·
+    /// 2 marked` on the right. What does not fit is left off: first the
+    /// marks, then the pauses, the note, the status counts from the last,
+    /// and the prompts queued only after them all.
+    fn render_header(&self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let room = usize::from(area.width);
         let n = self.all.len();
         let total = match n {
             0 => "no sessions".to_string(),
             1 => "1 session".to_string(),
             _ => format!("{n} sessions"),
         };
-        let mut used = text::width(&total);
+        let count =
+            |what: &dyn Fn(&SessionInfo) -> bool| self.all.iter().filter(|s| what(s)).count();
+        let queued: usize = self.all.iter().map(|s| s.queued).sum();
+        let paused = count(&|s| s.paused);
+        let marked = count(&|s| self.marked.contains(&s.id));
+        let statuses = status_style::kinds().into_iter().filter_map(|kind| {
+            let name = status_style::kind(&kind);
+            let n = count(&|s| status_style::kind(&s.status) == name);
+            (n > 0).then(|| (format!("{n} {name}"), status_style::color(&kind, theme)))
+        });
+        let left_parts: Vec<(String, Color)> = statuses.collect();
+        let right_parts: Vec<(String, Color)> = [
+            (queued, "queued", theme.accent),
+            (paused, "paused", theme.waiting),
+            (marked, "marked", theme.chrome_fg),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, what, color)| (format!("{n} {what}"), color))
+        .collect();
+        let note = self.note.map(|note| format!("  [{note}]"));
+
+        let parts_width = |parts: &[(String, Color)], first_sep: usize| -> usize {
+            parts
+                .iter()
+                .enumerate()
+                .map(|(i, (p, _))| text::width(p) + if i == 0 { first_sep } else { 3 })
+                .sum()
+        };
+        let note_width = note.as_deref().map_or(0, text::width);
+        let fits = |left: usize, right: usize, with_note: bool| {
+            let note = if with_note { note_width } else { 0 };
+            let right = &right_parts[..right];
+            // The right group keeps a cell of margin, and a gap from the left.
+            let right = if right.is_empty() {
+                0
+            } else {
+                parts_width(right, 0) + 1 + GAP
+            };
+            text::width(&total) + parts_width(&left_parts[..left], 2) + note + right <= room
+        };
+        // Parts are added in this order as long as they fit: (status
+        // counts, right parts, note) kept at each step.
+        let mut keep = (0, 0, false);
+        let steps = [(0, 1, false)]
+            .into_iter()
+            .chain((1..=left_parts.len()).map(|l| (l, 1, false)))
+            .chain([(left_parts.len(), 1, true)])
+            .chain((2..=right_parts.len()).map(|r| (left_parts.len(), r, true)));
+        for (left, right, with_note) in steps {
+            let right = right.min(right_parts.len());
+            if !fits(left, right, with_note) {
+                break;
+            }
+            keep = (left, right, with_note);
+        }
+        let (left, right, with_note) = keep;
+
+        let dim = Style::new().fg(theme.dim);
         let mut spans = vec![Span::styled(
             total,
             Style::new().add_modifier(Modifier::BOLD),
         )];
-        for kind in status_style::kinds() {
-            let name = status_style::kind(&kind);
-            let count = self
-                .all
-                .iter()
-                .filter(|s| status_style::kind(&s.status) == name)
-                .count();
-            if count == 0 {
-                continue;
-            }
-            let sep = if spans.len() == 1 { ": " } else { " · " };
-            let part = format!("{count} {name}");
-            used += text::width(sep) + text::width(&part);
-            if used > room {
-                break;
-            }
-            spans.push(Span::styled(sep, Style::new().fg(self.theme.dim)));
-            let color = status_style::color(&kind, self.theme);
-            spans.push(Span::styled(part, Style::new().fg(color)));
+        for (i, (part, color)) in left_parts[..left].iter().enumerate() {
+            spans.push(Span::styled(if i == 0 { ": " } else { " · " }, dim));
+            spans.push(Span::styled(part.clone(), Style::new().fg(*color)));
         }
-        if let Some(note) = self.note {
-            let note = format!("  [{note}]");
-            if used + text::width(&note) <= room {
-                spans.push(Span::styled(note, Style::new().fg(self.theme.dim)));
-            }
+        if let (true, Some(note)) = (with_note, note) {
+            spans.push(Span::styled(note, dim));
         }
-        Line::from(spans)
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        let right = &right_parts[..right];
+        if !right.is_empty() {
+            let mut spans = Vec::new();
+            for (i, (part, color)) in right.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" · ", dim));
+                }
+                spans.push(Span::styled(part.clone(), Style::new().fg(*color)));
+            }
+            let width = parts_width(right, 0);
+            let x = area.right().saturating_sub(text::cells(width + 1));
+            buf.set_line(x, area.y, &Line::from(spans), text::cells(width));
+        }
     }
 
     fn cell(&self, session: &SessionInfo, col: Col) -> String {
@@ -211,6 +280,11 @@ impl SessionTable<'_> {
                 }
                 cell
             }
+            Col::Queue => match (session.queued, session.paused) {
+                (0, false) => String::new(),
+                (n, false) => n.to_string(),
+                (n, true) => format!("{n} paused"),
+            },
             Col::Activity => match session.last_output {
                 Some(t) => age(since(self.now, t)),
                 None => "–".to_string(),
@@ -225,9 +299,11 @@ impl SessionTable<'_> {
     /// The width of each column that fits in `avail` cells, `None` for the
     /// columns left out: first the title, then output age, start time and id;
     /// then the status shrinks to its common words, the directory shrinks
-    /// and goes, the name shrinks and goes, and the status shrinks to what
-    /// is left.
-    fn column_widths(&self, avail: usize) -> [Option<usize>; 8] {
+    /// and goes, the name shrinks and goes, the queue shrinks to its length,
+    /// and the status shrinks to what is left. The queue column shows only
+    /// while some queue holds a prompt or is paused.
+    fn column_widths(&self, avail: usize) -> [Option<usize>; COLS] {
+        let any_queue = self.sessions.iter().any(|s| s.queued > 0 || s.paused);
         let mut widths = Col::ALL.map(|col| {
             let natural = self
                 .sessions
@@ -237,6 +313,7 @@ impl SessionTable<'_> {
                 .max()
                 .unwrap_or(0);
             Some(match col {
+                Col::Queue if !any_queue => return None,
                 // Room for the attention mark after the number.
                 Col::Number => natural + 1,
                 Col::Dir => natural.min(MAX_DIR),
@@ -245,7 +322,7 @@ impl SessionTable<'_> {
                 _ => natural,
             })
         });
-        let total = |widths: &[Option<usize>; 8]| {
+        let total = |widths: &[Option<usize>; COLS]| {
             let shown = widths.iter().flatten();
             LEAD + shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
         };
@@ -266,11 +343,20 @@ impl SessionTable<'_> {
                 widths[col as usize] = None;
             }
         }
-        // A long failure reason is cut before any directory is.
+        // The queue's lengths stay whole, however narrow.
+        let min_queue = self
+            .sessions
+            .iter()
+            .map(|s| text::width(&queue_compact(&self.cell(s, Col::Queue))))
+            .max()
+            .unwrap_or(0);
+        // A long failure reason is cut before any directory is. The status
+        // and the queue stay, however narrow.
         for (col, min) in [
             (Col::Status, MIN_STATUS),
             (Col::Dir, MIN_DIR),
             (Col::Name, MIN_NAME),
+            (Col::Queue, min_queue),
             (Col::Status, 1),
         ] {
             let over = total(&widths).saturating_sub(avail);
@@ -280,7 +366,7 @@ impl SessionTable<'_> {
                     let cut = w.saturating_sub(over);
                     if cut >= min {
                         Some(cut)
-                    } else if col == Col::Status {
+                    } else if matches!(col, Col::Status | Col::Queue) {
                         Some(w.min(min))
                     } else {
                         None
@@ -291,13 +377,13 @@ impl SessionTable<'_> {
         widths
     }
 
-    fn render_headings(&self, x: u16, y: u16, widths: &[Option<usize>; 8], buf: &mut Buffer) {
+    fn render_headings(&self, x: u16, y: u16, widths: &[Option<usize>; COLS], buf: &mut Buffer) {
         let style = Style::new().fg(self.theme.dim).add_modifier(Modifier::BOLD);
         let cells = Col::ALL.map(|col| (col.heading().to_string(), style));
         render_cells(buf, x, y, widths, cells);
     }
 
-    fn render_rows(&self, area: Rect, widths: &[Option<usize>; 8], buf: &mut Buffer) {
+    fn render_rows(&self, area: Rect, widths: &[Option<usize>; COLS], buf: &mut Buffer) {
         if area.is_empty() {
             return;
         }
@@ -331,6 +417,11 @@ impl SessionTable<'_> {
                 let mark = Line::styled("›", row_style.add_modifier(Modifier::BOLD));
                 buf.set_line(area.x + 1, y, &mark, area.width.saturating_sub(1));
             }
+            if self.marked.contains(&session.id) {
+                let style = plain(Style::new().fg(theme.accent)).add_modifier(Modifier::BOLD);
+                let mark = Line::styled(MARK, style);
+                buf.set_line(area.x + 2, y, &mark, area.width.saturating_sub(2));
+            }
             let cells = Col::ALL.map(|col| {
                 let style = match col {
                     Col::Number | Col::Title => Style::new().fg(theme.chrome_fg),
@@ -339,6 +430,8 @@ impl SessionTable<'_> {
                         .add_modifier(Modifier::BOLD),
                     Col::Dir => Style::new().fg(theme.chrome_fg),
                     Col::Status => Style::new().fg(status_style::color(&session.status, theme)),
+                    Col::Queue if session.paused => Style::new().fg(theme.waiting),
+                    Col::Queue => Style::new().fg(theme.accent),
                     Col::Id | Col::Started | Col::Activity => Style::new().fg(theme.dim),
                 };
                 (self.cell(session, col), plain(style))
@@ -362,8 +455,8 @@ fn render_cells(
     buf: &mut Buffer,
     x: u16,
     y: u16,
-    widths: &[Option<usize>; 8],
-    cells: [(String, Style); 8],
+    widths: &[Option<usize>; COLS],
+    cells: [(String, Style); COLS],
 ) {
     let right = usize::from(buf.area.right());
     let mut cx = usize::from(x) + LEAD;
@@ -376,10 +469,19 @@ fn render_cells(
             // Right-aligned, leaving the last cell for the attention mark.
             Col::Number => format!("{content:>w$}", w = width.saturating_sub(1)),
             Col::Dir => text::truncate_start(&content, width),
+            Col::Queue if text::width(&content) > width => queue_compact(&content),
             _ => text::truncate(&content, width),
         };
         buf.set_stringn(cx as u16, y, content, width, style);
         cx += width + GAP;
+    }
+}
+
+/// A queue cell cut to its length, `12 paused` to `12…`.
+fn queue_compact(cell: &str) -> String {
+    match cell.split_once(' ') {
+        Some((count, _)) => format!("{count}{}", text::ELLIPSIS),
+        None => cell.to_string(),
     }
 }
 
@@ -470,6 +572,7 @@ mod tests {
                 now: now(),
                 tz: TimeZone::UTC,
                 home: Some(Path::new("/home/al")),
+                marked: &[],
             }
             .render(area, buf)
         })
@@ -501,6 +604,41 @@ mod tests {
         assert_snapshot!(shown.join("\n"));
     }
 
+    /// Queue lengths and paused queues in their column, marked sessions
+    /// marked, and the totals on the right of the header, kept as the
+    /// table narrows while the status counts give way.
+    #[test]
+    fn queues_marks_and_totals() {
+        let mut all = sessions();
+        all[0].queued = 3;
+        all[1].queued = 12;
+        all[1].paused = true;
+        all[4].paused = true;
+        let marked = [all[0].id, all[4].id];
+        let theme = Theme::default();
+        let shown: Vec<String> = [110, 80, 50, 30, 20]
+            .into_iter()
+            .map(|width| {
+                render(width, 9, |area, buf| {
+                    SessionTable {
+                        sessions: &all,
+                        all: &all,
+                        note: None,
+                        selected: 4,
+                        theme: &theme,
+                        now: now(),
+                        tz: TimeZone::UTC,
+                        home: Some(Path::new("/home/al")),
+                        marked: &marked,
+                    }
+                    .render(area, buf)
+                })
+                .to_string()
+            })
+            .collect();
+        assert_snapshot!(shown.join("\n"));
+    }
+
     #[test]
     fn empty() {
         assert_snapshot!(table(60, 6, &[], 0));
@@ -520,6 +658,7 @@ mod tests {
                 now: now(),
                 tz: TimeZone::UTC,
                 home: None,
+                marked: &[],
             }
             .render(area, buf)
         });
@@ -540,6 +679,7 @@ mod tests {
                 now: now(),
                 tz: TimeZone::UTC,
                 home: None,
+                marked: &[],
             }
             .render(area, buf)
         });
@@ -565,6 +705,7 @@ mod tests {
                     now: now(),
                     tz: TimeZone::UTC,
                     home: None,
+                    marked: &[],
                 }
                 .render(area, buf)
             });

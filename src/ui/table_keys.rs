@@ -13,6 +13,14 @@ pub enum TableKey {
     Last,
     /// Focus the selected session's tab.
     Focus,
+    /// Write a prompt for the marked sessions, else the selected one.
+    Compose,
+    /// Mark or unmark the selected session, and move down.
+    Mark,
+    /// Unmark every session.
+    UnmarkAll,
+    /// The selected session's queued prompts.
+    Queue,
     Stop,
     /// Start an ended session again, in its directory: a Claude session
     /// resumes its conversation.
@@ -71,6 +79,21 @@ const BINDINGS: &[Binding] = &[
         hint: Some(("n", "new")),
     },
     Binding {
+        does: TableKey::Compose,
+        keys: &[KeyCode::Char('m')],
+        hint: Some(("m", "prompt")),
+    },
+    Binding {
+        does: TableKey::Mark,
+        keys: &[KeyCode::Char(' ')],
+        hint: Some(("space", "mark")),
+    },
+    Binding {
+        does: TableKey::Queue,
+        keys: &[KeyCode::Char('M')],
+        hint: Some(("M", "queue")),
+    },
+    Binding {
         does: TableKey::AttentionFirst,
         keys: &[KeyCode::Char('a')],
         hint: Some(("a", "attention first")),
@@ -84,6 +107,11 @@ const BINDINGS: &[Binding] = &[
         does: TableKey::RestartFresh,
         keys: &[KeyCode::Char('R')],
         hint: Some(("R", "fresh")),
+    },
+    Binding {
+        does: TableKey::UnmarkAll,
+        keys: &[KeyCode::Char('u')],
+        hint: Some(("u", "unmark all")),
     },
     Binding {
         does: TableKey::Back,
@@ -149,6 +177,10 @@ mod tests {
             (KeyCode::Char('n'), Some(TableKey::New)),
             (KeyCode::Char('a'), Some(TableKey::AttentionFirst)),
             (KeyCode::Char('f'), Some(TableKey::Filter)),
+            (KeyCode::Char('m'), Some(TableKey::Compose)),
+            (KeyCode::Char(' '), Some(TableKey::Mark)),
+            (KeyCode::Char('u'), Some(TableKey::UnmarkAll)),
+            (KeyCode::Char('M'), Some(TableKey::Queue)),
             (KeyCode::Esc, Some(TableKey::Back)),
             (KeyCode::Char('q'), Some(TableKey::Back)),
             (KeyCode::Char('z'), None),
@@ -170,6 +202,7 @@ mod tests {
                 continue;
             };
             let named = binding.keys.iter().any(|code| match code {
+                KeyCode::Char(' ') => label == "space",
                 KeyCode::Char(c) => label.contains(*c),
                 KeyCode::Up => label.contains('↑'),
                 KeyCode::Enter => label == "Enter",
