@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ccmux::copy::{CopyMode, History, Outcome, Pos};
 use ccmux::session::Term;
-use ccmux::ui::screen_view::{ScreenView, cursor_position};
+use ccmux::ui::screen_view::ScreenView;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -267,7 +267,7 @@ fn render_somewhere(rng: &mut Rng, screen: &vt100::Screen) {
     ScreenView::new(screen).render(area, &mut buf);
     let _ = Buffer::empty(buffer_area).diff(&buf);
 
-    if let Some(cursor) = cursor_position(screen, area) {
+    if let Some(cursor) = ScreenView::new(screen).cursor_position(area) {
         assert!(area.contains(cursor), "cursor {cursor:?} outside {area:?}");
     }
 }

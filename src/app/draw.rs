@@ -237,7 +237,7 @@ impl App {
         }
     }
 
-    fn draw_screen(&self, hub: &Hub, frame: &mut Frame, body: Rect) {
+    fn draw_screen(&mut self, hub: &Hub, frame: &mut Frame, body: Rect) {
         let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
             let hint = format!(
                 "No sessions. {} starts one.",
@@ -260,7 +260,7 @@ impl App {
             return;
         }
         let term = session.term();
-        let view = ScreenView::new(term.screen());
+        let view = ScreenView::new(term.screen()).cached(&mut self.rows);
         let cursor = view.cursor_position(body);
         frame.render_widget(view, body);
         // Only the focused session, in the tab view, owns the cursor.

@@ -42,6 +42,7 @@ use crate::hub::{ClientId, Hub, Notice};
 use crate::keys::Keymap;
 use crate::proto::NewSession;
 use crate::session::{MAX_CLIPBOARD, SessionId};
+use crate::ui::row_cache::RowCache;
 use crate::ui::theme::Theme;
 use marks::Marks;
 
@@ -101,6 +102,9 @@ pub struct App {
     /// The client's terminal has the user's focus (as far as it reports).
     host_focused: bool,
     host_output: Vec<u8>,
+    /// The focused screen's rows as this viewer last drew them: a frame redraws only the rows
+    /// that changed.
+    rows: RowCache,
     quit: bool,
     detach: bool,
 }
@@ -125,6 +129,7 @@ impl App {
             table_due: None,
             host_focused: true,
             host_output: Vec::new(),
+            rows: RowCache::default(),
             quit: false,
             detach: false,
         }

@@ -175,12 +175,6 @@ fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffe
     }
 }
 
-/// Where the host terminal's cursor should be shown for this screen, at the offset its own
-/// `set_scrollback` left, drawn at `area` (see [`ScreenView::cursor_position`]).
-pub fn cursor_position(screen: &vt100::Screen, area: Rect) -> Option<Position> {
-    ScreenView::new(screen).cursor_position(area)
-}
-
 /// Puts vt100's grapheme into the cell. vt100 decided its width when the program wrote it, and the
 /// program laid out the rest of the row by that width; where ratatui would measure the grapheme
 /// differently (e.g. halfwidth dakuten, some emoji sequences) the width is forced so the diff
@@ -663,7 +657,7 @@ mod tests {
     fn cursor_visible() {
         let p = parser(3, 10, 0, b"ab\r\ncd");
         assert_eq!(
-            cursor_position(p.screen(), Rect::new(4, 5, 10, 3)),
+            ScreenView::new(p.screen()).cursor_position(Rect::new(4, 5, 10, 3)),
             Some(Position::new(6, 6))
         );
     }
@@ -672,7 +666,7 @@ mod tests {
     fn cursor_after_last_column_shows_on_it() {
         let p = parser(2, 4, 0, b"abcd");
         assert_eq!(
-            cursor_position(p.screen(), Rect::new(0, 0, 4, 2)),
+            ScreenView::new(p.screen()).cursor_position(Rect::new(0, 0, 4, 2)),
             Some(Position::new(3, 0))
         );
     }
@@ -680,23 +674,35 @@ mod tests {
     #[test]
     fn cursor_hidden() {
         let p = parser(3, 10, 0, b"ab\x1b[?25l");
-        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 3)), None);
+        assert_eq!(
+            ScreenView::new(p.screen()).cursor_position(Rect::new(0, 0, 10, 3)),
+            None
+        );
     }
 
     #[test]
     fn cursor_scrolled_back() {
         let mut p = parser(2, 10, 10, b"1\r\n2\r\n3\r\n4");
         p.screen_mut().set_scrollback(1);
-        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 2)), None);
+        assert_eq!(
+            ScreenView::new(p.screen()).cursor_position(Rect::new(0, 0, 10, 2)),
+            None
+        );
     }
 
     #[test]
     fn cursor_outside_area() {
         let p = parser(5, 10, 0, b"\x1b[4;8H");
-        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 7, 5)), None);
-        assert_eq!(cursor_position(p.screen(), Rect::new(0, 0, 10, 3)), None);
         assert_eq!(
-            cursor_position(p.screen(), Rect::new(1, 1, 8, 4)),
+            ScreenView::new(p.screen()).cursor_position(Rect::new(0, 0, 7, 5)),
+            None
+        );
+        assert_eq!(
+            ScreenView::new(p.screen()).cursor_position(Rect::new(0, 0, 10, 3)),
+            None
+        );
+        assert_eq!(
+            ScreenView::new(p.screen()).cursor_position(Rect::new(1, 1, 8, 4)),
             Some(Position::new(8, 4))
         );
     }
