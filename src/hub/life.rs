@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use super::transcript::{self, Record};
 use super::{Hub, Notice};
 use crate::session::{Conversation, SessionId, Status};
 
@@ -75,14 +76,21 @@ pub fn ending(status: &Status) -> String {
     }
 }
 
-/// Whether Claude has written the conversation down, so that `--resume`
-/// finds it (and `--session-id` with its id would be refused): its
-/// transcript exists, or, where the hooks never named one, a prompt was
-/// submitted in it.
-pub(super) fn written(life: &Life) -> bool {
-    match &life.transcript {
-        Some(path) => path.exists(),
-        None => life.prompted,
+/// How Claude goes back to conversation `c` of `life`: resumed if Claude
+/// wrote it down (its transcript holds a message, or, where the hooks never
+/// named one, a prompt was submitted in it); anew under the same id if
+/// nothing was written; anew under a new id if a transcript with no message
+/// took that id (see `transcript`).
+fn back_to(life: &Life, c: &str) -> Conversation {
+    let record = match &life.transcript {
+        Some(path) => transcript::record(path),
+        None if life.prompted => Record::Messages,
+        None => Record::Missing,
+    };
+    match record {
+        Record::Messages => Conversation::Resume(c.to_string()),
+        Record::Missing => Conversation::New(c.to_string()),
+        Record::Empty => Conversation::New(uuid::Uuid::new_v4().to_string()),
     }
 }
 
@@ -162,10 +170,7 @@ impl Hub {
         let claude = session.spec().claude;
         let life = self.life.entry(id).or_default();
         let conversation = claude.then(|| match (&life.conversation, fresh) {
-            (Some(c), false) if written(life) => Conversation::Resume(c.clone()),
-            // Nothing written down: a new conversation under that id loses
-            // nothing, and Claude cannot resume what it never wrote.
-            (Some(c), false) => Conversation::New(c.clone()),
+            (Some(c), false) => back_to(life, c),
             _ => Conversation::New(uuid::Uuid::new_v4().to_string()),
         });
         if let Some(Conversation::New(c)) = &conversation {

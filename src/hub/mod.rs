@@ -17,6 +17,7 @@ mod read;
 mod saved;
 mod sizes;
 mod status;
+mod transcript;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use super::transcript::{self, Record};
 use super::{Hub, Pending, Prompt};
 use crate::session::{Conversation, SessionId, SpawnSpec};
 
@@ -173,17 +174,23 @@ fn comeback(s: &SavedSession) -> (Option<Conversation>, Option<String>) {
         return (None, None);
     }
     let id = s.conversation.clone().unwrap_or_else(|| s.id.clone());
-    match (&s.transcript, s.prompted) {
-        (Some(path), _) if path.exists() => (Some(Conversation::Resume(id)), None),
+    let record = s.transcript.as_deref().map(|p| (p, transcript::record(p)));
+    match (record, s.prompted) {
+        (Some((_, Record::Messages)), _) | (None, true) => (Some(Conversation::Resume(id)), None),
         // Something was said, and Claude's record of it is gone.
-        (Some(path), true) => (
+        (Some((path, Record::Missing)), true) => (
             None,
             Some(format!(
                 "cannot come back: its conversation {id} is gone ({} is missing)",
                 path.display()
             )),
         ),
-        (None, true) => (Some(Conversation::Resume(id)), None),
+        // Written down with no message in it: the id is taken and nothing
+        // can be resumed, so a new conversation under a new id.
+        (Some((_, Record::Empty)), _) => (
+            Some(Conversation::New(uuid::Uuid::new_v4().to_string())),
+            None,
+        ),
         // Nothing said: a new conversation under the same id loses nothing.
         (_, false) => (Some(Conversation::New(id)), None),
     }
@@ -243,9 +250,9 @@ mod tests {
         // After /clear: a new conversation Claude wrote down at once,
         // nothing typed in it yet; it must be resumed (its id is taken).
         let written = tmp.path().join("c1.jsonl");
-        std::fs::write(&written, "{}\n").unwrap();
+        std::fs::write(&written, "{\"type\":\"user\"}\n").unwrap();
         let cleared = SavedSession {
-            transcript: Some(written),
+            transcript: Some(written.clone()),
             prompted: false,
             ..s.clone()
         };
@@ -253,6 +260,13 @@ mod tests {
             comeback(&cleared),
             (Some(Conversation::Resume("c1".into())), None)
         );
+        // A /clear cut short: written down without a message, so neither
+        // resumable nor free to reuse; a new id.
+        std::fs::write(&written, "{\"type\":\"mode\"}\n").unwrap();
+        let Some(Conversation::New(new)) = comeback(&cleared).0 else {
+            panic!("not started anew");
+        };
+        assert_ne!(new, "c1");
         let plain = SavedSession { claude: false, ..s };
         assert_eq!(comeback(&plain), (None, None));
     }
