@@ -19,9 +19,15 @@ use super::Hub;
 use crate::keys::{InputModes, encode_paste};
 use crate::session::{SessionId, Status};
 
-/// Between the pasted text and the Enter that submits it, so the program
-/// has taken the paste in as text before the key arrives.
+/// The Enter that submits a pasted prompt goes once the program has shown
+/// the paste (its output after it) and then been quiet this long, as a
+/// person presses Enter after seeing the text in: sent sooner, a program
+/// still taking the paste in (Claude Code on a loaded machine) reads the
+/// Enter with it and drops it, and the prompt sits unsent.
 pub const ENTER_DELAY: Duration = Duration::from_millis(100);
+/// The Enter goes this long after the paste at the latest, for a program
+/// that shows nothing of it.
+pub const ENTER_MAX: Duration = Duration::from_secs(2);
 /// A delivered prompt whose turn never visibly started (a slash command
 /// that answers at once) counts as done after this long idle.
 pub const NO_TURN: Duration = Duration::from_secs(5);
@@ -62,8 +68,9 @@ pub enum TurnEnd {
 pub(super) struct Queue {
     pub prompts: VecDeque<Prompt>,
     pub paused: bool,
-    /// The prompt typed in, whose Enter is due at this moment.
-    enter_at: Option<(u64, Instant)>,
+    /// The prompt pasted in and waiting for its Enter: its id, when it was
+    /// pasted and when the session last showed output since.
+    pasted: Option<(u64, Instant, Option<Instant>)>,
     /// The prompt submitted and not yet done: its id, when it went in, and
     /// whether its turn was seen to start.
     current: Option<(u64, Instant, bool)>,
@@ -191,7 +198,7 @@ impl Hub {
         self.prompts
             .values()
             .filter_map(|q| {
-                let enter = q.enter_at.map(|(_, at)| at);
+                let enter = q.pasted.map(enter_due);
                 let no_turn = q
                     .current
                     .filter(|(_, _, started)| !started)
@@ -255,11 +262,12 @@ impl Queue {
         now: Instant,
     ) -> (Option<Write>, Option<(u64, TurnEnd)>) {
         // The Enter after a pasted prompt.
-        if let Some((prompt, at)) = self.enter_at {
-            if now < at {
+        if let Some(pasted) = self.pasted {
+            if now < enter_due(pasted) {
                 return (None, None);
             }
-            self.enter_at = None;
+            let (prompt, _, _) = pasted;
+            self.pasted = None;
             self.current = Some((prompt, now, false));
             return (Some(Write::Enter), None);
         }
@@ -294,9 +302,24 @@ impl Queue {
         let Some(prompt) = self.prompts.pop_front() else {
             return (None, ended);
         };
-        self.enter_at = Some((prompt.id, now + ENTER_DELAY));
+        self.pasted = Some((prompt.id, now, None));
         (Some(Write::Paste(prompt.text)), ended)
     }
+
+    /// The session showed output at `now`: a paste waiting for its Enter
+    /// was seen (or is still being drawn).
+    pub(super) fn output(&mut self, now: Instant) {
+        if let Some((_, _, seen)) = &mut self.pasted {
+            *seen = Some(now);
+        }
+    }
+}
+
+/// When the Enter of a paste is due: `ENTER_DELAY` after the last output
+/// that followed it, `ENTER_MAX` after it at the latest.
+fn enter_due((_, pasted, seen): (u64, Instant, Option<Instant>)) -> Instant {
+    let latest = pasted + ENTER_MAX;
+    seen.map_or(latest, |seen| (seen + ENTER_DELAY).min(latest))
 }
 
 #[cfg(test)]
@@ -353,11 +376,18 @@ mod tests {
             Some("a")
         );
         assert_eq!(
-            typed(q.step(&idle, String::new(), t).0),
+            typed(q.step(&idle, String::new(), t + ENTER_DELAY).0),
             None,
-            "Enter not due"
+            "Enter not due before the paste shows"
         );
-        let entered = t + ENTER_DELAY;
+        let shown = t + ENTER_DELAY;
+        q.output(shown);
+        assert_eq!(
+            typed(q.step(&idle, String::new(), shown).0),
+            None,
+            "Enter not due while the paste is drawn"
+        );
+        let entered = shown + ENTER_DELAY;
         assert_eq!(
             typed(q.step(&idle, String::new(), entered).0).as_deref(),
             Some("\r")
@@ -386,11 +416,23 @@ mod tests {
         let t = Instant::now();
         let mut q = queue(&["/help"]);
         q.step(&Status::Idle, String::new(), t);
+        q.output(t);
         q.step(&Status::Idle, String::new(), t + ENTER_DELAY);
         let later = t + ENTER_DELAY + NO_TURN;
         assert_eq!(
             q.step(&Status::Idle, String::new(), later).1,
             Some((1, TurnEnd::Done))
         );
+    }
+
+    #[test]
+    fn a_paste_nothing_shows_is_entered_in_the_end() {
+        let t = Instant::now();
+        let mut q = queue(&["a"]);
+        q.step(&Status::Idle, String::new(), t);
+        let almost = t + ENTER_MAX - Duration::from_millis(1);
+        assert_eq!(typed(q.step(&Status::Idle, String::new(), almost).0), None);
+        let (w, _) = q.step(&Status::Idle, String::new(), t + ENTER_MAX);
+        assert_eq!(typed(w).as_deref(), Some("\r"));
     }
 }

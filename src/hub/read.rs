@@ -70,6 +70,9 @@ impl Hub {
             return;
         };
         let changes = session.take_changes();
+        if let Some(q) = self.prompts.get_mut(&id) {
+            q.output(now);
+        }
         // Claude Code suspends itself on Ctrl-Z (it gives the terminal back
         // in cooked mode and waits for a SIGCONT). In its own PTY nothing
         // stops it for real (its group is orphaned), so only its words say
