@@ -1,13 +1,17 @@
-//! Choosing the answer from the request: its last user message, without the CLI's
-//! system reminders, and whether it offers tools or carries a tool result.
+//! Choosing the answer from the request: its last user message, without what the CLI
+//! adds to it (system reminders, local command output), and whether it offers tools or
+//! carries a tool result.
 
 use serde_json::Value;
 
 /// What the last user message asks for.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Turn {
-    /// Its text blocks without system reminders.
+    /// Its text blocks without what the CLI adds (`CLI_BLOCKS`).
     pub(crate) prompt: String,
+    /// The same of each earlier user message that has any, oldest first: the
+    /// conversation the CLI sent, so a test can tell which one it resumed.
+    pub(crate) earlier: Vec<String>,
     has_tool_result: bool,
     /// Whether the request offers tools at all: side calls do not.
     has_tools: bool,
@@ -16,47 +20,79 @@ pub(crate) struct Turn {
 impl Turn {
     pub(crate) fn from_request(request: &Value) -> Self {
         let has_tools = request["tools"].as_array().is_some_and(|t| !t.is_empty());
-        let last_user = request["messages"]
+        let users: Vec<&Value> = request["messages"]
             .as_array()
-            .and_then(|messages| messages.iter().rev().find(|m| m["role"] == "user"));
-        let content = last_user.map_or(&Value::Null, |m| &m["content"]);
-        let (texts, has_tool_result): (Vec<&str>, bool) = match content {
-            Value::String(text) => (vec![text], false),
-            Value::Array(blocks) => (
-                blocks
-                    .iter()
-                    .filter(|b| b["type"] == "text")
-                    .filter_map(|b| b["text"].as_str())
-                    .collect(),
-                blocks.iter().any(|b| b["type"] == "tool_result"),
-            ),
-            _ => (Vec::new(), false),
+            .map(|messages| messages.iter().filter(|m| m["role"] == "user").collect())
+            .unwrap_or_default();
+        let (last, earlier) = match users.split_last() {
+            Some((last, earlier)) => (&last["content"], earlier),
+            None => (&Value::Null, &[][..]),
         };
-        let prompt = texts
-            .iter()
-            .map(|text| strip_system_reminders(text).trim().to_owned())
-            .filter(|text| !text.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let (prompt, has_tool_result) = text_of(last);
         Self {
             prompt,
+            earlier: earlier
+                .iter()
+                .map(|m| text_of(&m["content"]).0)
+                .filter(|text| !text.is_empty())
+                .collect(),
             has_tool_result,
             has_tools,
         }
     }
 }
 
-/// Removes `<system-reminder>…</system-reminder>` blocks; an unclosed one runs to the end.
-fn strip_system_reminders(text: &str) -> String {
-    const OPEN: &str = "<system-reminder>";
-    const CLOSE: &str = "</system-reminder>";
+/// A user message's text blocks without the `CLI_BLOCKS`, and whether it
+/// carries a tool result.
+fn text_of(content: &Value) -> (String, bool) {
+    let (texts, has_tool_result): (Vec<&str>, bool) = match content {
+        Value::String(text) => (vec![text], false),
+        Value::Array(blocks) => (
+            blocks
+                .iter()
+                .filter(|b| b["type"] == "text")
+                .filter_map(|b| b["text"].as_str())
+                .collect(),
+            blocks.iter().any(|b| b["type"] == "tool_result"),
+        ),
+        _ => (Vec::new(), false),
+    };
+    let prompt = texts
+        .iter()
+        .map(|text| strip_cli_blocks(text).trim().to_owned())
+        .filter(|text| !text.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (prompt, has_tool_result)
+}
+
+/// What the CLI wraps around a user message that the user did not type: system
+/// reminders (they mention tools and would match), and the caveat and output of local
+/// commands such as `/clear` (sent along with the next prompt).
+const CLI_BLOCKS: [&str; 4] = [
+    "system-reminder",
+    "local-command-caveat",
+    "local-command-stdout",
+    "local-command-stderr",
+];
+
+/// Removes the `CLI_BLOCKS` from `text`.
+fn strip_cli_blocks(text: &str) -> String {
+    CLI_BLOCKS
+        .iter()
+        .fold(text.to_owned(), |text, tag| strip_blocks(&text, tag))
+}
+
+/// Removes `<tag>…</tag>` blocks; an unclosed one runs to the end.
+fn strip_blocks(text: &str, tag: &str) -> String {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut kept = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(OPEN) {
+    while let Some(start) = rest.find(&open) {
         kept.push_str(&rest[..start]);
-        let inside = &rest[start + OPEN.len()..];
-        match inside.find(CLOSE) {
-            Some(end) => rest = &inside[end + CLOSE.len()..],
+        let inside = &rest[start + open.len()..];
+        match inside.find(&close) {
+            Some(end) => rest = &inside[end + close.len()..],
             None => return kept,
         }
     }
@@ -116,11 +152,14 @@ mod tests {
     }
 
     #[test]
-    fn system_reminders_are_stripped() {
+    fn system_reminders_and_local_command_output_are_stripped() {
         let text = "<system-reminder>use the tool</system-reminder>hello <system-reminder>\nslow\n</system-reminder>world";
-        assert_eq!(strip_system_reminders(text), "hello world");
-        assert_eq!(strip_system_reminders("a <system-reminder>tool"), "a ");
-        assert_eq!(strip_system_reminders("plain"), "plain");
+        assert_eq!(strip_cli_blocks(text), "hello world");
+        assert_eq!(strip_cli_blocks("a <system-reminder>tool"), "a ");
+        assert_eq!(strip_cli_blocks("plain"), "plain");
+        let after_clear = "<local-command-caveat>Caveat: local tool</local-command-caveat>\
+            <local-command-stdout></local-command-stdout> hi <local-command-stderr>slow</local-command-stderr>";
+        assert_eq!(strip_cli_blocks(after_clear).trim(), "hi");
     }
 
     #[test]
@@ -169,11 +208,23 @@ mod tests {
             turn,
             Turn {
                 prompt: String::new(),
+                earlier: vec!["please use the tool".into()],
                 has_tool_result: true,
                 has_tools: true
             }
         );
         assert_eq!(Behaviour::choose(&turn), Behaviour::ToolDone);
+    }
+
+    #[test]
+    fn the_earlier_user_messages_are_the_conversation_so_far() {
+        let request = user_says("hello");
+        assert_eq!(turn(request).earlier, ["earlier tool slow"]);
+        assert!(
+            turn(json!({ "tools": [1], "messages": [] }))
+                .earlier
+                .is_empty()
+        );
     }
 
     #[test]

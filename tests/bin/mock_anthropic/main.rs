@@ -7,7 +7,8 @@
 //! events in order; a `tool_use` round trip to reach the permission prompt.
 //!
 //! The answer is chosen by whole words in the last user message, after dropping the
-//! `<system-reminder>` blocks the CLI adds to it (they mention tools and would match):
+//! blocks the CLI adds to it (`<system-reminder>`s mention tools and would match; the
+//! output of a local command such as `/clear` comes with the next prompt):
 //! - a request without tools (the title side call) gets the title JSON;
 //! - a last user message carrying a `tool_result` gets `… MOCK-TOOL-DONE`;
 //! - `tool` gets a Bash `tool_use` (`echo hi > out.txt`), stop reason `tool_use`;
@@ -15,7 +16,9 @@
 //! - anything else gets `Mock answer to: <prompt> MOCK-ANSWER-OK`.
 //!
 //! Binds 127.0.0.1 only. `--port-file` appears (atomically) once the server accepts
-//! connections. Every request is logged as one JSON line to stderr or `--log`.
+//! connections. Every request is logged as one JSON line to stderr or `--log`, with the
+//! prompt and the earlier user messages: a test reads there which conversation the CLI
+//! continued.
 
 pub(crate) mod behaviour;
 pub(crate) mod http;

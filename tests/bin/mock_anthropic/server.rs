@@ -28,6 +28,8 @@ struct Record {
     behaviour: &'static str,
     stream: bool,
     prompt: Option<String>,
+    /// The earlier user messages of the conversation, cut as `prompt` is.
+    earlier: Vec<String>,
     hung_up: bool,
 }
 
@@ -114,6 +116,7 @@ impl Server {
             behaviour: "",
             stream: false,
             prompt: None,
+            earlier: Vec::new(),
             hung_up: false,
         };
         let response = match (head.method.as_str(), head.path()) {
@@ -153,7 +156,9 @@ impl Server {
         record.model = Some(model.to_owned());
         record.behaviour = behaviour.name();
         record.stream = request["stream"].as_bool() == Some(true);
-        record.prompt = Some(turn.prompt.chars().take(PROMPT_ECHO_CHARS).collect());
+        let cut = |text: &str| text.chars().take(PROMPT_ECHO_CHARS).collect::<String>();
+        record.prompt = Some(cut(&turn.prompt));
+        record.earlier = turn.earlier.iter().map(|text| cut(text)).collect();
         if record.stream {
             Response::Stream(reply.steps(model))
         } else {
