@@ -166,12 +166,6 @@ impl Config {
         Ok(config)
     }
 
-    /// Whether the default profile runs Claude Code, which ccmux knows how
-    /// to watch: `agent` says so, or else the command is named `claude`.
-    pub fn is_claude(&self) -> bool {
-        self.default_profile().agent == AgentKind::Claude
-    }
-
     /// What a session runs when no profile is named: the top-level
     /// `command`, `args`, `env` and `agent` (after `--cmd` changed `command`).
     pub fn default_profile(&self) -> Profile {

@@ -35,7 +35,7 @@ fn an_empty_file_is_the_defaults() {
     assert!(config.notify);
     assert_eq!(config.picker, PickerConfig::default());
     assert_eq!(config.theme, Theme::default());
-    assert!(config.is_claude());
+    assert!(config.default_profile().agent == AgentKind::Claude);
 }
 
 /// Every key of the embedded file is commented, so `--print-config` explains
@@ -128,7 +128,7 @@ fn every_key_can_be_set() {
     assert_eq!(config.keymap.lookup(&ctrl_a), KeyLookup::Prefix);
     let shift_q = KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::SHIFT);
     assert_eq!(config.keymap.lookup_prefixed(&shift_q), Some(Action::Quit));
-    assert!(config.is_claude());
+    assert!(config.default_profile().agent == AgentKind::Claude);
     assert_eq!(
         config.profiles,
         BTreeMap::from([(
@@ -173,7 +173,7 @@ fn start_dir_expands_home() {
 }
 
 #[test]
-fn is_claude_follows_agent_then_the_command_name() {
+fn the_default_profile_is_claude_by_agent_then_command_name() {
     let cases = [
         ("", true),
         ("command = \"claude\"", true),
@@ -187,7 +187,11 @@ fn is_claude_follows_agent_then_the_command_name() {
         ("command = \"claude\"\nagent = \"plain\"", false),
     ];
     for (text, want) in cases {
-        assert_eq!(parse(text).unwrap().is_claude(), want, "{text:?}");
+        assert_eq!(
+            parse(text).unwrap().default_profile().agent == AgentKind::Claude,
+            want,
+            "{text:?}"
+        );
     }
 }
 
@@ -445,5 +449,5 @@ fn profiles_stand_on_their_own_and_the_default_is_the_top_level() {
     let mut config = parse("").unwrap();
     config.command = "bash".into();
     assert_eq!(config.default_profile().agent, AgentKind::Plain);
-    assert!(!config.is_claude());
+    assert_ne!(config.default_profile().agent, AgentKind::Claude);
 }
