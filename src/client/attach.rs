@@ -4,13 +4,12 @@
 //! panic), the terminal is restored first.
 
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use ratatui::crossterm::event;
-use tokio::io::AsyncWriteExt;
-use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -50,12 +49,11 @@ fn run(stream: UnixStream) -> Result<Ended> {
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
-    let input = spawn_input_reader()?;
+    let input = spawn_input_forwarder(stream.try_clone()?)?;
     runtime.block_on(async {
         stream.set_nonblocking(true)?;
         let stream = tokio::net::UnixStream::from_std(stream)?;
-        let (read, write) = stream.into_split();
-        serve(read, write, input).await
+        serve(stream, input).await
     })
 }
 
@@ -76,9 +74,8 @@ const FATAL: &[(i32, &str)] = &[
 ];
 
 async fn serve(
-    mut read: OwnedReadHalf,
-    mut write: OwnedWriteHalf,
-    mut input: UnboundedReceiver<event::Event>,
+    mut read: tokio::net::UnixStream,
+    mut input: UnboundedReceiver<InputEnd>,
 ) -> Result<Ended> {
     let (signal_tx, mut signals) = unbounded_channel();
     for &(number, name) in FATAL {
@@ -117,19 +114,16 @@ async fn serve(
                     });
                 }
             },
-            ev = input.recv() => {
-                let Some(ev) = ev else {
-                    // The terminal's input is gone: the user cannot type
-                    // again here, so this is a detach.
-                    return Ok(Ended { message: None, code: 0 });
-                };
-                let body = serde_json::to_vec(&ClientMsg::Input(ev))?;
-                if write.write_all(&frame::encode(Kind::Json, &body)).await.is_err() {
-                    return Ok(Ended {
+            end = input.recv() => {
+                return Ok(match end {
+                    Some(InputEnd::Lost) => Ended {
                         message: Some("ccmux: lost the server".into()),
                         code: 1,
-                    });
-                }
+                    },
+                    // The terminal's input is gone: the user cannot type
+                    // again here, so this is a detach.
+                    Some(InputEnd::Closed) | None => Ended { message: None, code: 0 },
+                });
             }
             Some((number, name)) = signals.recv() => {
                 let message = (number != libc::SIGHUP).then(|| {
@@ -141,19 +135,66 @@ async fn serve(
     }
 }
 
+/// Why the input thread stopped.
+enum InputEnd {
+    /// The terminal's input is gone.
+    Closed,
+    /// The server's socket is.
+    Lost,
+}
+
 /// crossterm's read blocks, so it gets a thread; it blocks in read(2) with no
-/// timeout, so an idle terminal costs nothing.
-fn spawn_input_reader() -> Result<UnboundedReceiver<event::Event>> {
+/// timeout, so an idle terminal costs nothing. It sends each event to the
+/// server itself: a key goes out without waking the event loop first, one
+/// thread hop less on every key's way to its echo. It is the socket's only
+/// writer once attached.
+fn spawn_input_forwarder(socket: UnixStream) -> Result<UnboundedReceiver<InputEnd>> {
     let (tx, rx) = unbounded_channel();
     std::thread::Builder::new()
         .name("ccmux-input".into())
         .spawn(move || {
-            while let Ok(ev) = event::read() {
-                if tx.send(ev).is_err() {
-                    break;
+            let end = loop {
+                let Ok(ev) = event::read() else {
+                    break InputEnd::Closed;
+                };
+                let sent = serde_json::to_vec(&ClientMsg::Input(ev))
+                    .map_err(io::Error::other)
+                    .and_then(|body| write_all(&socket, &frame::encode(Kind::Json, &body)));
+                if sent.is_err() {
+                    break InputEnd::Lost;
                 }
-            }
+            };
+            let _ = tx.send(end);
         })
         .context("cannot start the input thread")?;
     Ok(rx)
+}
+
+/// Writes `bytes` whole to the socket, which the event loop made
+/// non-blocking (the flag is shared by every copy of the descriptor): waits
+/// in poll(2) while the server's side is full.
+fn write_all(mut socket: &UnixStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match socket.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                let mut fd = libc::pollfd {
+                    fd: socket.as_raw_fd(),
+                    events: libc::POLLOUT,
+                    revents: 0,
+                };
+                // SAFETY: one pollfd we own, for the length we give.
+                if unsafe { libc::poll(&mut fd, 1, -1) } < 0 {
+                    let e = io::Error::last_os_error();
+                    if e.kind() != io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -3,8 +3,9 @@
 //! Three threads per live session, none of which ever waits on the UI:
 //! - the reader parses output into the screen whether or not anyone looks, and
 //!   writes the answers to terminal queries back;
-//! - the writer owns the PTY's write half, so a program that stops reading its
-//!   input blocks only that thread, never the UI;
+//! - the writer takes whatever the PTY does not take at once, so a program
+//!   that stops reading its input blocks only that thread, never the UI (a
+//!   key the PTY takes goes straight in: see `input`);
 //! - the waiter blocks in wait(2): the child's exit, not the reader's EOF, is
 //!   the exit signal (EOF only comes once every slave fd is closed, and the
 //!   program's own children may keep one open).
@@ -14,7 +15,7 @@
 //! session stays open but what its leftover processes keep alive.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -24,6 +25,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use portable_pty::{Child, MasterPty, PtySize};
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::input::{self, Gate, Input};
 use super::pty::{self, SpawnSpec};
 use super::term::{Alert, Term};
 use super::tree::{self, Tree};
@@ -46,16 +48,6 @@ pub struct Session {
     pid: Option<u32>,
 }
 
-/// What the writer thread is given.
-enum Input {
-    /// Keys, pastes: whatever the user sends.
-    Keys(Vec<u8>),
-    /// Answers to the program's queries, counted in `replies_queued`.
-    Reply(Vec<u8>),
-    /// The program has exited: close the PTY.
-    Close,
-}
-
 /// The part of a session its threads share with the owner.
 struct Shared {
     id: SessionId,
@@ -71,6 +63,8 @@ struct Shared {
     master: Mutex<Option<Box<dyn MasterPty + Send>>>,
     /// Bytes of replies sent to the writer and not yet written.
     replies_queued: AtomicUsize,
+    /// Whether a key may go straight into the PTY.
+    gate: Gate,
     life: Mutex<Life>,
     life_cv: Condvar,
     events: UnboundedSender<SessionId>,
@@ -159,6 +153,7 @@ impl Session {
             last_output_ms: AtomicU64::new(0),
             master: Mutex::new(None),
             replies_queued: AtomicUsize::new(0),
+            gate: Gate::default(),
             life: Mutex::new(Life::default()),
             life_cv: Condvar::new(),
             events,
@@ -193,6 +188,10 @@ impl Session {
         let pid = p.child.process_id();
         // Set before the waiter can close it.
         *self.shared.master() = Some(p.master);
+        if let Err(e) = self.shared.gate.open(&p.writer) {
+            // Keys then all go through the writer thread, as they did.
+            tracing::warn!("no direct writes to {name}: {e}");
+        }
         let shared = self.shared.clone();
         let spawned = spawn_thread(format!("ccmux-write-{name}"), move || {
             write_loop(p.writer, rx, &shared)
@@ -272,13 +271,13 @@ impl Session {
         }
     }
 
-    /// Queues bytes for the program. Never blocks.
+    /// Writes bytes for the program, at once if the PTY takes them, else
+    /// through the writer thread (see `input`). Never blocks.
     pub fn write(&self, bytes: Vec<u8>) {
         if let Some(input) = &self.input
             && !bytes.is_empty()
         {
-            // A closed channel means the writer ended with the program.
-            let _ = input.send(Input::Keys(bytes));
+            self.shared.gate.keys(input, &bytes);
         }
     }
 
@@ -387,14 +386,15 @@ fn spawn_thread(name: String, f: impl FnOnce() + Send + 'static) -> std::io::Res
 /// Writes input to the PTY through `writer`, a plain copy of the master's fd:
 /// dropping it only closes that fd (portable-pty's own writer would type
 /// `\n` and Ctrl-D into the PTY, to whatever still reads it).
-fn write_loop(mut writer: File, rx: Receiver<Input>, shared: &Shared) {
+fn write_loop(writer: File, rx: Receiver<Input>, shared: &Shared) {
     for input in rx {
         let (bytes, reply) = match input {
             Input::Keys(bytes) => (bytes, false),
             Input::Reply(bytes) => (bytes, true),
             Input::Close => break,
         };
-        let written = writer.write_all(&bytes);
+        let written = input::write_all(&writer, &bytes);
+        shared.gate.done();
         if reply {
             shared
                 .replies_queued
@@ -406,13 +406,19 @@ fn write_loop(mut writer: File, rx: Receiver<Input>, shared: &Shared) {
     }
 }
 
-fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender<Input>) {
+fn read_loop(mut reader: File, shared: &Shared, replies: &Sender<Input>) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // The fd is non-blocking (see `input`): wait for output, or the
+            // hang-up that the next read reports.
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                input::wait(&reader, libc::POLLIN);
+                continue;
+            }
             // EIO: the slave side is closed, the program is gone.
             Err(_) => break,
         };
@@ -431,7 +437,7 @@ fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared, replies: &Sender
             shared
                 .replies_queued
                 .fetch_add(answer.len(), Ordering::AcqRel);
-            let _ = replies.send(Input::Reply(answer));
+            shared.gate.reply(replies, answer);
         }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -469,6 +475,7 @@ fn wait_loop(
     shared.life().exited = true;
     shared.life_cv.notify_all();
     // Input now could only reach what the program left behind.
+    shared.gate.close();
     let _ = writer.send(Input::Close);
     drop(shared.master().take());
     // Known to have exited, it is reaped at once: the record of leaders can

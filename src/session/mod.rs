@@ -2,6 +2,7 @@
 //! here draws, reads the keyboard or writes to the host terminal.
 
 mod claude;
+mod input;
 mod instance;
 mod osc_limit;
 mod pty;

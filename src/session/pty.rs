@@ -2,7 +2,6 @@
 
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::Read;
 use std::os::fd::BorrowedFd;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +25,7 @@ pub struct SpawnSpec {
 pub struct Pty {
     pub master: Box<dyn MasterPty + Send>,
     pub child: Box<dyn Child + Send + Sync>,
-    pub reader: Box<dyn Read + Send>,
+    pub reader: File,
     /// A copy of the master's fd, not portable-pty's writer: dropping that
     /// one types `\n` and Ctrl-D into the PTY.
     pub writer: File,
@@ -102,18 +101,20 @@ pub fn spawn(
         .map_err(|e| format!("cannot start {}: {e}", spec.program))?;
     // Our copy of the slave must go, or the reader never sees EOF.
     drop(pair.slave);
-    let reader = pair
-        .master
-        .try_clone_reader()
-        .map_err(|e| format!("cannot read the pty: {e}"))?;
-    let writer = pair
-        .master
-        .as_raw_fd()
-        // SAFETY: the master owns this fd and outlives the borrow.
-        .map(|fd| unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned())
-        .ok_or_else(|| "cannot write the pty: it has no fd".to_string())?
-        .map(File::from)
-        .map_err(|e| format!("cannot write the pty: {e}"))?;
+    // Plain copies of the master's fd: portable-pty's writer would type `\n`
+    // and Ctrl-D when dropped, and both must see the fd non-blocking (see
+    // `input`), which portable-pty's reader does not expect.
+    let copy = |what: &str| {
+        pair.master
+            .as_raw_fd()
+            // SAFETY: the master owns this fd and outlives the borrow.
+            .map(|fd| unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned())
+            .ok_or_else(|| format!("cannot {what} the pty: it has no fd"))?
+            .map(File::from)
+            .map_err(|e| format!("cannot {what} the pty: {e}"))
+    };
+    let reader = copy("read")?;
+    let writer = copy("write")?;
     Ok(Pty {
         master: pair.master,
         child,
