@@ -147,11 +147,15 @@ async fn run(
     let mut child = signal(SignalKind::child())?;
 
     loop {
-        let now = Instant::now();
-        // One queued session a turn: keys and frames go on in between.
+        // One queued session a turn: keys and frames go on in between. The
+        // turn's select returns at once while sessions wait, so the loop
+        // yields first: the connections' tasks (the `Attached` reply, the
+        // first frame) run before the next start, not after the last.
         if server.hub.has_queued() {
-            server.hub.start_queued(now);
+            tokio::task::yield_now().await;
+            server.hub.start_queued(Instant::now());
         }
+        let now = Instant::now();
         server.pass_on();
         server.draw_due(now);
         server.pass_on();
