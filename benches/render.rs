@@ -170,9 +170,13 @@ impl Write for Counter {
     }
 }
 
-/// Frames drawn with `screen(i)` as frame i's content: the time of each
-/// `Terminal::draw`, and the mean bytes a frame wrote.
-fn host_frames<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
+/// A 200x50 terminal on crossterm whose output is counted.
+type Host = Terminal<CrosstermBackend<Counter>>;
+
+/// Calls `draw(terminal, i)` for frame i, `WARMUP` times and then `FRAMES` times, on a fresh
+/// `Host`; `draw` times its own frame (what it readies first is not timed). The times, and the
+/// mean bytes a frame wrote.
+fn time_frames(mut draw: impl FnMut(&mut Host, usize) -> Duration) -> (Stats, u64) {
     let area = Rect::new(0, 0, COLS, ROWS);
     let counter = Counter::default();
     let backend = CrosstermBackend::new(counter.clone());
@@ -182,93 +186,58 @@ fn host_frames<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
     let Ok(mut terminal) = Terminal::with_options(backend, options) else {
         return (Stats::of(Vec::new()), 0);
     };
-    let mut i = 0;
-    let mut draw = || {
-        let term = screen(i);
-        i += 1;
-        let start = Instant::now();
-        let drawn = terminal.draw(|f| f.render_widget(ScreenView::new(term.screen()), f.area()));
-        let took = start.elapsed();
-        black_box(drawn.is_ok());
-        took
-    };
-    for _ in 0..WARMUP {
-        draw();
+    for i in 0..WARMUP {
+        draw(&mut terminal, i);
     }
     let before = counter.get();
-    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
+    let stats = Stats::of(
+        (WARMUP..WARMUP + FRAMES)
+            .map(|i| draw(&mut terminal, i))
+            .collect(),
+    );
     let bytes = (counter.get() - before) / FRAMES as u64;
     (stats, bytes)
+}
+
+/// Draws `view` on `terminal`; how long that took.
+fn timed_draw(terminal: &mut Host, view: ScreenView) -> Duration {
+    let start = Instant::now();
+    let drawn = terminal.draw(|f| f.render_widget(view, f.area()));
+    let took = start.elapsed();
+    black_box(drawn.is_ok());
+    took
+}
+
+/// Frames drawn with `screen(i)` as frame i's content: the time of each
+/// `Terminal::draw`, and the mean bytes a frame wrote.
+fn host_frames<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
+    time_frames(|terminal, i| timed_draw(terminal, ScreenView::new(screen(i).screen())))
 }
 
 /// `host_frames` with one RowCache kept across the frames, as a viewer keeps its own.
 fn host_frames_cached<'a>(screen: impl Fn(usize) -> &'a Term) -> (Stats, u64) {
-    let area = Rect::new(0, 0, COLS, ROWS);
-    let counter = Counter::default();
-    let backend = CrosstermBackend::new(counter.clone());
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(area),
-    };
-    let Ok(mut terminal) = Terminal::with_options(backend, options) else {
-        return (Stats::of(Vec::new()), 0);
-    };
     let mut cache = RowCache::default();
-    let mut i = 0;
-    let mut draw = || {
-        let term = screen(i);
-        i += 1;
-        let start = Instant::now();
-        let view = ScreenView::new(term.screen()).cached(&mut cache);
-        let drawn = terminal.draw(|f| f.render_widget(view, f.area()));
-        let took = start.elapsed();
-        black_box(drawn.is_ok());
-        took
-    };
-    for _ in 0..WARMUP {
-        draw();
-    }
-    let before = counter.get();
-    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
-    let bytes = (counter.get() - before) / FRAMES as u64;
-    (stats, bytes)
+    time_frames(|terminal, i| {
+        timed_draw(
+            terminal,
+            ScreenView::new(screen(i).screen()).cached(&mut cache),
+        )
+    })
 }
 
 /// Frames of `term` through crossterm, a character typed on its bottom row (untimed) before
 /// each, as a key echo changes the screen; with `cache`, drawn with that RowCache.
-fn echo_frames(term: &mut Term, cache: Option<&mut RowCache>) -> (Stats, u64) {
-    let area = Rect::new(0, 0, COLS, ROWS);
-    let counter = Counter::default();
-    let backend = CrosstermBackend::new(counter.clone());
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(area),
-    };
-    let Ok(mut terminal) = Terminal::with_options(backend, options) else {
-        return (Stats::of(Vec::new()), 0);
-    };
-    let mut cache = cache;
-    let mut i = 0_usize;
-    let mut draw = || {
+fn echo_frames(term: &mut Term, mut cache: Option<&mut RowCache>) -> (Stats, u64) {
+    time_frames(|terminal, i| {
         let col = i % usize::from(COLS) + 1;
         let key = char::from(b'a' + (i % 26) as u8);
         term.process(format!("\x1b[{ROWS};{col}H{key}").as_bytes());
-        i += 1;
-        let start = Instant::now();
         let view = match cache.as_deref_mut() {
             Some(cache) => ScreenView::new(term.screen()).cached(cache),
             None => ScreenView::new(term.screen()),
         };
-        let drawn = terminal.draw(|f| f.render_widget(view, f.area()));
-        let took = start.elapsed();
-        black_box(drawn.is_ok());
-        took
-    };
-    for _ in 0..WARMUP {
-        draw();
-    }
-    let before = counter.get();
-    let stats = Stats::of((0..FRAMES).map(|_| draw()).collect());
-    let bytes = (counter.get() - before) / FRAMES as u64;
-    (stats, bytes)
+        timed_draw(terminal, view)
+    })
 }
 
 /// A whole App frame on a TestBackend (and on crossterm, for the bytes):

@@ -67,28 +67,11 @@ impl World {
     }
 
     fn ls(&self) -> Vec<Value> {
-        let (out, err, code) = self.run(&["ls", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str::<Value>(&out)
-            .expect("json")
-            .as_array()
-            .expect("array")
-            .clone()
+        support::ls_json(&self.home, &[])
     }
 
     fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let list = self.ls();
-            if pred(&list) {
-                return list;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: {list:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        support::wait_ls(&self.home, &[], what, pred, String::new)
     }
 
     fn new_session(&self, dir: &Path) -> String {

@@ -6,10 +6,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
+use support::{Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
 
 struct World {
     _server: ServerGuard,
@@ -71,28 +70,11 @@ impl World {
     }
 
     fn ls(&self) -> Vec<Value> {
-        let (out, err, code) = self.run(&["ls", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str::<Value>(&out)
-            .expect("json")
-            .as_array()
-            .expect("array")
-            .clone()
+        support::ls_json(&self.home, &[])
     }
 
     fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let list = self.ls();
-            if pred(&list) {
-                return list;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: {list:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        support::wait_ls(&self.home, &[], what, pred, String::new)
     }
 
     fn new_session(&self, args: &[&str], dir: &Path) -> String {

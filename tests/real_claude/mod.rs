@@ -343,31 +343,13 @@ impl World {
     }
 
     pub fn ls(&self) -> Vec<Value> {
-        let (out, err, code) = self.run(&["ls", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        serde_json::from_str::<Value>(&out)
-            .expect("json")
-            .as_array()
-            .expect("array")
-            .clone()
+        crate::support::ls_json(&self.home, &self.env())
     }
 
     /// Polls `ccmux ls --json` until `pred` holds; returns that list.
     pub fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let list = self.ls();
-            if pred(&list) {
-                return list;
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "timed out waiting for {what}: {list:#?}\nwhat the sessions show:\n{}",
-                    self.glance()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let glance = || format!("what the sessions show:\n{}", self.glance());
+        crate::support::wait_ls(&self.home, &self.env(), what, pred, glance)
     }
 
     /// Where Claude keeps `conversation` (it names the file after it), once

@@ -40,6 +40,40 @@ pub fn ccmux(home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> std::pro
     cmd.output().expect("run ccmux")
 }
 
+/// `ccmux ls --json` in `home`'s sandbox: its sessions.
+pub fn ls_json(home: &Path, extra_env: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let out = ccmux(home, &["ls", "--json"], extra_env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("ls --json prints an array")
+}
+
+/// Reads `ls --json` in `home`'s sandbox until `pred` holds of it; returns
+/// that list. Fails after `DEADLINE` with `what` and `glance()`, what the
+/// sessions show.
+pub fn wait_ls(
+    home: &Path,
+    extra_env: &[(&str, &str)],
+    what: &str,
+    pred: impl Fn(&[serde_json::Value]) -> bool,
+    glance: impl Fn() -> String,
+) -> Vec<serde_json::Value> {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let list = ls_json(home, extra_env);
+        if pred(&list) {
+            return list;
+        }
+        if Instant::now() >= deadline {
+            panic!("timed out waiting for {what}: {list:#?}\n{}", glance());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Stops the sandbox's server, if one runs, when dropped: no test leaves a
 /// server (or its sessions) behind.
 pub struct ServerGuard(pub PathBuf);
