@@ -184,7 +184,7 @@ impl App {
         } else if !self.opts.clipboard {
             self.say("not copied: the clipboard is off (clipboard = false)", now);
         } else {
-            let encoded = super::input::base64_encode(text.as_bytes());
+            let encoded = super::base64_encode(text.as_bytes());
             if encoded.len() > MAX_CLIPBOARD {
                 self.say(
                     format!("not copied: {n} {characters} is more than a terminal takes"),

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::draw;
-use super::{App, Back, Confirm, Prompt, QueueView, Switcher, TableView, View};
+use super::{App, Back, Confirm, Prompt, QueueView, Switcher, TableView, View, base64_encode};
 use crate::action::Action;
 use crate::hub::Hub;
 use crate::keys::{InputModes, KeyLookup, encode_key, encode_mouse, encode_paste};
@@ -431,11 +431,4 @@ pub(super) fn back_to(back: Back) -> View {
         Back::Table(table) => View::Table(table),
         Back::Queue(queue) => View::Queue(queue),
     }
-}
-
-pub(super) fn base64_encode(bytes: &[u8]) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .encode(bytes)
-        .into_bytes()
 }

@@ -22,6 +22,7 @@ mod notify;
 mod prompt;
 mod queue;
 mod switcher;
+
 #[cfg(test)]
 mod tests;
 mod view;
@@ -408,4 +409,12 @@ impl App {
         let last = hub.registry().len().saturating_sub(1);
         self.focus(hub, last, now);
     }
+}
+
+/// What OSC 52 carries: the copied text in base64.
+fn base64_encode(bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .encode(bytes)
+        .into_bytes()
 }
