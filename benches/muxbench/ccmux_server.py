@@ -5,6 +5,11 @@ state dirs), the mux's CPU and memory are the client's *and* the server's,
 and a run ends with `ccmux kill-server`.
 
     python3 benches/muxbench/ccmux_server.py --mux tmux,ccmux [--only NAME]
+    python3 benches/muxbench/ccmux_server.py scale --mux ccmux,tmux --sessions 10,50
+    python3 benches/muxbench/ccmux_server.py finalscreen --mux ccmux,tmux --runs 1
+
+(`scale` and `finalscreen` are muxbench's scale.py and finalscreen.py, run
+with this adapter.)
 
 Everything else is muxbench's own (its README says how to make the corpora).
 """
@@ -64,4 +69,9 @@ class CcmuxServerAdapter(CcmuxAdapter):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in ("scale", "finalscreen"):
+        import importlib
+        tool = importlib.import_module(sys.argv[1])
+        sys.argv = [sys.argv[1] + ".py"] + sys.argv[2:]
+        sys.exit(tool.main())
     sys.exit(muxbench.main())
