@@ -25,7 +25,7 @@ fn a_killed_server_comes_back_under_the_same_id_in_the_same_conversation() {
     w.kill_server_hard();
     // Its Claude goes with it (the terminal it ran in hung up): two Claudes
     // in one conversation would write over each other.
-    real_claude::wait_gone(&old, "the killed server's processes to end");
+    support::procs::wait_gone(&old, "the killed server's processes to end");
     drop(pty);
 
     // Attaching starts a server, which brings the session back.

@@ -6,128 +6,16 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use serde_json::Value;
-use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
+use support::fake_world::{FakeWorld, idle};
+use support::procs;
 
 const ALT_2: &str = "\x1b2";
 
-struct World {
-    _server: ServerGuard,
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    config: PathBuf,
-    a: PathBuf,
-    b: PathBuf,
-}
-
-/// A home whose config runs the fake Claude as Claude Code (with hooks).
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let home = tmp
-        .path()
-        .canonicalize()
-        .expect("canonicalize")
-        .join("home");
-    let (a, b) = (home.join("a"), home.join("b"));
-    for d in [&home, &a, &b] {
-        std::fs::create_dir_all(d).expect("mkdir");
-    }
-    let config = home.join("ccmux.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "command = {:?}\nagent = \"claude\"\n",
-            fake_claude_bin().display().to_string()
-        ),
-    )
-    .expect("config");
-    World {
-        _server: ServerGuard(home.clone()),
-        _tmp: tmp,
-        home,
-        config,
-        a,
-        b,
-    }
-}
-
-impl World {
-    fn run(&self, args: &[&str]) -> (String, String, i32) {
-        let mut all = vec!["--config", self.config.to_str().expect("utf-8")];
-        all.extend(args);
-        let out = ccmux(&self.home, &all, &[]);
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.code().unwrap_or(-1),
-        )
-    }
-
-    fn ls(&self) -> Vec<Value> {
-        support::ls_json(&self.home, &[])
-    }
-
-    fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        support::wait_ls(&self.home, &[], what, pred, String::new)
-    }
-
-    fn new_session(&self, dir: &Path) -> String {
-        let (out, err, code) = self.run(&["new", dir.to_str().expect("utf-8")]);
-        assert_eq!(code, 0, "{err}");
-        out.trim().to_string()
-    }
-
-    fn attach(&self) -> Pty {
-        Pty::spawn(
-            &ccmux_bin(),
-            &["--config", self.config.to_str().expect("utf-8"), "attach"],
-            &self.home,
-            &self.home,
-            &[],
-            120,
-            40,
-        )
-    }
-
-    fn server_pid(&self) -> i32 {
-        let runtime = format!("XDG_RUNTIME_DIR={}", self.home.join("run").display());
-        std::fs::read_dir("/proc")
-            .expect("/proc")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-            .find(|pid| {
-                let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-                let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-                cmd.split(|b| *b == 0).any(|a| a == b"server")
-                    && env.split(|b| *b == 0).any(|v| v == runtime.as_bytes())
-            })
-            .expect("the server runs")
-    }
-
-    /// What a crash, the OOM killer or a reboot does to the server.
-    fn kill_server_hard(&self) {
-        let pid = self.server_pid();
-        // SAFETY: kill has no memory effects.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
-        let deadline = Instant::now() + DEADLINE;
-        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            assert!(Instant::now() < deadline, "the server did not die");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-fn idle(list: &[Value]) -> bool {
-    list.iter().all(|s| s["status"] == "idle")
-}
-
 #[test]
 fn a_killed_server_comes_back_with_every_session_and_conversation() {
-    let w = world();
-    let a = w.new_session(&w.a);
-    let b = w.new_session(&w.b);
+    let w = FakeWorld::new();
+    let a = w.new_session(&[], &w.a);
+    let b = w.new_session(&[], &w.b);
     w.wait_ls("both idle", idle);
     for (id, words) in [(&a, "hello from a"), (&b, "hello from b")] {
         let (out, err, code) = w.run(&["send", id, words]);
@@ -139,7 +27,7 @@ fn a_killed_server_comes_back_with_every_session_and_conversation() {
             && l.iter()
                 .all(|s| s["task"].as_str().is_some_and(|t| t.starts_with("hello")))
     });
-    w.kill_server_hard();
+    procs::kill_server_hard(&w.home);
 
     // Attaching starts a server, which brings them back.
     let pty = w.attach();
@@ -158,15 +46,15 @@ fn a_killed_server_comes_back_with_every_session_and_conversation() {
 
 #[test]
 fn an_explicit_stop_is_not_restored_and_a_gone_directory_says_why() {
-    let w = world();
-    let a = w.new_session(&w.a);
-    let b = w.new_session(&w.b);
+    let w = FakeWorld::new();
+    let a = w.new_session(&[], &w.a);
+    let b = w.new_session(&[], &w.b);
     w.wait_ls("both idle", idle);
     let (_, err, code) = w.run(&["stop", &a]);
     assert_eq!(code, 0, "{err}");
     w.wait_ls("a stopped", |l| l[0]["status"] == "exited");
     std::fs::remove_dir_all(&w.b).expect("rm b");
-    w.kill_server_hard();
+    procs::kill_server_hard(&w.home);
 
     let pty = w.attach();
     pty.wait_text("cannot come back");
@@ -184,7 +72,7 @@ fn an_explicit_stop_is_not_restored_and_a_gone_directory_says_why() {
 
 #[test]
 fn a_corrupt_saved_file_is_set_aside_and_said_so() {
-    let w = world();
+    let w = FakeWorld::new();
     let state = w.home.join(".local/state/ccmux");
     std::fs::create_dir_all(&state).expect("mkdir");
     std::fs::write(state.join("default.sessions.json"), "{ torn").expect("write");
@@ -202,8 +90,8 @@ fn a_corrupt_saved_file_is_set_aside_and_said_so() {
 
 #[test]
 fn a_restart_resumes_the_conversation_claude_is_really_in() {
-    let w = world();
-    let a = w.new_session(&w.a);
+    let w = FakeWorld::new();
+    let a = w.new_session(&[], &w.a);
     w.wait_ls("idle", idle);
     w.run(&["send", &a, "before the clear"]);
     let first = w.wait_ls("answered", |l| {
@@ -244,9 +132,9 @@ fn a_restart_resumes_the_conversation_claude_is_really_in() {
 
 #[test]
 fn ctrl_z_no_longer_hangs_a_session() {
-    let w = world();
-    w.new_session(&w.a);
-    w.new_session(&w.b);
+    let w = FakeWorld::new();
+    w.new_session(&[], &w.a);
+    w.new_session(&[], &w.b);
     w.wait_ls("both idle", idle);
     let mut pty = w.attach();
     pty.wait_text("? for shortcuts");

@@ -5,107 +5,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
-use serde_json::Value;
-use support::{Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
-
-struct World {
-    _server: ServerGuard,
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    config: PathBuf,
-    a: PathBuf,
-    b: PathBuf,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let home = tmp
-        .path()
-        .canonicalize()
-        .expect("canonicalize")
-        .join("home");
-    let (a, b) = (home.join("a"), home.join("b"));
-    for d in [&home, &a, &b] {
-        std::fs::create_dir_all(d).expect("mkdir");
-    }
-    let config = home.join("ccmux.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "command = {:?}\nagent = \"claude\"\n",
-            fake_claude_bin().display().to_string()
-        ),
-    )
-    .expect("config");
-    World {
-        _server: ServerGuard(home.clone()),
-        _tmp: tmp,
-        home,
-        config,
-        a,
-        b,
-    }
-}
-
-impl World {
-    fn run(&self, args: &[&str]) -> (String, String, i32) {
-        let mut all = vec!["--config", self.config.to_str().expect("utf-8")];
-        all.extend(args);
-        let out = ccmux(&self.home, &all, &[]);
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.code().unwrap_or(-1),
-        )
-    }
-
-    fn send(&self, args: &[&str]) -> String {
-        let mut all = vec!["send"];
-        all.extend(args);
-        let (out, err, code) = self.run(&all);
-        assert_eq!(code, 0, "{out}{err}");
-        out
-    }
-
-    fn ls(&self) -> Vec<Value> {
-        support::ls_json(&self.home, &[])
-    }
-
-    fn wait_ls(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        support::wait_ls(&self.home, &[], what, pred, String::new)
-    }
-
-    fn new_session(&self, args: &[&str], dir: &Path) -> String {
-        let mut all = vec!["new"];
-        all.extend(args);
-        all.push(dir.to_str().expect("utf-8"));
-        let (out, err, code) = self.run(&all);
-        assert_eq!(code, 0, "{err}");
-        out.trim().to_string()
-    }
-
-    fn attach(&self) -> Pty {
-        Pty::spawn(
-            &ccmux_bin(),
-            &["--config", self.config.to_str().expect("utf-8"), "attach"],
-            &self.home,
-            &self.home,
-            &[],
-            120,
-            40,
-        )
-    }
-}
-
-fn idle(list: &[Value]) -> bool {
-    list.iter().all(|s| s["status"] == "idle")
-}
+use support::fake_world::{FakeWorld, idle};
 
 #[test]
 fn an_idle_session_gets_it_at_once_a_busy_one_after_its_turn_in_order() {
-    let w = world();
+    let w = FakeWorld::new();
     let a = w.new_session(&[], &w.a);
     w.wait_ls("idle", idle);
     assert_eq!(w.send(&[&a, "slow 2"]), format!("{}: delivered\n", &a[..8]));
@@ -126,7 +30,7 @@ fn an_idle_session_gets_it_at_once_a_busy_one_after_its_turn_in_order() {
 
 #[test]
 fn a_permission_prompt_holds_the_queue_until_the_user_answers() {
-    let w = world();
+    let w = FakeWorld::new();
     let a = w.new_session(&[], &w.a);
     w.wait_ls("idle", idle);
     w.send(&[&a, "perm"]);
@@ -141,7 +45,7 @@ fn a_permission_prompt_holds_the_queue_until_the_user_answers() {
 
 #[test]
 fn all_reaches_every_claude_session_and_skips_a_shell() {
-    let w = world();
+    let w = FakeWorld::new();
     let a = w.new_session(&[], &w.a);
     let b = w.new_session(&[], &w.b);
     let shell = w.new_session(&["--cmd", "sh"], &w.home);
@@ -164,7 +68,7 @@ fn all_reaches_every_claude_session_and_skips_a_shell() {
 
 #[test]
 fn wait_prints_each_turns_last_message_and_says_when_a_session_asks() {
-    let w = world();
+    let w = FakeWorld::new();
     let a = w.new_session(&[], &w.a);
     w.wait_ls("idle", idle);
     let (out, err, code) = w.run(&["send", "--wait", &a, "first step"]);
@@ -184,7 +88,7 @@ fn wait_prints_each_turns_last_message_and_says_when_a_session_asks() {
 
 #[test]
 fn a_queue_survives_a_killed_server() {
-    let w = world();
+    let w = FakeWorld::new();
     let a = w.new_session(&[], &w.a);
     w.wait_ls("idle", idle);
     w.send(&[&a, "perm"]);

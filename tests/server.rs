@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
+use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin, procs};
 
 const PREFIX: &str = "\x11"; // Ctrl-q
 const ALT_1: &str = "\x1b1";
@@ -423,21 +423,6 @@ fn closing_the_terminal_detaches() {
     assert!(list[0]["exit_code"].is_null(), "{list:?}");
 }
 
-/// The server's pid: the `ccmux server` process of this test's sandbox.
-fn server_pid(w: &World) -> u32 {
-    let runtime = format!("XDG_RUNTIME_DIR={}", w.home.join("run").display());
-    std::fs::read_dir("/proc")
-        .expect("/proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            cmdline.split(|b| *b == 0).any(|a| a == b"server")
-                && environ.split(|b| *b == 0).any(|v| v == runtime.as_bytes())
-        })
-        .expect("the server runs")
-}
-
 fn count(dir: String) -> usize {
     std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
 }
@@ -446,7 +431,7 @@ fn count(dir: String) -> usize {
 fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches() {
     let w = world();
     w.new_session(&w.api, &[]);
-    let pid = server_pid(&w);
+    let pid = procs::server_pid(&w.home);
     let sid = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
     // Fields after the command: state ppid pgrp session; its own session.
     let fields: Vec<&str> = sid
@@ -462,7 +447,7 @@ fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches()
     );
     // SIGHUP changes nothing.
     // SAFETY: kill has no memory effects.
-    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGHUP) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
 
     let attach_once = || {
         let mut s = raw(&w);
@@ -494,7 +479,7 @@ fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches()
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(count(format!("/proc/{pid}/task")), threads);
-    assert_eq!(server_pid(&w), pid, "the server survived");
+    assert_eq!(procs::server_pid(&w.home), pid, "the server survived");
 }
 
 #[test]
@@ -502,9 +487,9 @@ fn a_client_whose_server_dies_says_so_and_restores_the_terminal() {
     let w = world();
     let mut pty = w.attach(&[&w.api], 120, 40);
     wait_idle(&pty);
-    let pid = server_pid(&w);
+    let pid = procs::server_pid(&w.home);
     // SAFETY: kill has no memory effects.
-    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGKILL) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
     assert_eq!(pty.wait_exit(), 1);
     pty.wait_eof();
     assert!(pty.is_cooked(), "raw mode left behind");

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, example_bin};
+use crate::support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, example_bin, procs};
 
 pub const PREFIX: &str = "\x11"; // Ctrl-q
 const API_KEY: &str = "sk-ant-api03-ccmux-test-key-0000000000000000000000000000";
@@ -398,73 +398,13 @@ impl World {
     /// The processes of this test's ccmux: its server, clients and every
     /// session's, which all inherit the test's XDG_RUNTIME_DIR.
     pub fn processes(&self) -> Vec<i32> {
-        let runtime = format!("XDG_RUNTIME_DIR={}", self.home.join("run").display());
-        std::fs::read_dir("/proc")
-            .expect("/proc")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-            .filter(|pid| {
-                let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-                env.split(|b| *b == 0).any(|v| v == runtime.as_bytes())
-            })
-            .collect()
-    }
-
-    fn server_pid(&self) -> i32 {
-        self.processes()
-            .into_iter()
-            .find(|pid| {
-                let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-                cmd.split(|b| *b == 0).any(|a| a == b"server")
-            })
-            .expect("the server runs")
+        procs::of_sandbox(&self.home)
     }
 
     /// What a crash, the OOM killer or a reboot does to the server.
     pub fn kill_server_hard(&self) {
-        let pid = self.server_pid();
-        // SAFETY: kill has no memory effects.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
-        wait_gone(&[pid], "the server to die");
+        procs::kill_server_hard(&self.home);
     }
-}
-
-/// Waits until none of `pids` is alive (a zombie counts as gone: it runs
-/// nothing). Panics naming what lingers.
-pub fn wait_gone(pids: &[i32], what: &str) {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let alive = alive(pids);
-        if alive.is_empty() {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: still running {}",
-            describe(&alive)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn alive(pids: &[i32]) -> Vec<i32> {
-    pids.iter()
-        .copied()
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z"))
-        })
-        .collect()
-}
-
-fn describe(pids: &[i32]) -> String {
-    pids.iter()
-        .map(|pid| {
-            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            format!("{pid} ({})", cmd.chars().take(120).collect::<String>())
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Drop for World {
@@ -476,12 +416,12 @@ impl Drop for World {
         let mut left = self.processes();
         while !left.is_empty() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
-            left = alive(&left);
+            left = procs::alive(&left);
         }
         if left.is_empty() {
             return;
         }
-        let what = describe(&left);
+        let what = procs::describe(&left);
         for pid in left {
             // SAFETY: kill has no memory effects.
             unsafe { libc::kill(pid, libc::SIGKILL) };

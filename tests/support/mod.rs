@@ -2,6 +2,9 @@
 //! would see it, with a terminal that answers queries like a real one.
 #![allow(dead_code)] // each test binary uses a different part of it
 
+pub mod fake_world;
+pub mod procs;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
