@@ -3,43 +3,15 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use support::{Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin};
+use support::{Pty, Sandbox, ccmux, ccmux_bin, fake_claude_bin};
 
 const PREFIX: &str = "\x11"; // Ctrl-q
 const ALT_1: &str = "\x1b1";
 const ALT_2: &str = "\x1b2";
 
-struct World {
-    // Declared first, so the server is stopped before its home goes.
-    _server: ServerGuard,
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    api: PathBuf,
-    web: PathBuf,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    // Canonical, so the paths sessions report match what we compare with.
-    let root = tmp.path().canonicalize().expect("canonicalize");
-    let home = root.join("home");
-    let api = home.join("api");
-    let web = home.join("web");
-    for d in [&home, &api, &web] {
-        std::fs::create_dir_all(d).expect("mkdir");
-    }
-    World {
-        _server: ServerGuard(home.clone()),
-        _tmp: tmp,
-        home,
-        api,
-        web,
-    }
-}
-
-fn start(w: &World, dirs: &[&Path]) -> Pty {
+fn start(w: &Sandbox, dirs: &[&Path]) -> Pty {
     let fake = fake_claude_bin();
     let mut args = vec!["--cmd", fake.to_str().expect("utf-8 path")];
     args.extend(dirs.iter().map(|d| d.to_str().expect("utf-8 path")));
@@ -53,7 +25,7 @@ fn wait_idle(pty: &Pty) -> String {
 
 #[test]
 fn two_tabs_and_switching_shows_the_other_session() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     let screen = pty.wait_text(&format!("cwd: {}", w.api.display()));
     assert!(screen.contains("api") && screen.contains("web"), "{screen}");
@@ -67,7 +39,7 @@ fn two_tabs_and_switching_shows_the_other_session() {
 
 #[test]
 fn the_fake_claude_gets_its_queries_answered_through_ccmux() {
-    let w = world();
+    let w = Sandbox::new();
     let pty = start(&w, &[&w.api]);
     let screen = pty.wait_text("terminal: ccmux");
     assert!(!screen.contains("QUERY FAILED"), "{screen}");
@@ -76,7 +48,7 @@ fn the_fake_claude_gets_its_queries_answered_through_ccmux() {
 
 #[test]
 fn a_background_session_keeps_working() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.type_line("count");
@@ -108,7 +80,7 @@ fn a_background_session_keeps_working() {
 
 #[test]
 fn typing_reaches_only_the_focused_session() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.type_line("hello from api");
@@ -125,7 +97,7 @@ fn typing_reaches_only_the_focused_session() {
 
 #[test]
 fn the_picker_starts_a_session_in_the_chosen_directory() {
-    let w = world();
+    let w = Sandbox::new();
     let extra = w.home.join("extra-project");
     std::fs::create_dir(&extra).expect("mkdir");
     let mut pty = start(&w, &[&w.api]);
@@ -142,7 +114,7 @@ fn the_picker_starts_a_session_in_the_chosen_directory() {
 
 #[test]
 fn the_table_lists_both_directories_with_their_status() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.send(format!("{PREFIX}s"));
@@ -156,7 +128,7 @@ fn the_table_lists_both_directories_with_their_status() {
 
 #[test]
 fn stop_asks_and_then_ends_only_that_session() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.send(format!("{PREFIX}x"));
@@ -185,7 +157,7 @@ fn stop_asks_and_then_ends_only_that_session() {
 
 #[test]
 fn a_nonexistent_directory_is_refused_with_exit_2() {
-    let w = world();
+    let w = Sandbox::new();
     let missing = w.home.join("missing");
     let mut pty = start(&w, &[&w.api, &missing]);
     assert_eq!(pty.wait_exit(), 2);
@@ -200,7 +172,7 @@ fn a_nonexistent_directory_is_refused_with_exit_2() {
 
 #[test]
 fn quitting_restores_the_terminal() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api]);
     wait_idle(&pty);
     assert!(pty.with_screen(|s| s.alternate_screen()));
@@ -225,7 +197,7 @@ fn quitting_restores_the_terminal() {
 
 #[test]
 fn a_host_resize_reaches_background_sessions_too() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.resize(100, 30);
@@ -252,7 +224,7 @@ fn a_host_resize_reaches_background_sessions_too() {
 
 #[test]
 fn a_session_that_stops_reading_cannot_freeze_the_ui() {
-    let w = world();
+    let w = Sandbox::new();
     // `sleep` never reads its terminal: input piles up until the PTY is full.
     let mut pty = Pty::spawn(
         &ccmux_bin(),
@@ -283,7 +255,7 @@ fn a_session_that_stops_reading_cannot_freeze_the_ui() {
 
 #[test]
 fn help_scrollback_and_a_click_on_a_tab() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api, &w.web]);
     wait_idle(&pty);
     pty.send(format!("{PREFIX}?"));
@@ -319,7 +291,7 @@ fn help_scrollback_and_a_click_on_a_tab() {
 
 #[test]
 fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = Pty::spawn(
         &ccmux_bin(),
         &[
@@ -346,7 +318,7 @@ fn a_program_that_cannot_start_says_why_and_exits_show_their_code() {
 /// ccmux whose config runs the fake Claude as a wrapper would be run, with
 /// `agent = "claude"`: it then gets `--settings` hooks like the real one and
 /// reports through `ccmux hook`.
-fn start_with_hooks(w: &World) -> Pty {
+fn start_with_hooks(w: &Sandbox) -> Pty {
     let config = w.home.join("ccmux.toml");
     let fake = fake_claude_bin();
     std::fs::write(
@@ -375,7 +347,7 @@ fn start_with_hooks(w: &World) -> Pty {
 
 #[test]
 fn a_turn_finished_in_the_background_is_marked_until_focused() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start_with_hooks(&w);
     pty.wait_for("both idle", |s| {
         s.contains("1 ○ api") && s.contains("2 ○ web")
@@ -397,7 +369,7 @@ fn a_turn_finished_in_the_background_is_marked_until_focused() {
 /// Statuses follow the fake Claude's hook events.
 #[test]
 fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start_with_hooks(&w);
     let screen = pty.wait_for("both idle from SessionStart", |s| {
         s.contains("1 ○ api") && s.contains("2 ○ web")
@@ -444,7 +416,7 @@ fn hooks_mark_a_background_permission_prompt_and_the_jump_key_lands_on_it() {
 /// and both sessions still run in the server.
 #[test]
 fn a_fatal_signal_to_the_client_restores_the_terminal_and_keeps_the_sessions() {
-    let w = world();
+    let w = Sandbox::new();
     for (signal, name) in [
         (libc::SIGTERM, "SIGTERM"),
         (libc::SIGINT, "SIGINT"),
@@ -477,7 +449,7 @@ fn a_fatal_signal_to_the_client_restores_the_terminal_and_keeps_the_sessions() {
 
 #[test]
 fn the_full_session_id_is_shown_and_copied() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = start(&w, &[&w.api]);
     let screen = wait_idle(&pty);
     let id = screen
@@ -499,7 +471,7 @@ fn the_full_session_id_is_shown_and_copied() {
 /// ccmux cannot know, so it says what it sees and how to fix it.
 #[test]
 fn a_wrapper_without_agent_claude_is_pointed_out() {
-    let w = world();
+    let w = Sandbox::new();
     let wrapper = w.home.join("run-claude.sh");
     std::fs::write(
         &wrapper,

@@ -11,40 +11,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{DEADLINE, Pty, ServerGuard, ccmux, ccmux_bin, fake_claude_bin, procs};
+use support::{DEADLINE, Pty, Sandbox, ccmux, ccmux_bin, fake_claude_bin, procs};
 
 const PREFIX: &str = "\x11"; // Ctrl-q
 const ALT_1: &str = "\x1b1";
 const ALT_2: &str = "\x1b2";
 
-struct World {
-    // Declared first, so the server is stopped before its home goes.
-    _server: ServerGuard,
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    api: PathBuf,
-    web: PathBuf,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().canonicalize().expect("canonicalize");
-    let home = root.join("home");
-    let api = home.join("api");
-    let web = home.join("web");
-    for d in [&home, &api, &web] {
-        std::fs::create_dir_all(d).expect("mkdir");
-    }
-    World {
-        _server: ServerGuard(home.clone()),
-        _tmp: tmp,
-        home,
-        api,
-        web,
-    }
-}
-
-impl World {
+impl Sandbox {
     fn socket(&self) -> PathBuf {
         self.home.join("run/ccmux/default")
     }
@@ -135,7 +108,7 @@ fn wait_gone(id: &str) {
 
 #[test]
 fn detach_keeps_every_session_running_and_attach_brings_it_back() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = w.attach(&[&w.api, &w.web], 120, 40);
     wait_idle(&pty);
     pty.type_line("stream 30");
@@ -184,7 +157,7 @@ fn detach_keeps_every_session_running_and_attach_brings_it_back() {
 
 #[test]
 fn two_clients_have_their_own_focus_and_size() {
-    let w = world();
+    let w = Sandbox::new();
     let mut a = w.attach(&[&w.api, &w.web], 120, 40);
     wait_idle(&a);
     let mut b = Pty::spawn(&ccmux_bin(), &["attach"], &w.home, &w.home, &[], 80, 24);
@@ -217,7 +190,7 @@ fn two_clients_have_their_own_focus_and_size() {
 
 #[test]
 fn scripts_start_list_and_stop_sessions_without_a_client() {
-    let w = world();
+    let w = Sandbox::new();
     let (_, err, code) = w.run(&["ls"]);
     assert_eq!(code, 1);
     assert!(err.contains("no server running"), "{err}");
@@ -262,7 +235,7 @@ fn scripts_start_list_and_stop_sessions_without_a_client() {
 
 #[test]
 fn a_session_starts_with_the_environment_and_directory_of_its_command() {
-    let w = world();
+    let w = Sandbox::new();
     let out = ccmux(
         &w.home,
         &[
@@ -292,7 +265,7 @@ fn a_session_starts_with_the_environment_and_directory_of_its_command() {
 
 #[test]
 fn the_socket_is_private() {
-    let w = world();
+    let w = Sandbox::new();
     w.new_session(&w.api, &[]);
     let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
     assert_eq!(mode(&w.home.join("run/ccmux")), 0o700);
@@ -301,7 +274,7 @@ fn the_socket_is_private() {
 
 /// Speaks to the server the way a client of another build, or a stranger
 /// program, would.
-fn raw(w: &World) -> UnixStream {
+fn raw(w: &Sandbox) -> UnixStream {
     let stream = UnixStream::connect(w.socket()).expect("connect");
     stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
     stream
@@ -316,7 +289,7 @@ fn frame(kind: u8, body: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_client_of_another_protocol_gets_a_clear_message() {
-    let w = world();
+    let w = Sandbox::new();
     w.new_session(&w.api, &[]);
     let mut s = raw(&w);
     let hello = br#"{"protocol":999,"version":"9.9.9","something":"new"}"#;
@@ -335,7 +308,7 @@ fn a_client_of_another_protocol_gets_a_clear_message() {
 
 #[test]
 fn garbage_half_frames_and_stuck_clients_hurt_nobody() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = w.attach(&[&w.api], 120, 40);
     wait_idle(&pty);
     // Output for a while, so the stuck client below has frames to miss;
@@ -376,7 +349,7 @@ fn garbage_half_frames_and_stuck_clients_hurt_nobody() {
 
 #[test]
 fn attaching_inside_a_session_of_the_same_server_is_refused() {
-    let w = world();
+    let w = Sandbox::new();
     w.new_session(&w.api, &[]);
     let socket = w.socket();
     let mut pty = Pty::spawn(
@@ -406,7 +379,7 @@ fn attaching_inside_a_session_of_the_same_server_is_refused() {
 
 #[test]
 fn closing_the_terminal_detaches() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = w.attach(&[&w.api], 120, 40);
     wait_idle(&pty);
     pty.type_line("count");
@@ -429,7 +402,7 @@ fn count(dir: String) -> usize {
 
 #[test]
 fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches() {
-    let w = world();
+    let w = Sandbox::new();
     w.new_session(&w.api, &[]);
     let pid = procs::server_pid(&w.home);
     let sid = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
@@ -484,7 +457,7 @@ fn the_server_is_a_daemon_that_ignores_hangups_and_does_not_grow_with_attaches()
 
 #[test]
 fn a_client_whose_server_dies_says_so_and_restores_the_terminal() {
-    let w = world();
+    let w = Sandbox::new();
     let mut pty = w.attach(&[&w.api], 120, 40);
     wait_idle(&pty);
     let pid = procs::server_pid(&w.home);
@@ -499,7 +472,7 @@ fn a_client_whose_server_dies_says_so_and_restores_the_terminal() {
 
 #[test]
 fn profiles_run_other_programs_beside_claude() {
-    let w = world();
+    let w = Sandbox::new();
     let config = w.home.join("ccmux.toml");
     let fake = fake_claude_bin();
     std::fs::write(
@@ -531,7 +504,7 @@ fn profiles_run_other_programs_beside_claude() {
 /// why, on the command line and in the UI.
 #[test]
 fn an_unsafe_socket_directory_is_not_trusted() {
-    let w = world();
+    let w = Sandbox::new();
     let open = w.home.join("run/ccmux");
     std::fs::create_dir_all(&open).expect("mkdir");
     std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).expect("chmod");

@@ -77,6 +77,40 @@ pub fn wait_ls(
     }
 }
 
+/// A temporary home with two project directories, `api` and `web`, whose
+/// server (if a test starts one) is stopped when it is dropped. Its paths
+/// are canonical, so they match what sessions report.
+pub struct Sandbox {
+    // Declared first, so the server is stopped before its home goes.
+    _server: ServerGuard,
+    _tmp: tempfile::TempDir,
+    pub home: PathBuf,
+    pub api: PathBuf,
+    pub web: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let home = tmp
+            .path()
+            .canonicalize()
+            .expect("canonicalize")
+            .join("home");
+        let (api, web) = (home.join("api"), home.join("web"));
+        for d in [&home, &api, &web] {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        Sandbox {
+            _server: ServerGuard(home.clone()),
+            _tmp: tmp,
+            home,
+            api,
+            web,
+        }
+    }
+}
+
 /// Stops the sandbox's server, if one runs, when dropped: no test leaves a
 /// server (or its sessions) behind.
 pub struct ServerGuard(pub PathBuf);
