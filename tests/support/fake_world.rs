@@ -20,16 +20,7 @@ pub struct FakeWorld {
 
 impl FakeWorld {
     pub fn new() -> Self {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let home = tmp
-            .path()
-            .canonicalize()
-            .expect("canonicalize")
-            .join("home");
-        let (a, b) = (home.join("a"), home.join("b"));
-        for d in [&home, &a, &b] {
-            std::fs::create_dir_all(d).expect("mkdir");
-        }
+        let (tmp, home, [a, b]) = super::temp_home(["a", "b"]);
         let config = home.join("ccmux.toml");
         std::fs::write(
             &config,

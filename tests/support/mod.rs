@@ -77,6 +77,21 @@ pub fn wait_ls(
     }
 }
 
+/// A canonical home in a new temporary directory, with `dirs` made in it.
+pub fn temp_home<const N: usize>(dirs: [&str; N]) -> (tempfile::TempDir, PathBuf, [PathBuf; N]) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp
+        .path()
+        .canonicalize()
+        .expect("canonicalize")
+        .join("home");
+    let dirs = dirs.map(|d| home.join(d));
+    for d in std::iter::once(&home).chain(&dirs) {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    (tmp, home, dirs)
+}
+
 /// A temporary home with two project directories, `api` and `web`, whose
 /// server (if a test starts one) is stopped when it is dropped. Its paths
 /// are canonical, so they match what sessions report.
@@ -91,16 +106,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let home = tmp
-            .path()
-            .canonicalize()
-            .expect("canonicalize")
-            .join("home");
-        let (api, web) = (home.join("api"), home.join("web"));
-        for d in [&home, &api, &web] {
-            std::fs::create_dir_all(d).expect("mkdir");
-        }
+        let (tmp, home, [api, web]) = temp_home(["api", "web"]);
         Sandbox {
             _server: ServerGuard(home.clone()),
             _tmp: tmp,
