@@ -156,22 +156,13 @@ impl Client {
 
     fn pump(&mut self) {
         let now = Instant::now();
-        while let Ok(id) = self.events.try_recv() {
-            if self.hub.on_session(id, now) {
-                self.app.session_changed(id);
-            }
-        }
-        self.hub.on_time(now);
-        if self.hub.take_changed() {
-            self.app.mark_dirty();
-        }
-        if self.app.needs_draw() {
-            self.hub.read_viewed(now);
-            let (hub, app) = (&self.hub, &mut self.app);
-            self.terminal
-                .draw(|f| app.draw(hub, f, std::time::SystemTime::now()))
-                .expect("draw");
-        }
+        plain::turn(
+            &mut self.hub,
+            &mut self.app,
+            &mut self.events,
+            &mut self.terminal,
+            now,
+        );
     }
 
     fn frame(&self) -> Vec<String> {

@@ -77,3 +77,31 @@ impl Viewer {
         Viewer { hub, app, events }
     }
 }
+
+/// One turn of the server's loop for one client, as tests drive it: feeds
+/// what the sessions reported and the hub's deadlines at `now`, then draws
+/// on `terminal` if the App asks.
+#[allow(dead_code)] // the tests' harnesses; the benches draw directly
+pub fn turn(
+    hub: &mut ccmux::hub::Hub,
+    app: &mut ccmux::app::App,
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<ccmux::session::SessionId>,
+    terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    now: std::time::Instant,
+) {
+    while let Ok(id) = events.try_recv() {
+        if hub.on_session(id, now) {
+            app.session_changed(id);
+        }
+    }
+    hub.on_time(now);
+    if hub.take_changed() {
+        app.mark_dirty();
+    }
+    if app.needs_draw() {
+        hub.read_viewed(now);
+        terminal
+            .draw(|f| app.draw(hub, f, std::time::SystemTime::now()))
+            .expect("draw");
+    }
+}
