@@ -6,94 +6,39 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ccmux::app::{App, Event, View};
-use ccmux::hub::Hub;
-use ccmux::session::{Launch, SessionId};
+use ccmux::session::Launch;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use tokio::sync::mpsc::UnboundedReceiver;
 
 // The App options the benches use too: defaults, nothing persisted, UTC.
 #[path = "../benches/common/app.rs"]
 mod plain;
-use plain::Viewer;
+use plain::Rig;
 
 const SIZE: (u16, u16) = (80, 24);
 
-/// One client's App over a hub, as the server hosts it, without the socket.
-struct Harness {
-    hub: Hub,
-    app: App,
-    events: UnboundedReceiver<SessionId>,
-    terminal: Terminal<TestBackend>,
+/// `sessions` sessions in `dir` running `cat`, as one client's App over a
+/// hub sees them, without the socket.
+fn harness(dir: &Path, sessions: usize) -> Rig {
+    running(dir, sessions, "cat", &[])
 }
 
-impl Harness {
-    fn new(dir: &Path, sessions: usize) -> Harness {
-        Self::running(dir, sessions, "cat", &[])
-    }
+fn running(dir: &Path, sessions: usize, program: &str, args: &[&str]) -> Rig {
+    let launch = Launch {
+        program: program.into(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        env: Vec::new(),
+        scrollback: 100,
+        claude: false,
+        claude_hooks: None,
+    };
+    Rig::new(launch, &vec![dir.to_path_buf(); sessions], SIZE)
+}
 
-    fn running(dir: &Path, sessions: usize, program: &str, args: &[&str]) -> Harness {
-        let launch = Launch {
-            program: program.into(),
-            args: args.iter().map(|a| a.to_string()).collect(),
-            env: Vec::new(),
-            scrollback: 100,
-            claude: false,
-            claude_hooks: None,
-        };
-        let dirs = vec![dir.to_path_buf(); sessions];
-        let Viewer { hub, app, events } = Viewer::new(launch, &dirs, SIZE);
-        let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
-        Harness {
-            hub,
-            app,
-            events,
-            terminal,
-        }
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        self.app.handle(
-            &mut self.hub,
-            Event::Key(KeyEvent::new(code, mods)),
-            Instant::now(),
-        );
-        self.pump();
-    }
-
-    fn prefix(&mut self, c: char) {
-        self.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
-        self.key(KeyCode::Char(c), KeyModifiers::NONE);
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c), KeyModifiers::NONE);
-        }
-    }
-
-    /// Feeds whatever the sessions reported, and draws when the App asks,
-    /// as the server's loop does.
-    fn pump(&mut self) {
-        let now = Instant::now();
-        plain::turn(
-            &mut self.hub,
-            &mut self.app,
-            &mut self.events,
-            &mut self.terminal,
-            now,
-        );
-    }
-
-    /// What session `i` shows, as text.
-    fn session_text(&self, i: usize) -> String {
-        let s = self.hub.registry().at(i).expect("session");
-        s.term().screen().contents()
-    }
-
+impl Rig {
     fn wait_session(&mut self, i: usize, want: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.session_text(i).trim_end() != want {
@@ -108,21 +53,17 @@ impl Harness {
     }
 
     fn paste(&mut self, text: &str) {
-        let event = Event::Paste(text.to_string());
-        self.app.handle(&mut self.hub, event, Instant::now());
-        self.pump();
+        self.handle(Event::Paste(text.to_string()));
     }
 
     /// The mouse at cell (`col`, `row`) of the client's terminal.
     fn mouse(&mut self, kind: MouseEventKind, col: u16, row: u16) {
-        let event = Event::Mouse(MouseEvent {
+        self.handle(Event::Mouse(MouseEvent {
             kind,
             column: col,
             row,
             modifiers: KeyModifiers::NONE,
-        });
-        self.app.handle(&mut self.hub, event, Instant::now());
-        self.pump();
+        }));
     }
 
     /// Waits until session `i`'s screen contains `want`.
@@ -143,33 +84,16 @@ impl Harness {
         matches!(self.app.view(), View::Copy(_))
     }
 
-    fn frame(&self) -> String {
-        frame_of(&self.terminal)
-    }
-
     /// What the App wrote for the client's terminal besides frames.
     fn take_output(&mut self) -> Vec<u8> {
         self.app.take_host_output()
     }
 }
 
-/// What a test terminal shows, as text.
-fn frame_of(terminal: &Terminal<TestBackend>) -> String {
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn navigation_never_writes_to_a_session() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 2);
+    let mut h = harness(dir.path(), 2);
     h.typed("x");
     h.wait_session(0, "x");
 
@@ -210,7 +134,7 @@ fn navigation_never_writes_to_a_session() {
 #[test]
 fn the_frame_shows_tabs_the_focused_screen_and_the_status_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 2);
+    let mut h = harness(dir.path(), 2);
     h.typed("hello");
     h.wait_session(0, "hello");
     h.pump();
@@ -240,7 +164,7 @@ fn keys_follow_the_kitty_flags_a_session_pushed() {
     // Pushes "disambiguate", then echoes what it is sent (the tty shows ESC
     // as ^[).
     let script = r#"printf '\033[>1u'; exec cat"#;
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", script]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", script]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while h
         .hub
@@ -268,10 +192,10 @@ fn keys_follow_the_kitty_flags_a_session_pushed() {
 #[test]
 fn background_changes_are_read_at_most_four_times_a_second() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 2);
+    let mut h = harness(dir.path(), 2);
     h.pump();
     let hidden = h.hub.registry().at(1).expect("session").id();
-    let next_event = |h: &mut Harness| {
+    let next_event = |h: &mut Rig| {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(id) = h.events.try_recv() {
@@ -283,7 +207,7 @@ fn background_changes_are_read_at_most_four_times_a_second() {
     };
 
     let t0 = Instant::now() + Duration::from_secs(10);
-    let write = |h: &Harness, bytes: &[u8]| {
+    let write = |h: &Rig, bytes: &[u8]| {
         h.hub
             .registry()
             .at(1)
@@ -310,7 +234,7 @@ fn background_changes_are_read_at_most_four_times_a_second() {
 #[test]
 fn the_scrolled_back_view_stays_on_its_lines_as_output_arrives() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !h.session_text(0).contains("100") {
         assert!(Instant::now() < deadline, "no output");
@@ -351,7 +275,7 @@ fn the_scrolled_back_view_stays_on_its_lines_as_output_arrives() {
 #[test]
 fn keys_and_pastes_in_copy_mode_reach_the_session() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 1);
+    let mut h = harness(dir.path(), 1);
     h.key(KeyCode::PageUp, KeyModifiers::SHIFT);
     assert!(h.copying());
     // A copy mode key (word back) stays in copy mode and is not typed.
@@ -380,7 +304,7 @@ fn keys_and_pastes_in_copy_mode_reach_the_session() {
 #[test]
 fn copy_mode_searches_selects_and_copies_to_the_clipboard() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
     h.wait_contains(0, "100");
     h.take_output();
     h.prefix('[');
@@ -402,7 +326,7 @@ fn copy_mode_searches_selects_and_copies_to_the_clipboard() {
 #[test]
 fn a_mouse_drag_selects_and_copies() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 1);
+    let mut h = harness(dir.path(), 1);
     h.typed("hello world");
     h.wait_session(0, "hello world");
     h.take_output();
@@ -423,7 +347,7 @@ fn a_mouse_drag_selects_and_copies() {
 #[test]
 fn two_viewers_scroll_back_independently() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
     h.wait_contains(0, "100");
     let now = Instant::now();
     h.hub.attach(2, ccmux::app::session_size(SIZE), now);
@@ -445,7 +369,7 @@ fn two_viewers_scroll_back_independently() {
     // The screen shows 80 to 100; a page up is 21 lines.
     let top = |frame: String| frame.lines().nth(1).unwrap_or_default().trim().to_string();
     assert_eq!(top(h.frame()), "1");
-    assert_eq!(top(frame_of(&other_terminal)), "59");
+    assert_eq!(top(plain::frame_text(&other_terminal)), "59");
     let screen_top = h
         .session_text(0)
         .lines()
@@ -479,7 +403,7 @@ fn two_viewers_scroll_back_independently() {
 fn copy_mode_on_the_alternate_screen_says_where_the_history_is() {
     let dir = tempfile::tempdir().expect("tempdir");
     let script = r#"printf '\033[?1049hfullscreen'; exec cat"#;
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", script]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", script]);
     h.wait_contains(0, "fullscreen");
     h.prefix('[');
     let frame = h.frame();
@@ -491,7 +415,7 @@ fn copy_mode_on_the_alternate_screen_says_where_the_history_is() {
 #[test]
 fn help_from_copy_mode_lists_its_keys_and_returns_to_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
+    let mut h = running(dir.path(), 1, "sh", &["-c", "seq 1 100; exec cat"]);
     h.wait_contains(0, "100");
     h.prefix('[');
     h.typed("gv");

@@ -9,92 +9,41 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ccmux::app::{App, Event, View};
-use ccmux::hub::Hub;
-use ccmux::session::{Launch, SessionId, Status};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc::UnboundedReceiver;
+use ccmux::app::{Event, View};
+use ccmux::session::{Launch, Status};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 // The App options the benches use too: defaults, nothing persisted, UTC.
 #[path = "../benches/common/app.rs"]
 mod plain;
-use plain::Viewer;
+use plain::Rig;
 
 const SIZE: (u16, u16) = (100, 30);
 const NONE: KeyModifiers = KeyModifiers::NONE;
 
-struct Harness {
-    hub: Hub,
-    app: App,
-    events: UnboundedReceiver<SessionId>,
-    terminal: Terminal<TestBackend>,
-    /// The injected clock.
-    now: Instant,
+/// `sessions` sessions running `cat` in `dir`, each idle (ready to take a
+/// prompt at once), on an injected clock.
+fn harness(dir: &Path, sessions: usize) -> Rig {
+    let launch = Launch {
+        program: "cat".into(),
+        args: Vec::new(),
+        env: Vec::new(),
+        scrollback: 100,
+        claude: false,
+        claude_hooks: None,
+    };
+    let mut h = Rig::new(launch, &vec![dir.to_path_buf(); sessions], SIZE);
+    h.clock = Some(Instant::now());
+    h.wait_until("every session idle", |h| {
+        (0..sessions).all(|i| h.status(i) == Status::Idle)
+    });
+    h
 }
 
-impl Harness {
-    /// `sessions` sessions running `cat` in `dir`, each idle: ready to take
-    /// a prompt at once.
-    fn new(dir: &Path, sessions: usize) -> Harness {
-        let launch = Launch {
-            program: "cat".into(),
-            args: Vec::new(),
-            env: Vec::new(),
-            scrollback: 100,
-            claude: false,
-            claude_hooks: None,
-        };
-        let dirs = vec![dir.to_path_buf(); sessions];
-        let Viewer { hub, app, events } = Viewer::new(launch, &dirs, SIZE);
-        let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
-        let mut h = Harness {
-            hub,
-            app,
-            events,
-            terminal,
-            now: Instant::now(),
-        };
-        h.wait_until("every session idle", |h| {
-            (0..sessions).all(|i| h.status(i) == Status::Idle)
-        });
-        h
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let key = Event::Key(KeyEvent::new(code, mods));
-        self.app.handle(&mut self.hub, key, self.now);
-        self.pump();
-    }
-
-    fn prefix(&mut self, c: char) {
-        self.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
-        self.key(KeyCode::Char(c), NONE);
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c), NONE);
-        }
-    }
-
-    /// Feeds what the sessions reported and runs the hub's deadlines at the
-    /// injected time, drawing when the App asks, as the server's loop does.
-    fn pump(&mut self) {
-        let now = self.now;
-        plain::turn(
-            &mut self.hub,
-            &mut self.app,
-            &mut self.events,
-            &mut self.terminal,
-            now,
-        );
-    }
-
+impl Rig {
     /// Moves the clock on in small steps, and waits (really) for output,
     /// until `done`.
-    fn wait_until(&mut self, what: &str, done: impl Fn(&Harness) -> bool) {
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Rig) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !done(self) {
             assert!(
@@ -106,39 +55,13 @@ impl Harness {
                     .collect::<Vec<_>>()
             );
             std::thread::sleep(Duration::from_millis(5));
-            self.now += Duration::from_millis(50);
+            self.clock = Some(self.now() + Duration::from_millis(50));
             self.pump();
         }
     }
 
-    fn frame(&self) -> String {
-        let buf = self.terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     fn status_line(&self) -> String {
         self.frame().lines().last().unwrap_or_default().to_string()
-    }
-
-    fn id(&self, i: usize) -> SessionId {
-        self.hub.registry().at(i).expect("session").id()
-    }
-
-    fn status(&self, i: usize) -> Status {
-        self.hub
-            .status_of(self.hub.registry().at(i).expect("session"))
-    }
-
-    fn session_text(&self, i: usize) -> String {
-        let s = self.hub.registry().at(i).expect("session");
-        s.term().screen().contents()
     }
 
     fn queue(&self, i: usize) -> Vec<String> {
@@ -150,7 +73,7 @@ impl Harness {
     }
 
     /// `cat` is not Claude Code: composing for it asks first; yes.
-    fn compose_raw(&mut self, open: impl FnOnce(&mut Harness)) {
+    fn compose_raw(&mut self, open: impl FnOnce(&mut Rig)) {
         open(self);
         assert!(self.frame().contains("Not Claude Code"), "{}", self.frame());
         self.key(KeyCode::Char('y'), NONE);
@@ -168,7 +91,7 @@ impl Harness {
 #[test]
 fn a_prompt_goes_in_at_once_and_a_held_queue_is_reordered_edited_and_let_go() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 1);
+    let mut h = harness(dir.path(), 1);
 
     // An idle session takes a prompt at once; the editor takes pastes, and
     // Enter sends.
@@ -176,7 +99,7 @@ fn a_prompt_goes_in_at_once_and_a_held_queue_is_reordered_edited_and_let_go() {
     assert!(h.frame().contains("Prompt for"), "{}", h.frame());
     assert!(h.frame().contains("Ctrl-J new line"), "{}", h.frame());
     h.typed("hel");
-    h.app.handle(&mut h.hub, Event::Paste("lo".into()), h.now);
+    h.handle(Event::Paste("lo".into()));
     assert_eq!(h.editor_text(), "hello");
     h.key(KeyCode::Enter, NONE);
     assert!(matches!(h.app.view(), View::Tabs));
@@ -273,7 +196,7 @@ fn a_prompt_goes_in_at_once_and_a_held_queue_is_reordered_edited_and_let_go() {
 #[test]
 fn one_prompt_for_the_sessions_marked_in_the_table() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 3);
+    let mut h = harness(dir.path(), 3);
     h.prefix('s');
     // Space marks and moves down.
     h.key(KeyCode::Char(' '), NONE);
@@ -319,7 +242,7 @@ fn one_prompt_for_the_sessions_marked_in_the_table() {
 #[test]
 fn an_edit_of_a_prompt_gone_meanwhile_is_offered_as_a_new_one() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::new(dir.path(), 1);
+    let mut h = harness(dir.path(), 1);
     let id = h.id(0);
     h.prefix('M');
     h.key(KeyCode::Char('p'), NONE);

@@ -6,12 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ccmux::app::{App, Event, View};
+use ccmux::app::{App, View};
 use ccmux::hub::{Hub, Notice};
 use ccmux::session::{Launch, SessionId, Status};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 mod support;
@@ -19,7 +17,7 @@ mod support;
 // The App options the benches use too: defaults, nothing persisted, UTC.
 #[path = "../benches/common/app.rs"]
 mod plain;
-use plain::Viewer;
+use plain::{Rig, Viewer};
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -106,93 +104,44 @@ fn focusing_from_a_client_of_another_size_leaves_an_idle_session_idle() {
 
 /// One client's App over a hub of `n` sessions in `dirs` (cycled), each
 /// running `cat`, drawn on a TestBackend as the server would.
-struct Client {
-    hub: Hub,
-    app: App,
-    events: UnboundedReceiver<SessionId>,
-    terminal: Terminal<TestBackend>,
+fn client(dirs: &[&Path], n: usize) -> Rig {
+    let dirs: Vec<PathBuf> = dirs
+        .iter()
+        .cycle()
+        .take(n)
+        .map(|d| d.to_path_buf())
+        .collect();
+    let mut client = Rig::new(launch("cat", &[]), &dirs, SIZE);
+    client.pump();
+    client
 }
 
-impl Client {
-    fn new(dirs: &[&Path], n: usize) -> Client {
-        let dirs: Vec<PathBuf> = dirs
-            .iter()
-            .cycle()
-            .take(n)
-            .map(|d| d.to_path_buf())
-            .collect();
-        let Viewer { hub, app, events } = Viewer::new(launch("cat", &[]), &dirs, SIZE);
-        let terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend");
-        let mut client = Client {
-            hub,
-            app,
-            events,
-            terminal,
-        };
-        client.pump();
-        client
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let key = Event::Key(KeyEvent::new(code, mods));
-        self.app.handle(&mut self.hub, key, Instant::now());
-        self.pump();
-    }
-
-    fn prefix(&mut self, c: char) {
-        self.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
-        self.key(KeyCode::Char(c), KeyModifiers::NONE);
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c), KeyModifiers::NONE);
-        }
-    }
-
+impl Rig {
     fn enter(&mut self) {
         self.key(KeyCode::Enter, KeyModifiers::NONE);
     }
 
-    fn pump(&mut self) {
-        let now = Instant::now();
-        plain::turn(
-            &mut self.hub,
-            &mut self.app,
-            &mut self.events,
-            &mut self.terminal,
-            now,
-        );
-    }
-
-    fn frame(&self) -> Vec<String> {
-        let buf = self.terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
-            .collect()
-    }
-
     fn names(&self) -> Vec<String> {
         self.hub.infos().into_iter().map(|s| s.name).collect()
-    }
-
-    fn id(&self, i: usize) -> SessionId {
-        self.hub.registry().at(i).expect("session").id()
     }
 }
 
 #[test]
 fn tab_twelve_is_a_typed_number_away() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut c = Client::new(&[dir.path()], 12);
+    let mut c = client(&[dir.path()], 12);
     c.prefix('\'');
     assert!(matches!(c.app.view(), View::Prompt(_)));
-    assert!(c.frame()[23].contains("go to tab: "), "{:?}", c.frame()[23]);
+    assert!(
+        c.frame_lines()[23].contains("go to tab: "),
+        "{:?}",
+        c.frame_lines()[23]
+    );
     c.typed("1x2");
     assert!(
-        c.frame()[23].contains("go to tab: 12"),
+        c.frame_lines()[23].contains("go to tab: 12"),
         "{:?}",
-        c.frame()[23]
+        c.frame_lines()[23]
     );
     c.enter();
     assert_eq!(c.app.focused(), 11);
@@ -203,9 +152,9 @@ fn tab_twelve_is_a_typed_number_away() {
     c.enter();
     assert_eq!(c.app.focused(), 11);
     assert!(
-        c.frame()[23].contains("no tab 13 (there are 12)"),
+        c.frame_lines()[23].contains("no tab 13 (there are 12)"),
         "{:?}",
-        c.frame()[23]
+        c.frame_lines()[23]
     );
     c.prefix('\'');
     c.typed("3");
@@ -215,7 +164,7 @@ fn tab_twelve_is_a_typed_number_away() {
     // None of it reached a session: what is typed now is all tab 12 has.
     c.typed("x");
     let deadline = Instant::now() + Duration::from_secs(30);
-    let text = |c: &Client, i: usize| {
+    let text = |c: &Rig, i: usize| {
         c.hub
             .registry()
             .at(i)
@@ -243,10 +192,10 @@ fn the_switcher_lists_every_session_and_enter_goes_to_the_match() {
         })
         .collect();
     let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let mut c = Client::new(&dirs, 12);
+    let mut c = client(&dirs, 12);
     c.prefix('w');
     assert!(matches!(c.app.view(), View::Switcher(_)));
-    let frame = c.frame().join("\n");
+    let frame = c.frame_lines().join("\n");
     for (number, name) in [(1, "api"), (5, "web-2"), (12, "ops-4")] {
         let row = frame
             .lines()
@@ -257,7 +206,11 @@ fn the_switcher_lists_every_session_and_enter_goes_to_the_match() {
     }
 
     c.typed("ops4");
-    let rows: Vec<String> = c.frame().into_iter().filter(|l| l.contains('│')).collect();
+    let rows: Vec<String> = c
+        .frame_lines()
+        .into_iter()
+        .filter(|l| l.contains('│'))
+        .collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(
         rows[1].contains("12  ◌ ops-4") || rows[1].contains("12  ○ ops-4"),
@@ -286,13 +239,19 @@ fn a_renamed_tab_shows_its_name_everywhere_and_an_empty_name_gives_the_default_b
     for dir in [&real, &other] {
         std::fs::create_dir(dir).expect("mkdir");
     }
-    let mut c = Client::new(&[&real, &real, &other], 3);
+    let mut c = client(&[&real, &real, &other], 3);
     assert_eq!(c.names(), ["real", "real-2", "other"]);
-    assert!(c.frame()[0].contains(" 2 ◌ real-2") || c.frame()[0].contains(" 2 ○ real-2"));
+    assert!(
+        c.frame_lines()[0].contains(" 2 ◌ real-2") || c.frame_lines()[0].contains(" 2 ○ real-2")
+    );
 
     c.key(KeyCode::Char('2'), KeyModifiers::ALT);
     c.prefix(',');
-    assert!(c.frame()[23].contains("real-2"), "{:?}", c.frame()[23]);
+    assert!(
+        c.frame_lines()[23].contains("real-2"),
+        "{:?}",
+        c.frame_lines()[23]
+    );
     c.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     c.typed("api server");
     c.enter();
@@ -300,14 +259,14 @@ fn a_renamed_tab_shows_its_name_everywhere_and_an_empty_name_gives_the_default_b
     assert_eq!(c.hub.display_name(id), "api server");
     // Naming one session changes no other's name.
     assert_eq!(c.names(), ["real", "api server", "other"]);
-    let frame = c.frame();
+    let frame = c.frame_lines();
     assert!(frame[0].contains("api server"), "{:?}", frame[0]);
     assert!(frame[23].contains("api server"), "{:?}", frame[23]);
     c.prefix('s');
     assert!(
-        c.frame().iter().any(|l| l.contains("api server")),
+        c.frame_lines().iter().any(|l| l.contains("api server")),
         "{:?}",
-        c.frame()
+        c.frame_lines()
     );
     c.key(KeyCode::Esc, KeyModifiers::NONE);
 

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use ccmux::app::{NotifyStyle, Options};
 use ccmux::hub::HubOptions;
 use ccmux::keys::Keymap;
@@ -76,6 +78,115 @@ impl Viewer {
         app.focus(&mut hub, 0, now);
         Viewer { hub, app, events }
     }
+}
+
+/// A `Viewer` on a TestBackend, driven as the server drives one client:
+/// an event in, then a turn of its loop. The tests' harness.
+#[allow(dead_code)] // the benches draw directly
+pub struct Rig {
+    pub hub: ccmux::hub::Hub,
+    pub app: ccmux::app::App,
+    pub events: tokio::sync::mpsc::UnboundedReceiver<ccmux::session::SessionId>,
+    pub terminal: ratatui::Terminal<ratatui::backend::TestBackend>,
+    /// The time handed to the App and the hub; None: the real clock.
+    pub clock: Option<std::time::Instant>,
+}
+
+#[allow(dead_code)]
+impl Rig {
+    /// Sessions in `dirs` running `launch`, the first focused, on a terminal
+    /// of `size` (columns, rows), on the real clock.
+    pub fn new(launch: ccmux::session::Launch, dirs: &[PathBuf], size: (u16, u16)) -> Rig {
+        let Viewer { hub, app, events } = Viewer::new(launch, dirs, size);
+        let backend = ratatui::backend::TestBackend::new(size.0, size.1);
+        let terminal = ratatui::Terminal::new(backend).expect("test backend");
+        Rig {
+            hub,
+            app,
+            events,
+            terminal,
+            clock: None,
+        }
+    }
+
+    pub fn now(&self) -> std::time::Instant {
+        self.clock.unwrap_or_else(std::time::Instant::now)
+    }
+
+    pub fn handle(&mut self, event: ccmux::app::Event) {
+        let now = self.now();
+        self.app.handle(&mut self.hub, event, now);
+        self.pump();
+    }
+
+    pub fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.handle(ccmux::app::Event::Key(KeyEvent::new(code, mods)));
+    }
+
+    /// The prefix (Ctrl-q), then `c`.
+    pub fn prefix(&mut self, c: char) {
+        self.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        self.key(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    pub fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    /// One turn of the server's loop (`turn`) at `now()`.
+    pub fn pump(&mut self) {
+        let now = self.now();
+        turn(
+            &mut self.hub,
+            &mut self.app,
+            &mut self.events,
+            &mut self.terminal,
+            now,
+        );
+    }
+
+    /// Session `i` in tab order.
+    pub fn id(&self, i: usize) -> ccmux::session::SessionId {
+        self.hub.registry().at(i).expect("session").id()
+    }
+
+    /// Session `i`'s status as the hub tells it.
+    pub fn status(&self, i: usize) -> ccmux::session::Status {
+        self.hub
+            .status_of(self.hub.registry().at(i).expect("session"))
+    }
+
+    /// What session `i` shows, as text.
+    pub fn session_text(&self, i: usize) -> String {
+        let s = self.hub.registry().at(i).expect("session");
+        s.term().screen().contents()
+    }
+
+    /// The terminal's rows as text.
+    pub fn frame_lines(&self) -> Vec<String> {
+        self.frame().lines().map(String::from).collect()
+    }
+
+    /// The terminal as text, a line a row.
+    pub fn frame(&self) -> String {
+        frame_text(&self.terminal)
+    }
+}
+
+/// What a test terminal shows, as text, a line a row.
+#[allow(dead_code)]
+pub fn frame_text(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One turn of the server's loop for one client, as tests drive it: feeds
