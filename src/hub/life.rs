@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::transcript::{self, Record};
-use super::{Hub, Notice};
+use super::Hub;
 use crate::session::{Conversation, SessionId, Status};
 
 /// The first automatic restart waits this long, each next one twice as
@@ -142,18 +142,7 @@ impl Hub {
                 why = format!("{why}; restarting in {}s", wait.as_secs());
             }
         }
-        if !self.is_viewed(id) {
-            self.attention.entry(id).or_insert(now);
-        }
-        if self.limiter.allow_announce(id, &why, now) {
-            let name = self.display_name(id);
-            self.notices.push(Notice::Announce {
-                session: id,
-                name,
-                why,
-                from_program: false,
-            });
-        }
+        self.want_user(id, why, now);
     }
 
     /// Starts an ended session again in its tab, under the same id. A

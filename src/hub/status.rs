@@ -161,6 +161,12 @@ impl Hub {
         let Some(why) = why else {
             return;
         };
+        self.want_user(id, why, now);
+    }
+
+    /// Session `id` wants the user, for `why`: marked until a client shows
+    /// it, and announced to the clients' terminals within the limits.
+    pub(super) fn want_user(&mut self, id: SessionId, why: String, now: Instant) {
         if !self.is_viewed(id) {
             self.attention.entry(id).or_insert(now);
             self.changed = true;
