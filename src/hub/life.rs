@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::transcript::{self, Record};
 use super::Hub;
+use super::transcript::{self, Record};
 use crate::session::{Conversation, SessionId, Status};
 
 /// The first automatic restart waits this long, each next one twice as
@@ -269,6 +269,7 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hub::Notice;
 
     #[test]
     fn endings_say_which_signal() {
