@@ -3,13 +3,12 @@
 //! is wrong, see their comments). Skipped, with a message, where vttest 2.7 (20221229) is not
 //! installed (`apt-get install vttest`): other versions draw other screens.
 
-use std::io::{Read, Write};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use ccmux::session::Term;
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use support::Pty;
 
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
@@ -73,141 +72,38 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// as lost (vttest discards keys typed before it waits for one) and sent again.
 const ANSWER: Duration = Duration::from_secs(3);
 
-/// What the program drew, and how many bytes of it so far.
-struct Screen {
-    term: Term,
-    bytes: u64,
-}
-
-/// vttest in a PTY, drawn by ccmux's terminal, which answers its queries.
-struct Vttest {
-    state: Arc<(Mutex<Screen>, Condvar)>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    child: Box<dyn Child + Send + Sync>,
-}
-
-impl Vttest {
-    fn spawn(program: &Path, dir: &Path) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(program);
-        cmd.cwd(dir);
-        cmd.env_clear();
-        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("HOME", dir);
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("writer")));
-        let state = Arc::new((
-            Mutex::new(Screen {
-                term: Term::new(ROWS, COLS, 0),
-                bytes: 0,
-            }),
-            Condvar::new(),
-        ));
-        let (shared, replies_to) = (state.clone(), writer.clone());
-        std::thread::spawn(move || {
-            // The master must outlive the reads.
-            let _master = pair.master;
-            let mut buf = [0u8; 16384];
-            while let Ok(n @ 1..) = reader.read(&mut buf) {
-                let (lock, cv) = &*shared;
-                let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-                s.term.process(&buf[..n]);
-                s.bytes += n as u64;
-                let replies = s.term.take_replies();
-                if !replies.is_empty() {
-                    let _ = replies_to
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .write_all(&replies);
-                }
-                cv.notify_all();
-            }
-        });
-        Self {
-            state,
-            writer,
-            child,
+/// Sends `keys`, again if the program drew nothing in answer (it had not
+/// read them yet).
+fn send(vttest: &mut Pty, keys: &str) {
+    loop {
+        let before = vttest.bytes();
+        vttest.send(keys);
+        if vttest.wait_until(Instant::now() + ANSWER, |_, bytes| bytes > before) {
+            return;
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Screen> {
-        self.state.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Waits until `done` holds or `until` passes; says whether it held.
-    fn wait(&self, until: Instant, done: impl Fn(&Screen) -> bool) -> bool {
-        let mut s = self.lock();
-        loop {
-            if done(&s) {
-                return true;
-            }
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            s = self
-                .state
-                .1
-                .wait_timeout(s, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-
-    /// Sends `keys`, again if the program drew nothing in answer (it had not read them yet).
-    fn send(&self, keys: &str) {
-        loop {
-            let before = self.lock().bytes;
-            let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-            w.write_all(keys.as_bytes()).expect("write to pty");
-            w.flush().expect("flush pty");
-            drop(w);
-            if self.wait(Instant::now() + ANSWER, |s| s.bytes > before) {
-                return;
-            }
-        }
-    }
-}
-
-impl Drop for Vttest {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
     }
 }
 
 /// Waits until the screen and cursor are `step`'s; panics with both screens when they do not
 /// get there in time.
-fn wait_for_screen(vttest: &Vttest, fixture: &str, index: usize, step: &Step) {
-    let matches = |s: &Screen| {
-        rows(s.term.screen()) == step.rows && s.term.screen().cursor_position() == step.cursor
-    };
-    if vttest.wait(Instant::now() + DEADLINE, matches) {
+fn wait_for_screen(vttest: &Pty, fixture: &str, index: usize, step: &Step) {
+    let matches = |s: &vt100::Screen, _| rows(s) == step.rows && s.cursor_position() == step.cursor;
+    if vttest.wait_until(Instant::now() + DEADLINE, matches) {
         return;
     }
-    let s = vttest.lock();
     let show = |rows: &[String]| {
         rows.iter()
             .enumerate()
             .map(|(i, r)| format!("{i:2}|{r}\n"))
             .collect::<String>()
     };
+    let (cursor, got) = vttest.with_screen(|s| (s.cursor_position(), rows(s)));
     panic!(
-        "{fixture}, step {index} (sent {:?}): want cursor {:?}, got {:?}\nwant:\n{}got:\n{}",
+        "{fixture}, step {index} (sent {:?}): want cursor {:?}, got {cursor:?}\nwant:\n{}got:\n{}",
         step.keys,
         step.cursor,
-        s.term.screen().cursor_position(),
         show(&step.rows),
-        show(&rows(s.term.screen()))
+        show(&got)
     );
 }
 
@@ -217,25 +113,19 @@ fn run(fixture: &str) {
         return;
     };
     let tmp = tempfile::tempdir().expect("tempdir");
-    let vttest = Vttest::spawn(&program, tmp.path());
-    let menu = |s: &Screen| {
-        rows(s.term.screen())
-            .iter()
-            .any(|r| r.contains("Enter choice number"))
-    };
+    let mut vttest = Pty::spawn(&program, &[], tmp.path(), tmp.path(), &[], COLS, ROWS);
+    let menu = |s: &vt100::Screen, _| rows(s).iter().any(|r| r.contains("Enter choice number"));
     assert!(
-        vttest.wait(Instant::now() + DEADLINE, menu),
+        vttest.wait_until(Instant::now() + DEADLINE, menu),
         "vttest never showed its menu"
     );
-    let version = rows(vttest.lock().term.screen())
-        .iter()
-        .any(|r| r.contains(VERSION));
+    let version = vttest.with_screen(|s| rows(s).iter().any(|r| r.contains(VERSION)));
     if !version {
         eprintln!("skipped: the fixtures are for vttest's {VERSION:?}, this is another version");
         return;
     }
     for (index, step) in steps(fixture).iter().enumerate() {
-        vttest.send(&step.keys);
+        send(&mut vttest, &step.keys);
         wait_for_screen(&vttest, fixture, index, step);
     }
 }

@@ -156,6 +156,8 @@ pub fn fake_claude_bin() -> PathBuf {
 
 struct State {
     term: Term,
+    /// Bytes the program has written so far.
+    bytes: u64,
     eof: bool,
     /// BELs (and desktop notifications) the program sent its terminal.
     alerts: usize,
@@ -216,6 +218,7 @@ impl Pty {
         let state = Arc::new((
             Mutex::new(State {
                 term: Term::new(rows, cols, 1000),
+                bytes: 0,
                 eof: false,
                 alerts: 0,
                 clipboard: None,
@@ -234,6 +237,7 @@ impl Pty {
                 let (lock, cv) = &*st;
                 let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
                 s.term.process(&buf[..n]);
+                s.bytes += n as u64;
                 match s.term.take_alert() {
                     Some(Alert::Notification(text)) => {
                         s.alerts += 1;
@@ -303,6 +307,32 @@ impl Pty {
             .term
             .screen()
             .contents()
+    }
+
+    /// Bytes the program has written so far.
+    pub fn bytes(&self) -> u64 {
+        let (lock, _) = &*self.state;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+
+    /// Waits until `done` holds of the screen and the bytes written so far,
+    /// or `until` passes; says whether it held.
+    pub fn wait_until(&self, until: Instant, done: impl Fn(&vt100::Screen, u64) -> bool) -> bool {
+        let (lock, cv) = &*self.state;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if done(s.term.screen(), s.bytes) {
+                return true;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            s = cv
+                .wait_timeout(s, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
     }
 
     /// Calls `f` with the parsed screen.
