@@ -27,7 +27,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ccmux::app::Event;
 
 use app::Viewer;
-use ccmux::session::Launch;
 
 use corpus::{MIXED, corpus};
 use timing::{Stats, machine, report, sample};
@@ -84,14 +83,7 @@ fn session_dir(root: &Path, name: &str, script: &str) -> Result<PathBuf, String>
 /// Types into the first of `dirs`' sessions (the focused tab) and times each
 /// echo.
 fn keys(dirs: &[&Path]) -> Result<Stats, String> {
-    let launch = Launch {
-        program: "sh".into(),
-        args: vec!["s.sh".into()],
-        env: Vec::new(),
-        scrollback: 10_000,
-        claude: false,
-        claude_hooks: None,
-    };
+    let launch = app::launch("sh", &["s.sh"], 10_000);
     let dirs: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
     let mut app = Viewer::new(launch, &dirs, (COLS, ROWS + 2));
     let result = type_keys(&mut app, dirs.len() > 1);

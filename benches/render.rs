@@ -27,7 +27,7 @@ use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use app::Viewer;
-use ccmux::session::{Launch, Term};
+use ccmux::session::Term;
 use ccmux::ui::row_cache::RowCache;
 use ccmux::ui::screen_view::ScreenView;
 
@@ -246,14 +246,7 @@ fn echo_frames(term: &mut Term, mut cache: Option<&mut RowCache>) -> (Stats, u64
 /// between frames (the repaint is not timed).
 fn app_frames(a: &[u8], b: &[u8]) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let launch = Launch {
-        program: "sleep".into(),
-        args: vec!["1000".into()],
-        env: Vec::new(),
-        scrollback: 10_000,
-        claude: false,
-        claude_hooks: None,
-    };
+    let launch = app::launch("sleep", &["1000"], 10_000);
     let dirs = [dir.path().to_path_buf(), dir.path().to_path_buf()];
     let mut app = Viewer::new(launch, &dirs, (COLS, ROWS + 2));
     let result = time_app(&mut app, a, b);

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ccmux::app::{App, Event, View};
-use ccmux::session::Launch;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
@@ -27,14 +26,7 @@ fn harness(dir: &Path, sessions: usize) -> Rig {
 }
 
 fn running(dir: &Path, sessions: usize, program: &str, args: &[&str]) -> Rig {
-    let launch = Launch {
-        program: program.into(),
-        args: args.iter().map(|a| a.to_string()).collect(),
-        env: Vec::new(),
-        scrollback: 100,
-        claude: false,
-        claude_hooks: None,
-    };
+    let launch = plain::launch(program, args, 100);
     Rig::new(launch, &vec![dir.to_path_buf(); sessions], SIZE)
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ccmux::app::{Event, View};
-use ccmux::session::{Launch, Status};
+use ccmux::session::Status;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 // The App options the benches use too: defaults, nothing persisted, UTC.
@@ -24,14 +24,7 @@ const NONE: KeyModifiers = KeyModifiers::NONE;
 /// `sessions` sessions running `cat` in `dir`, each idle (ready to take a
 /// prompt at once), on an injected clock.
 fn harness(dir: &Path, sessions: usize) -> Rig {
-    let launch = Launch {
-        program: "cat".into(),
-        args: Vec::new(),
-        env: Vec::new(),
-        scrollback: 100,
-        claude: false,
-        claude_hooks: None,
-    };
+    let launch = plain::launch("cat", &[], 100);
     let mut h = Rig::new(launch, &vec![dir.to_path_buf(); sessions], SIZE);
     h.clock = Some(Instant::now());
     h.wait_until("every session idle", |h| {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ccmux::app::{App, View};
 use ccmux::hub::{Hub, Notice};
-use ccmux::session::{Launch, SessionId, Status};
+use ccmux::session::{SessionId, Status};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -20,17 +20,6 @@ mod plain;
 use plain::{Rig, Viewer};
 
 const SIZE: (u16, u16) = (80, 24);
-
-fn launch(program: &str, args: &[&str]) -> Launch {
-    Launch {
-        program: program.into(),
-        args: args.iter().map(|a| a.to_string()).collect(),
-        env: Vec::new(),
-        scrollback: 100,
-        claude: false,
-        claude_hooks: None,
-    }
-}
 
 /// Waits (really) until the session reports a change, then hands it to the
 /// hub at the injected time `now`, as the server's loop would.
@@ -78,7 +67,11 @@ fn focusing_from_a_client_of_another_size_leaves_an_idle_session_idle() {
         mut hub,
         app: _first,
         mut events,
-    } = Viewer::new(launch("sh", &["-c", script]), &[dir.path().into()], SIZE);
+    } = Viewer::new(
+        plain::launch("sh", &["-c", script], 100),
+        &[dir.path().into()],
+        SIZE,
+    );
     let id = hub.registry().at(0).expect("session").id();
     let status = |hub: &Hub| hub.status_of(hub.registry().get(id).expect("session"));
 
@@ -111,7 +104,7 @@ fn client(dirs: &[&Path], n: usize) -> Rig {
         .take(n)
         .map(|d| d.to_path_buf())
         .collect();
-    let mut client = Rig::new(launch("cat", &[]), &dirs, SIZE);
+    let mut client = Rig::new(plain::launch("cat", &[], 100), &dirs, SIZE);
     client.pump();
     client
 }
@@ -286,7 +279,7 @@ fn notifications_name_the_session_by_its_name() {
         app: _app,
         mut events,
     } = Viewer::new(
-        launch("sh", &["-c", script]),
+        plain::launch("sh", &["-c", script], 100),
         &[dir.path().into(), dir.path().into()],
         SIZE,
     );
@@ -320,7 +313,8 @@ fn notifications_name_the_session_by_its_name() {
 #[test]
 fn a_restarted_session_keeps_its_name() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Viewer { mut hub, .. } = Viewer::new(launch("true", &[]), &[dir.path().into()], SIZE);
+    let Viewer { mut hub, .. } =
+        Viewer::new(plain::launch("true", &[], 100), &[dir.path().into()], SIZE);
     let id = hub.registry().at(0).expect("session").id();
     hub.rename(id, Some("build".into()));
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -50,6 +50,19 @@ pub fn hub_options(launch: &ccmux::session::Launch) -> HubOptions {
     }
 }
 
+/// What sessions run: `program` with `args`, not Claude Code, keeping
+/// `scrollback` lines.
+pub fn launch(program: &str, args: &[&str], scrollback: usize) -> ccmux::session::Launch {
+    ccmux::session::Launch {
+        program: program.into(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        env: Vec::new(),
+        scrollback,
+        claude: false,
+        claude_hooks: None,
+    }
+}
+
 /// One client's App over a hub, as the server hosts them (without the
 /// socket): sessions in `dirs` running `launch`, the first focused, on a
 /// terminal of `size` (columns, rows).
