@@ -1,9 +1,10 @@
 //! ccmux: one persistent Claude Code session per directory, shown as tabs.
 //!
-//! The crate is split so that everything but the terminal loop can run without a
-//! terminal: `session` owns PTYs and screens and knows nothing of the UI, `app`
-//! is a state machine fed with events and drawn on any ratatui backend, and
-//! `tui` is the thin loop that connects both to the real terminal.
+//! The crate is split so that everything but the client can run without a
+//! terminal: `session` owns PTYs and screens and knows nothing of the UI, the
+//! `hub` holds what every viewer shares, `app` is one viewer's state machine
+//! fed with events and drawn on any ratatui backend, `server` hosts them, and
+//! `client` is the thin loop between a real terminal and the server.
 
 pub mod action;
 pub mod app;
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod copy;
+pub mod fdio;
 pub mod hooks;
 pub mod hub;
 pub mod keys;

@@ -4,7 +4,6 @@
 //! panic), the terminal is restored first.
 
 use std::io::{self, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::process::ExitCode;
 
@@ -15,6 +14,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::terminal::{self, HostTerminal};
 use super::{client_info, exchange, hello};
+use crate::fdio;
 use crate::proto::frame::{self, Kind};
 use crate::proto::{ClientMsg, Request, ServerMsg};
 
@@ -147,7 +147,8 @@ enum InputEnd {
 /// timeout, so an idle terminal costs nothing. It sends each event to the
 /// server itself: a key goes out without waking the event loop first, one
 /// thread hop less on every key's way to its echo. It is the socket's only
-/// writer once attached.
+/// writer once attached; the event loop makes it non-blocking, so the
+/// thread waits for room in poll(2) (`crate::fdio`).
 fn spawn_input_forwarder(socket: UnixStream) -> Result<UnboundedReceiver<InputEnd>> {
     let (tx, rx) = unbounded_channel();
     std::thread::Builder::new()
@@ -159,7 +160,7 @@ fn spawn_input_forwarder(socket: UnixStream) -> Result<UnboundedReceiver<InputEn
                 };
                 let sent = serde_json::to_vec(&ClientMsg::Input(ev))
                     .map_err(io::Error::other)
-                    .and_then(|body| write_all(&socket, &frame::encode(Kind::Json, &body)));
+                    .and_then(|body| fdio::write_all(&socket, &frame::encode(Kind::Json, &body)));
                 if sent.is_err() {
                     break InputEnd::Lost;
                 }
@@ -168,33 +169,4 @@ fn spawn_input_forwarder(socket: UnixStream) -> Result<UnboundedReceiver<InputEn
         })
         .context("cannot start the input thread")?;
     Ok(rx)
-}
-
-/// Writes `bytes` whole to the socket, which the event loop made
-/// non-blocking (the flag is shared by every copy of the descriptor): waits
-/// in poll(2) while the server's side is full.
-fn write_all(mut socket: &UnixStream, mut bytes: &[u8]) -> io::Result<()> {
-    while !bytes.is_empty() {
-        match socket.write(bytes) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => bytes = &bytes[n..],
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                let mut fd = libc::pollfd {
-                    fd: socket.as_raw_fd(),
-                    events: libc::POLLOUT,
-                    revents: 0,
-                };
-                // SAFETY: one pollfd we own, for the length we give.
-                if unsafe { libc::poll(&mut fd, 1, -1) } < 0 {
-                    let e = io::Error::last_os_error();
-                    if e.kind() != io::ErrorKind::Interrupted {
-                        return Err(e);
-                    }
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }

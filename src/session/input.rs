@@ -8,13 +8,14 @@
 //! Non-blocking is a flag of the open file, which every copy of the
 //! master's fd shares (there is no other way to open a PTY's master), so
 //! the reader and writer threads wait in poll(2) instead of in read(2) and
-//! write(2).
+//! write(2) (`crate::fdio`).
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::fd::AsRawFd;
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
+
+use crate::fdio;
 
 /// What the writer thread is given.
 pub(super) enum Input {
@@ -48,7 +49,7 @@ impl Gate {
     /// and keeps a copy of it for direct writes. The flag belongs to the
     /// open file, so the writer thread waits in poll(2) instead (`write_all`).
     pub(super) fn open(&self, writer: &File) -> io::Result<()> {
-        set_nonblocking(writer)?;
+        fdio::set_nonblocking(writer)?;
         self.state().direct = Some(writer.try_clone()?);
         Ok(())
     }
@@ -100,44 +101,6 @@ fn write_now<'a>(mut file: &File, mut bytes: &'a [u8]) -> &'a [u8] {
         }
     }
     bytes
-}
-
-/// Writes `bytes` whole to the non-blocking `file`, waiting in poll(2)
-/// while the PTY is full.
-pub(super) fn write_all(mut file: &File, mut bytes: &[u8]) -> io::Result<()> {
-    while !bytes.is_empty() {
-        match file.write(bytes) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => bytes = &bytes[n..],
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait(file, libc::POLLOUT),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-/// Blocks until `file` is ready for `events`, or has an error or hang-up
-/// for the next read or write to report.
-pub(super) fn wait(file: &File, events: libc::c_short) {
-    let mut fd = libc::pollfd {
-        fd: file.as_raw_fd(),
-        events,
-        revents: 0,
-    };
-    // SAFETY: one pollfd we own, for the length we give. A failure (EINTR)
-    // only means the caller tries again.
-    unsafe { libc::poll(&mut fd, 1, -1) };
-}
-
-fn set_nonblocking(file: &File) -> io::Result<()> {
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on an fd we own, reading and setting its status flags.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

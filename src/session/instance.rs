@@ -25,11 +25,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use portable_pty::{Child, MasterPty, PtySize};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::input::{self, Gate, Input};
+use super::input::{Gate, Input};
 use super::pty::{self, SpawnSpec};
 use super::term::{Alert, Term};
 use super::tree::{self, Tree};
 use super::{SessionId, Status};
+use crate::fdio;
 
 /// The most bytes of query replies waiting for the writer. A program that
 /// asks without reading the answers (`yes $'\e[6n'`) would otherwise queue
@@ -393,7 +394,7 @@ fn write_loop(writer: File, rx: Receiver<Input>, shared: &Shared) {
             Input::Reply(bytes) => (bytes, true),
             Input::Close => break,
         };
-        let written = input::write_all(&writer, &bytes);
+        let written = fdio::write_all(&writer, &bytes);
         shared.gate.done();
         if reply {
             shared
@@ -416,7 +417,7 @@ fn read_loop(mut reader: File, shared: &Shared, replies: &Sender<Input>) {
             // The fd is non-blocking (see `input`): wait for output, or the
             // hang-up that the next read reports.
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                input::wait(&reader, libc::POLLIN);
+                fdio::wait(&reader, libc::POLLIN);
                 continue;
             }
             // EIO: the slave side is closed, the program is gone.
