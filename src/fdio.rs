@@ -1,7 +1,7 @@
-//! Writing to a non-blocking fd from a thread that may wait: the PTY's
-//! master (see `session::input`) and the client's socket (its input
-//! thread). Non-blocking is a flag of the open file, shared by every copy of
-//! the fd, so a thread that wants to block waits in poll(2) instead.
+//! Non-blocking fds: the PTY's master (see `session::input`), which threads
+//! that may wait also write to, and the terminal a client passes the server.
+//! Non-blocking is a flag of the open file, shared by every copy of the fd,
+//! so a thread that wants to block waits in poll(2) instead.
 
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
@@ -36,13 +36,23 @@ pub fn wait(file: &impl AsRawFd, events: libc::c_short) {
     unsafe { libc::poll(&mut fd, 1, -1) };
 }
 
-/// Makes the open file behind `file` non-blocking (every copy of it).
-pub fn set_nonblocking(file: &impl AsRawFd) -> io::Result<()> {
+/// Makes the open file behind `file` non-blocking or blocking (every copy
+/// of it: a terminal's flag is also its shell's).
+pub fn set_nonblocking(file: &impl AsRawFd, on: bool) -> io::Result<()> {
     let fd = file.as_raw_fd();
     // SAFETY: fcntl on an fd the caller owns, reading and setting its
     // status flags.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let flags = if on {
+        flags | libc::O_NONBLOCK
+    } else {
+        flags & !libc::O_NONBLOCK
+    };
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
         return Err(io::Error::last_os_error());
     }
     Ok(())

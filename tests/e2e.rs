@@ -492,3 +492,57 @@ fn a_wrapper_without_agent_claude_is_pointed_out() {
     pty.wait_text("looks like Claude Code");
     pty.wait_text("agent = \"claude\"");
 }
+
+/// The server reads keys from and writes frames to the client's own
+/// terminal, which it makes non-blocking; however the client goes, the
+/// shell after it gets the terminal back blocking (a non-blocking terminal
+/// makes the next program's reads fail with EAGAIN).
+#[test]
+fn the_terminal_is_handed_back_blocking() {
+    let w = Sandbox::new();
+    let fake = fake_claude_bin();
+    let script = "\"$0\" --cmd \"$1\" \"$2\"; printf 'fd0 flags %s\\n' \
+                  \"$(sed -n 's/^flags:[[:space:]]*//p' /proc/self/fdinfo/0)\"; sleep 30";
+    for how in ["detach", "signal"] {
+        let mut pty = Pty::spawn(
+            Path::new("/bin/sh"),
+            &[
+                "-c",
+                script,
+                ccmux_bin().to_str().unwrap(),
+                fake.to_str().unwrap(),
+                w.api.to_str().unwrap(),
+            ],
+            &w.home,
+            &w.home,
+            &[],
+            120,
+            40,
+        );
+        wait_idle(&pty);
+        // A key still goes through the server's reading of the terminal.
+        pty.type_line("hello");
+        pty.wait_text("You said: hello");
+        if how == "detach" {
+            pty.send(format!("{PREFIX}d"));
+        } else {
+            let pid = support::procs::of_sandbox(&w.home)
+                .into_iter()
+                .find(|p| {
+                    let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+                    cmd.split(|b| *b == 0).nth(1) == Some(b"--cmd")
+                })
+                .expect("the client's pid");
+            // SAFETY: a signal to the client we started.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let screen = pty.wait_text("fd0 flags");
+        let flags = screen
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("fd0 flags "))
+            .expect("the flags line");
+        let flags = u32::from_str_radix(flags.trim(), 8).expect("octal flags");
+        assert_eq!(flags & libc::O_NONBLOCK as u32, 0, "{how}: {screen}");
+        assert!(pty.is_cooked(), "{how}");
+    }
+}

@@ -280,6 +280,41 @@ fn raw(w: &Sandbox) -> UnixStream {
     stream
 }
 
+/// A raw client attached with a hello of this build, answered `Attached`;
+/// `tty`: it says its terminal follows.
+fn attach_raw(w: &Sandbox, tty: bool) -> UnixStream {
+    use ccmux::proto::{ClientInfo, Hello, NewSession, PROTOCOL, Request};
+    let mut s = raw(w);
+    let hello = Hello {
+        protocol: PROTOCOL,
+        version: "test".into(),
+        client: ClientInfo {
+            cwd: w.home.clone(),
+            env: vec![],
+            size: (200, 60),
+            tty,
+        },
+        request: Request::Attach {
+            sessions: vec![],
+            default: NewSession::default(),
+            create: false,
+        },
+    };
+    let body = serde_json::to_vec(&hello).expect("json");
+    s.write_all(&frame(0, &body)).expect("attach");
+    let mut header = [0u8; 5];
+    s.read_exact(&mut header).expect("an answer");
+    let mut answer = vec![0; u32::from_le_bytes(header[..4].try_into().unwrap()) as usize];
+    s.read_exact(&mut answer).expect("its body");
+    assert_eq!(
+        answer,
+        br#""Attached""#,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    s
+}
+
 fn frame(kind: u8, body: &[u8]) -> Vec<u8> {
     let mut out = (body.len() as u32).to_le_bytes().to_vec();
     out.push(kind);
@@ -301,7 +336,8 @@ fn a_client_of_another_protocol_gets_a_clear_message() {
         .as_str()
         .expect("a Refused message");
     assert!(
-        message.contains("protocol 1") && message.contains("999"),
+        message.contains(&format!("protocol {}", ccmux::proto::PROTOCOL))
+            && message.contains("999"),
         "{message}"
     );
 }
@@ -327,22 +363,22 @@ fn garbage_half_frames_and_stuck_clients_hurt_nobody() {
     drop(s);
     // A client that attaches and then never reads a byte, while the counter
     // fills its queue.
-    let mut stuck = raw(&w);
-    let hello = serde_json::json!({
-        "protocol": 1,
-        "version": "test",
-        "client": {"cwd": w.home, "env": [], "size": [200, 60]},
-        "request": {"Attach": {"sessions": [], "program": null, "args": null}},
-    });
-    stuck
-        .write_all(&frame(0, hello.to_string().as_bytes()))
-        .expect("attach");
+    let stuck = attach_raw(&w, false);
+    // One that says its terminal follows, and never passes it: its frames
+    // wait, nobody else's do.
+    let waiting = attach_raw(&w, true);
+    // One whose terminal frame carries no fds.
+    let mut no_fds = attach_raw(&w, true);
+    let _ = no_fds.write_all(&frame(2, &[0]));
+    let mut rest = Vec::new();
+    let _ = no_fds.read_to_end(&mut rest);
 
     // The first client goes on as if nothing happened.
     pty.type_line("hello");
     pty.wait_text("You said: hello");
     assert_eq!(w.ls().len(), 1);
     drop(stuck);
+    drop(waiting);
     pty.type_line("again");
     pty.wait_text("You said: again");
 }

@@ -1,22 +1,31 @@
-//! An attached client: the terminal in raw mode, its input sent to the
-//! server as events, the server's frames written out as they come. Whatever
+//! An attached client: the terminal in raw mode and passed to the server
+//! (`proto::tty`), which reads its keys and writes its frames itself; the
+//! client watches for resizes and signals and waits for the end. Whatever
 //! ends it (a detach, the server going, the terminal closing, a signal, a
-//! panic), the terminal is restored first.
+//! panic), the server lets go of the terminal and the terminal is restored.
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use ratatui::crossterm::event;
+use ratatui::crossterm::event::Event;
+use tokio::io::AsyncWriteExt;
+use tokio::net::unix::OwnedWriteHalf;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::unbounded_channel;
 
 use super::terminal::{self, HostTerminal};
 use super::{client_info, exchange, hello};
-use crate::fdio;
 use crate::proto::frame::{self, Kind};
-use crate::proto::{ClientMsg, Request, ServerMsg};
+use crate::proto::{ClientMsg, Request, ServerMsg, tty};
+
+/// How long a client that got a signal waits for the server to let go of its
+/// terminal before restoring it anyway.
+const LET_GO: Duration = Duration::from_secs(1);
 
 /// How an attach ended: what to tell the user, and the exit code.
 struct Ended {
@@ -27,7 +36,8 @@ struct Ended {
 /// Attaches this terminal with `request` (an `Attach`) on `stream`.
 pub fn attach(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let hello = hello(request, client_info(size)?);
+    let input = TtyInput::open()?;
+    let hello = hello(request, client_info(size, true)?);
     match exchange(&mut stream, &hello)? {
         ServerMsg::Attached => {}
         ServerMsg::Refused { message } => bail!("{message}"),
@@ -35,7 +45,9 @@ pub fn attach(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
     }
     terminal::install_panic_hook();
     let host = HostTerminal::enter()?;
-    let ended = run(stream);
+    let ended = tty::send(&stream, input.fd(), io::stdout().as_raw_fd())
+        .context("cannot pass the terminal to the server")
+        .and_then(|()| run(stream));
     drop(host);
     let ended = ended?;
     if let Some(message) = ended.message {
@@ -44,19 +56,45 @@ pub fn attach(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
     Ok(ExitCode::from(ended.code))
 }
 
+/// Where the terminal's keys come from: stdin, or the controlling terminal
+/// when stdin is not one (as crossterm reads it).
+enum TtyInput {
+    Stdin,
+    Opened(File),
+}
+
+impl TtyInput {
+    fn open() -> Result<TtyInput> {
+        if io::stdin().is_terminal() {
+            return Ok(TtyInput::Stdin);
+        }
+        let tty = File::options()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .context("no terminal to attach: stdin is not one and /dev/tty cannot be opened")?;
+        Ok(TtyInput::Opened(tty))
+    }
+
+    fn fd(&self) -> RawFd {
+        match self {
+            TtyInput::Stdin => io::stdin().as_raw_fd(),
+            TtyInput::Opened(file) => file.as_raw_fd(),
+        }
+    }
+}
+
 fn run(stream: UnixStream) -> Result<Ended> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
-    let input = spawn_input_forwarder(stream.try_clone()?)?;
     runtime.block_on(async {
         stream.set_nonblocking(true)?;
         let stream = tokio::net::UnixStream::from_std(stream)?;
-        serve(stream, input).await
+        serve(stream).await
     })
 }
-
 /// Every signal that would end the client: the terminal is restored first.
 const FATAL: &[(i32, &str)] = &[
     (libc::SIGHUP, "SIGHUP"),
@@ -73,10 +111,8 @@ const FATAL: &[(i32, &str)] = &[
     (libc::SIGXFSZ, "SIGXFSZ"),
 ];
 
-async fn serve(
-    mut read: tokio::net::UnixStream,
-    mut input: UnboundedReceiver<InputEnd>,
-) -> Result<Ended> {
+async fn serve(stream: tokio::net::UnixStream) -> Result<Ended> {
+    let (mut read, mut write) = stream.into_split();
     let (signal_tx, mut signals) = unbounded_channel();
     for &(number, name) in FATAL {
         let mut stream =
@@ -88,44 +124,39 @@ async fn serve(
             }
         });
     }
-    let mut stdout = io::stdout();
+    let mut resizes =
+        signal(SignalKind::window_change()).context("cannot watch the terminal's size")?;
     loop {
         tokio::select! {
             got = frame::read_async(&mut read) => match got {
-                Ok(Some(f)) if f.kind == Kind::Output => {
-                    if stdout.write_all(&f.body).and_then(|_| stdout.flush()).is_err() {
-                        // The terminal is gone: that is a detach.
-                        return Ok(Ended { message: None, code: 0 });
+                Ok(Some(f)) => {
+                    if let Some(ended) = exit(&f) {
+                        return Ok(ended);
                     }
                 }
-                Ok(Some(f)) => match serde_json::from_slice(&f.body) {
-                    Ok(ServerMsg::Exit { message, code }) => {
-                        return Ok(Ended {
-                            message: (!message.is_empty()).then_some(message),
-                            code: u8::try_from(code).unwrap_or(1),
-                        });
-                    }
-                    _ => continue,
-                },
-                _ => {
-                    return Ok(Ended {
-                        message: Some("ccmux: lost the server".into()),
-                        code: 1,
-                    });
-                }
+                _ => return Ok(lost()),
             },
-            end = input.recv() => {
-                return Ok(match end {
-                    Some(InputEnd::Lost) => Ended {
-                        message: Some("ccmux: lost the server".into()),
-                        code: 1,
-                    },
-                    // The terminal's input is gone: the user cannot type
-                    // again here, so this is a detach.
-                    Some(InputEnd::Closed) | None => Ended { message: None, code: 0 },
-                });
+            Some(()) = resizes.recv() => {
+                let Ok((cols, rows)) = ratatui::crossterm::terminal::size() else {
+                    continue;
+                };
+                if send(&mut write, &ClientMsg::Input(Event::Resize(cols, rows))).await.is_err() {
+                    return Ok(lost());
+                }
             }
             Some((number, name)) = signals.recv() => {
+                // The server lets go of the terminal (and stops writing to
+                // it) before it answers, so the restore is not drawn over.
+                if send(&mut write, &ClientMsg::Detach).await.is_ok() {
+                    let _ = tokio::time::timeout(LET_GO, async {
+                        while let Ok(Some(f)) = frame::read_async(&mut read).await {
+                            if exit(&f).is_some() {
+                                break;
+                            }
+                        }
+                    })
+                    .await;
+                }
                 let message = (number != libc::SIGHUP).then(|| {
                     format!("[detached: got {name}; sessions keep running]")
                 });
@@ -135,38 +166,28 @@ async fn serve(
     }
 }
 
-/// Why the input thread stopped.
-enum InputEnd {
-    /// The terminal's input is gone.
-    Closed,
-    /// The server's socket is.
-    Lost,
+/// The end the server announced in `f`, if it is its `Exit`.
+fn exit(f: &frame::Frame) -> Option<Ended> {
+    if f.kind != Kind::Json {
+        return None;
+    }
+    match serde_json::from_slice(&f.body) {
+        Ok(ServerMsg::Exit { message, code }) => Some(Ended {
+            message: (!message.is_empty()).then_some(message),
+            code: u8::try_from(code).unwrap_or(1),
+        }),
+        _ => None,
+    }
 }
 
-/// crossterm's read blocks, so it gets a thread; it blocks in read(2) with no
-/// timeout, so an idle terminal costs nothing. It sends each event to the
-/// server itself: a key goes out without waking the event loop first, one
-/// thread hop less on every key's way to its echo. It is the socket's only
-/// writer once attached; the event loop makes it non-blocking, so the
-/// thread waits for room in poll(2) (`crate::fdio`).
-fn spawn_input_forwarder(socket: UnixStream) -> Result<UnboundedReceiver<InputEnd>> {
-    let (tx, rx) = unbounded_channel();
-    std::thread::Builder::new()
-        .name("ccmux-input".into())
-        .spawn(move || {
-            let end = loop {
-                let Ok(ev) = event::read() else {
-                    break InputEnd::Closed;
-                };
-                let sent = serde_json::to_vec(&ClientMsg::Input(ev))
-                    .map_err(io::Error::other)
-                    .and_then(|body| fdio::write_all(&socket, &frame::encode(Kind::Json, &body)));
-                if sent.is_err() {
-                    break InputEnd::Lost;
-                }
-            };
-            let _ = tx.send(end);
-        })
-        .context("cannot start the input thread")?;
-    Ok(rx)
+fn lost() -> Ended {
+    Ended {
+        message: Some("ccmux: lost the server".into()),
+        code: 1,
+    }
+}
+
+async fn send(write: &mut OwnedWriteHalf, msg: &ClientMsg) -> io::Result<()> {
+    let body = serde_json::to_vec(msg).map_err(io::Error::other)?;
+    write.write_all(&frame::encode(Kind::Json, &body)).await
 }

@@ -1,6 +1,6 @@
 //! The client: thin. It finds (or starts) the server, then either sends one
 //! command and prints the answer, or attaches its terminal: raw mode in,
-//! input events out, frames in, and the terminal put back on every way out.
+//! the terminal passed to the server, and put back on every way out.
 
 mod attach;
 mod terminal;
@@ -89,8 +89,8 @@ impl Target {
     }
 }
 
-/// What the server is told of this client.
-pub fn client_info(size: (u16, u16)) -> Result<ClientInfo> {
+/// What the server is told of this client; `tty`: it passes its terminal.
+pub fn client_info(size: (u16, u16), tty: bool) -> Result<ClientInfo> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     Ok(ClientInfo {
         cwd,
@@ -98,6 +98,7 @@ pub fn client_info(size: (u16, u16)) -> Result<ClientInfo> {
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect(),
         size,
+        tty,
     })
 }
 
@@ -139,7 +140,7 @@ fn read_msg(stream: &mut UnixStream) -> Result<ServerMsg> {
 /// Sends one command and prints the answer; the exit code is the server's.
 pub fn command(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
     let wait_for_end = matches!(request, Request::KillServer);
-    let hello = hello(request, client_info((0, 0))?);
+    let hello = hello(request, client_info((0, 0), false)?);
     let answer = exchange(&mut stream, &hello)?;
     let code = print_answer(answer);
     if wait_for_end {

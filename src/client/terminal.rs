@@ -74,6 +74,10 @@ pub fn restore() {
     if !ENTERED.swap(false, Ordering::SeqCst) {
         return;
     }
+    // The server made the terminal non-blocking while it held it; a write
+    // that would block must wait, not fail half-way through the restore.
+    let _ = crate::fdio::set_nonblocking(&io::stdin(), false);
+    let _ = crate::fdio::set_nonblocking(&io::stdout(), false);
     let mut stdout = io::stdout();
     if KEYBOARD_PUSHED.swap(false, Ordering::SeqCst) {
         let _ = execute!(stdout, PopKeyboardEnhancementFlags);

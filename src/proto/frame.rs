@@ -17,6 +17,9 @@ pub enum Kind {
     Json = 0,
     /// Bytes for the client's terminal, written as they are.
     Output = 1,
+    /// The client's terminal itself: a one-byte body carrying its fds
+    /// (`proto::tty`). Its body is never read as plain bytes.
+    Tty = 2,
 }
 
 impl Kind {
@@ -24,6 +27,7 @@ impl Kind {
         match b {
             0 => Some(Kind::Json),
             1 => Some(Kind::Output),
+            2 => Some(Kind::Tty),
             _ => None,
         }
     }
@@ -61,16 +65,26 @@ fn check_header(header: [u8; 5]) -> io::Result<(Kind, usize)> {
 
 /// Reads one frame; `Ok(None)` at a clean end of stream (between frames).
 pub async fn read_async(r: &mut (impl AsyncRead + Unpin)) -> io::Result<Option<Frame>> {
+    let Some((kind, len)) = read_header_async(r).await? else {
+        return Ok(None);
+    };
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).await?;
+    Ok(Some(Frame { kind, body }))
+}
+
+/// Reads a frame's kind and body length, for a reader that reads some
+/// bodies its own way (a `Tty` frame's); `Ok(None)` at a clean end.
+pub async fn read_header_async(
+    r: &mut (impl AsyncRead + Unpin),
+) -> io::Result<Option<(Kind, usize)>> {
     let mut header = [0u8; 5];
     match r.read_exact(&mut header).await {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    let (kind, len) = check_header(header)?;
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).await?;
-    Ok(Some(Frame { kind, body }))
+    check_header(header).map(Some)
 }
 
 /// As `read_async`, blocking.

@@ -12,6 +12,7 @@
 //! version can print it.
 
 pub mod frame;
+pub mod tty;
 
 use std::path::PathBuf;
 
@@ -19,7 +20,7 @@ use ratatui::crossterm::event::Event as InputEvent;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The client's first message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +43,11 @@ pub struct ClientInfo {
     pub env: Vec<(String, String)>,
     /// The terminal's size, columns then rows (attach only).
     pub size: (u16, u16),
+    /// The client passes its terminal once attached (`tty`): the server
+    /// reads keys from it and writes frames to it. Without it, input and
+    /// frames cross the socket.
+    #[serde(default)]
+    pub tty: bool,
 }
 
 impl ClientInfo {
@@ -116,8 +122,12 @@ pub struct NewSession {
 /// What an attached client sends after its `Hello`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ClientMsg {
-    /// Input from the client's terminal: keys, pastes, mouse, resizes, focus.
+    /// Input from the client's terminal: keys, pastes, mouse, resizes, focus
+    /// (only resizes from a client that passed its terminal).
     Input(InputEvent),
+    /// The client is going: the server lets go of its terminal, then
+    /// answers `Exit`.
+    Detach,
 }
 
 /// What the server sends besides output frames.
@@ -166,6 +176,7 @@ mod tests {
                 cwd: "/".into(),
                 env: vec![],
                 size: (80, 24),
+                tty: false,
             },
             request: Request::KillServer,
         };

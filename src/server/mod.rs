@@ -15,6 +15,7 @@ mod screen;
 mod send;
 mod serve;
 mod store;
+mod tty;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -368,6 +368,17 @@ impl Server {
                     }
                 }
             }
+            FromClient::Detach => {
+                if let Some(client) = self.clients.get(&id) {
+                    // The client prints why it went; the Exit only tells it
+                    // its terminal is its own again.
+                    client.conn.send(&ServerMsg::Exit {
+                        message: String::new(),
+                        code: 0,
+                    });
+                }
+                self.drop_client(id);
+            }
             FromClient::Closed => self.drop_client(id),
         }
     }
@@ -632,7 +643,7 @@ impl Server {
             bytes.extend(view.app.take_host_output());
             view.last_frame = Some(now);
             view.echo_until = None;
-            client.conn.try_output(&bytes);
+            client.conn.try_output(bytes);
         }
     }
 
@@ -642,7 +653,7 @@ impl Server {
             if let Some(view) = client.view.as_mut() {
                 let out = view.app.take_host_output();
                 if !out.is_empty() {
-                    client.conn.try_output(&out);
+                    client.conn.try_output(out);
                 }
             }
         }

@@ -49,7 +49,7 @@ impl Gate {
     /// and keeps a copy of it for direct writes. The flag belongs to the
     /// open file, so the writer thread waits in poll(2) instead (`write_all`).
     pub(super) fn open(&self, writer: &File) -> io::Result<()> {
-        fdio::set_nonblocking(writer)?;
+        fdio::set_nonblocking(writer, true)?;
         self.state().direct = Some(writer.try_clone()?);
         Ok(())
     }

@@ -144,6 +144,37 @@ use std::time::Duration;
 use bitflags::bitflags;
 use std::hash::{Hash, Hasher};
 
+/// patched (see PATCHES.md): crossterm's input parser on its own, for bytes
+/// read from a terminal elsewhere (ccmux's server reads the terminal its
+/// client passed it). Feed each `read(2)` to `advance`, with `more` set when
+/// the read filled the buffer (a lone ESC is then not yet the Esc key), and
+/// take the events with `next`. Replies to crossterm's own queries (cursor
+/// position, keyboard flags, device attributes) are not events and are
+/// dropped.
+#[cfg(all(unix, not(feature = "use-dev-tty")))]
+#[derive(Default)]
+pub struct InputParser(source::unix::mio::Parser);
+
+#[cfg(all(unix, not(feature = "use-dev-tty")))]
+impl InputParser {
+    /// Parses `bytes`; `more` says more bytes were waiting after them.
+    pub fn advance(&mut self, bytes: &[u8], more: bool) {
+        self.0.advance(bytes, more);
+    }
+}
+
+#[cfg(all(unix, not(feature = "use-dev-tty")))]
+impl Iterator for InputParser {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        self.0.by_ref().find_map(|internal| match internal {
+            InternalEvent::Event(event) => Some(event),
+            _ => None,
+        })
+    }
+}
+
 /// Static instance of `InternalEventReader`.
 /// This needs to be static because there can be one event reader.
 static INTERNAL_EVENT_READER: Mutex<Option<InternalEventReader>> = parking_lot::const_mutex(None);

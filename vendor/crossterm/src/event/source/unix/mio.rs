@@ -165,7 +165,8 @@ impl EventSource for UnixInternalEventSource {
 //  * move the advancing, parsing, ... stuff out of the `try_read` method
 //
 #[derive(Debug)]
-struct Parser {
+// patched (see PATCHES.md): crate-visible, so `event::InputParser` can wrap it.
+pub(crate) struct Parser {
     buffer: Vec<u8>,
     internal_events: VecDeque<InternalEvent>,
 }
@@ -195,7 +196,7 @@ impl Default for Parser {
 }
 
 impl Parser {
-    fn advance(&mut self, buffer: &[u8], more: bool) {
+    pub(crate) fn advance(&mut self, buffer: &[u8], more: bool) {
         for (idx, byte) in buffer.iter().enumerate() {
             let more = idx + 1 < buffer.len() || more;
 

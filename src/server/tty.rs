@@ -1,0 +1,104 @@
+//! The terminal a client passed the server (`proto::tty`): a task reads its
+//! keys into the loop, the connection's writer writes frames to it. Both
+//! sides are non-blocking on the server's runtime, so a key's way in and its
+//! echo's way out each cost one wake-up of the server and none of the
+//! client. A terminal that stops reading fills the connection's queue like
+//! a socket that stops reading does (the frames are dropped, then drawn
+//! whole), and never blocks the loop.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::OwnedFd;
+
+use ratatui::crossterm::event::InputParser;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::sync::mpsc::Sender;
+use tokio::task::AbortHandle;
+
+use super::conn::FromClient;
+use crate::fdio;
+use crate::hub::ClientId;
+
+/// What one `read(2)` takes from the terminal: crossterm's own size, so a
+/// full read means more is waiting (a lone ESC is then not yet a key).
+const READ: usize = 1024;
+
+pub struct Tty {
+    output: AsyncFd<File>,
+    reader: AbortHandle,
+}
+
+impl Tty {
+    /// Starts reading `input` for client `id`; its events, and its end, go
+    /// to `events` as the socket's would.
+    pub fn start(
+        id: ClientId,
+        input: OwnedFd,
+        output: OwnedFd,
+        events: Sender<(ClientId, FromClient)>,
+    ) -> io::Result<Tty> {
+        fdio::set_nonblocking(&input, true)?;
+        fdio::set_nonblocking(&output, true)?;
+        let input = File::from(input);
+        let output = File::from(output);
+        // SAFETY: each File owns its fd, open until the AsyncFd drops it.
+        let input = unsafe { AsyncFd::register_with_interest(input, Interest::READABLE) }?;
+        // SAFETY: as above.
+        let output = unsafe { AsyncFd::register_with_interest(output, Interest::WRITABLE) }?;
+        let reader = tokio::spawn(read_loop(id, input, events)).abort_handle();
+        Ok(Tty { output, reader })
+    }
+
+    /// Writes `bytes` whole, waiting (without blocking the loop) while the
+    /// terminal is full.
+    pub async fn write_all(&self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let mut ready = self.output.writable().await?;
+            match ready.try_io(|file| file.get_ref().write(bytes)) {
+                Ok(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(Ok(n)) => bytes = &bytes[n..],
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_would_block) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Tty {
+    /// Lets go of the terminal: no more reading, and the terminal blocking
+    /// again, as the client and the shell after it expect.
+    fn drop(&mut self) {
+        self.reader.abort();
+        let _ = fdio::set_nonblocking(self.output.get_ref(), false);
+    }
+}
+
+async fn read_loop(id: ClientId, input: AsyncFd<File>, events: Sender<(ClientId, FromClient)>) {
+    let mut parser = InputParser::default();
+    let mut buf = [0u8; READ];
+    loop {
+        let Ok(mut ready) = input.readable().await else {
+            break;
+        };
+        let n = match ready.try_io(|file| file.get_ref().read(&mut buf)) {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => n,
+            Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // EIO: the terminal hung up.
+            Ok(Err(_)) => break,
+            Err(_would_block) => continue,
+        };
+        parser.advance(&buf[..n], n == READ);
+        for event in parser.by_ref() {
+            if events.send((id, FromClient::Input(event))).await.is_err() {
+                return;
+            }
+        }
+    }
+    // The terminal is gone: the client cannot type here again.
+    let _ = events.send((id, FromClient::Closed)).await;
+    let _ = fdio::set_nonblocking(input.get_ref(), false);
+}
