@@ -11,7 +11,7 @@ mod commands;
 mod conn;
 mod daemon;
 mod log;
-mod screen;
+pub mod screen;
 mod send;
 mod serve;
 mod store;
