@@ -330,7 +330,7 @@ fn server_frame(
     let now = Instant::now();
     let (hub, app) = (&viewer.hub, &mut viewer.app);
     let bytes = screen
-        .draw(|f| app.draw(hub, f, std::time::SystemTime::now()))
+        .draw(|canvas| app.paint(hub, canvas, std::time::SystemTime::now()))
         .map_err(|e| format!("cannot draw: {e}"))?;
     Ok((now.elapsed(), black_box(bytes).len()))
 }

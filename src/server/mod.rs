@@ -11,6 +11,7 @@ mod commands;
 mod conn;
 mod daemon;
 mod log;
+mod row_diff;
 pub mod screen;
 mod send;
 mod serve;
