@@ -1,7 +1,8 @@
 //! What a frame costs: `ScreenView` copying a 200x50 session screen into a
 //! ratatui buffer, the same through ratatui's diff and crossterm's encoding
 //! (with the bytes a frame sends to the host terminal), and a whole
-//! `App::draw` (tab bar, screen, status line) on a `TestBackend`.
+//! `App::draw` (tab bar, screen, status line) on a `TestBackend` and as the
+//! server draws a client's frame (`ClientScreen`).
 //!
 //! `cargo bench --bench render`
 
@@ -27,6 +28,7 @@ use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use app::Viewer;
+use ccmux::server::screen::ClientScreen;
 use ccmux::session::Term;
 use ccmux::ui::row_cache::RowCache;
 use ccmux::ui::screen_view::ScreenView;
@@ -290,7 +292,47 @@ fn time_app(app: &mut Viewer, a: &[u8], b: &[u8]) -> Result<(), String> {
     let bytes = (counter.get() - before) / FRAMES as u64;
     report("  crossterm, screen repainted", &stats, None);
     println!("{:<44} {bytes} B per frame to the host terminal", "");
+
+    // As the server draws a client's frame (render, diff, encode into bytes); a key echo is one
+    // character typed on the screen's bottom row (untimed) before each frame.
+    let mut screen = ClientScreen::new((area.width, area.height)).map_err(|e| e.to_string())?;
+    paint(app, a);
+    let stats = sample(WARMUP, FRAMES, || {
+        server_frame(&mut screen, app).map(|(t, _)| t)
+    })?;
+    report("  server's frame, nothing changes", &stats, None);
+    let (mut i, mut bytes) = (0, 0);
+    let stats = sample(WARMUP, FRAMES, || {
+        i += 1;
+        let col = i % usize::from(COLS) + 1;
+        let key = char::from(b'a' + (i % 26) as u8);
+        paint(app, format!("\x1b[{ROWS};{col}H{key}").as_bytes());
+        let (took, sent) = server_frame(&mut screen, app)?;
+        bytes = sent;
+        Ok::<_, String>(took)
+    })?;
+    report("  server's frame, one row changed", &stats, None);
+    println!("{:<44} {bytes} B per frame to the host terminal", "");
+    let stats = sample(WARMUP, FRAMES, || {
+        flip = !flip;
+        paint(app, if flip { a } else { b });
+        server_frame(&mut screen, app).map(|(t, _)| t)
+    })?;
+    report("  server's frame, screen repainted", &stats, None);
     Ok(())
+}
+
+/// One frame of `viewer`'s App drawn as the server draws it; how long that took and the bytes.
+fn server_frame(
+    screen: &mut ClientScreen,
+    viewer: &mut Viewer,
+) -> Result<(Duration, usize), String> {
+    let now = Instant::now();
+    let (hub, app) = (&viewer.hub, &mut viewer.app);
+    let bytes = screen
+        .draw(|canvas| app.paint(hub, canvas, std::time::SystemTime::now()))
+        .map_err(|e| format!("cannot draw: {e}"))?;
+    Ok((now.elapsed(), black_box(bytes).len()))
 }
 
 fn app_frame<B: Backend>(

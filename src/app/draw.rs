@@ -3,7 +3,6 @@
 
 use std::time::SystemTime;
 
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
@@ -13,7 +12,8 @@ use super::{App, Back, Compose, Confirm, TableView, Target, View};
 use crate::action::Action;
 use crate::copy::{self, Direction};
 use crate::hub::Hub;
-use crate::session::Status;
+use crate::session::{Session, SessionInfo, Status};
+use crate::ui::canvas::Canvas;
 use crate::ui::compose::{ComposeView, text_width};
 use crate::ui::confirm::render_confirm;
 use crate::ui::copy_view::{paint_marks, render_search_prompt};
@@ -31,7 +31,7 @@ use crate::ui::table::SessionTable;
 use crate::ui::theme::Theme;
 
 /// What copy mode puts in the status line.
-struct Copying {
+pub(super) struct Copying {
     status: String,
     /// The search prompt: which way, what is typed, whether it is found.
     prompt: Option<(Direction, String, bool)>,
@@ -61,24 +61,28 @@ pub fn session_size(size: (u16, u16)) -> (u16, u16) {
     (body.height.max(1), body.width.max(1))
 }
 
+/// What the body shows of the focused session, read once a frame.
+pub(super) enum Shown<'h> {
+    Screen(&'h Session),
+    /// Its program could not be started, and why.
+    Failed(String),
+    /// No session.
+    Nothing,
+}
+
 impl App {
-    /// Draws everything this client shows, from the hub as it is now: the
-    /// loop reads the shown sessions' changes before (`Hub::read_viewed`).
-    /// `wall` is the time of day, for the table's ages.
-    pub fn draw(&mut self, hub: &Hub, frame: &mut Frame, wall: SystemTime) {
-        self.needs_draw = false;
-        let area = frame.area();
-        self.size = (area.width, area.height);
+    /// Draws the whole frame on a blank `canvas` (`shown`: the focused session, see `paint`).
+    pub(super) fn draw_whole(
+        &mut self,
+        hub: &Hub,
+        canvas: &mut Canvas,
+        wall: SystemTime,
+        shown: Shown,
+    ) {
+        let area = canvas.area();
         let layout = layout(self.size);
         let infos = hub.infos();
-
-        render_tab_bar(
-            layout.tabs,
-            frame.buffer_mut(),
-            &infos,
-            self.focus_index,
-            &self.opts.theme,
-        );
+        self.draw_tabs(canvas, layout.tabs, &infos);
 
         let copying = if let Some(table) = self.table_below() {
             let rows: Vec<_> = self
@@ -99,39 +103,24 @@ impl App {
                 home: self.opts.home.as_deref(),
                 marked: &marked,
             };
-            frame.render_widget(table, layout.body);
+            canvas.render_widget(table, layout.body);
             None
         } else {
-            let copying = self.draw_copy(hub, frame, layout.body);
+            let copying = self.draw_copy(hub, canvas, layout.body);
             if copying.is_none() {
-                self.draw_screen(hub, frame, layout.body);
+                self.draw_screen(canvas, layout.body, shown, None);
             }
             copying
         };
 
-        let hints = self.hints();
-        // Copy mode says where it is, unless the prefix was just pressed.
-        let message = match (&copying, &self.message) {
-            (Some(copying), _) if !self.prefix => Some(copying.status.clone()),
-            (_, Some((m, _))) => Some(m.clone()),
-            _ => None,
-        };
-        let focused = self.focused.and(infos.get(self.focus_index));
-        let status = StatusLine {
-            session: focused,
-            home: self.opts.home.as_deref(),
-            show_full_id: focused.is_some() && self.show_full_id,
-            hints: &hints,
-            message: message.as_deref(),
-            theme: &self.opts.theme,
-        };
-        frame.render_widget(status, layout.status);
+        self.draw_status(canvas, layout.status, &infos, copying.as_ref());
         if let Some(prompt) = copying.as_ref().and_then(|c| c.prompt.as_ref()) {
             let prompt = (prompt.0, prompt.1.as_str(), prompt.2);
             let theme = &self.opts.theme;
-            if let Some(at) = render_search_prompt(layout.status, frame.buffer_mut(), prompt, theme)
+            if let Some(at) =
+                render_search_prompt(layout.status, canvas.buffer_mut(), prompt, theme)
             {
-                frame.set_cursor_position(at);
+                canvas.set_cursor_position(at);
             }
         }
 
@@ -141,8 +130,8 @@ impl App {
                 let popup = centered(area, area.width.saturating_sub(8).clamp(20, 100), {
                     area.height.saturating_sub(4).clamp(8, 30)
                 });
-                frame.render_widget(Clear, popup);
-                picker.render(popup, frame.buffer_mut(), theme);
+                canvas.render_widget(Clear, popup);
+                picker.render(popup, canvas.buffer_mut(), theme);
             }
             View::Help(None) => {
                 let km = &self.opts.keymap;
@@ -158,7 +147,7 @@ impl App {
                 ) {
                     bindings.push((format!("{copy}, {help}"), "Copy mode's own keys".into()));
                 }
-                render_help(area, frame.buffer_mut(), "ccmux — keys", &bindings, theme);
+                render_help(area, canvas.buffer_mut(), "ccmux — keys", &bindings, theme);
             }
             View::Help(Some(_)) => {
                 let bindings: Vec<(String, String)> = copy::help()
@@ -166,7 +155,7 @@ impl App {
                     .map(|(keys, what)| (keys.to_string(), what.to_string()))
                     .collect();
                 let title = "ccmux — copy mode keys";
-                render_help(area, frame.buffer_mut(), title, &bindings, theme);
+                render_help(area, canvas.buffer_mut(), title, &bindings, theme);
             }
             View::Confirm(confirm) => {
                 let (title, message) = match confirm {
@@ -192,13 +181,13 @@ impl App {
                         )
                     }
                 };
-                render_confirm(area, frame.buffer_mut(), &title, &message, theme);
+                render_confirm(area, canvas.buffer_mut(), &title, &message, theme);
             }
             View::Prompt(prompt) => {
                 let (label, input) = (prompt.label(), prompt.input());
-                render_prompt(layout.status, frame.buffer_mut(), label, input, theme);
+                render_prompt(layout.status, canvas.buffer_mut(), label, input, theme);
             }
-            View::Compose(compose) => draw_compose(hub, frame, compose, theme),
+            View::Compose(compose) => draw_compose(hub, canvas, compose, theme),
             View::Queue(queue) => {
                 let Some(session) = infos.iter().find(|s| s.id == queue.session) else {
                     return;
@@ -212,7 +201,7 @@ impl App {
                     selected,
                     theme,
                 }
-                .render(area, frame.buffer_mut());
+                .render(area, canvas.buffer_mut());
             }
             View::Switcher(switcher) => {
                 let found = switcher.rows(&infos);
@@ -231,41 +220,102 @@ impl App {
                     selected,
                     theme,
                 }
-                .render(area, frame.buffer_mut());
+                .render(area, canvas.buffer_mut());
             }
             _ => {}
         }
     }
 
-    fn draw_screen(&mut self, hub: &Hub, frame: &mut Frame, body: Rect) {
-        let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
-            let hint = format!(
-                "No sessions. {} starts one.",
-                self.opts
-                    .keymap
-                    .first_label(Action::DirectoryPicker)
-                    .unwrap_or_default()
-            );
-            let line = ratatui::text::Line::from(hint).centered();
-            let y = body.y + body.height / 2;
-            frame.render_widget(line, Rect::new(body.x, y, body.width, 1.min(body.height)));
-            return;
+    pub(super) fn draw_tabs(&self, canvas: &mut Canvas, area: Rect, infos: &[SessionInfo]) {
+        let (focused, theme) = (self.focus_index, &self.opts.theme);
+        render_tab_bar(area, canvas.buffer_mut(), infos, focused, theme);
+    }
+
+    /// The status line; in copy mode (`copying`), where it is.
+    pub(super) fn draw_status(
+        &self,
+        canvas: &mut Canvas,
+        area: Rect,
+        infos: &[SessionInfo],
+        copying: Option<&Copying>,
+    ) {
+        let hints = self.hints();
+        // Copy mode says where it is, unless the prefix was just pressed.
+        let message = match (copying, &self.message) {
+            (Some(copying), _) if !self.prefix => Some(copying.status.clone()),
+            (_, Some((m, _))) => Some(m.clone()),
+            _ => None,
         };
-        if let Status::Failed(why) = session.status() {
-            let text = format!("failed to start: {why}");
-            let paragraph = Paragraph::new(text)
-                .style(Style::new().fg(self.opts.theme.failed))
-                .wrap(Wrap { trim: false });
-            frame.render_widget(paragraph, body);
-            return;
-        }
+        let focused = self.focused.and(infos.get(self.focus_index));
+        let status = StatusLine {
+            session: focused,
+            home: self.opts.home.as_deref(),
+            show_full_id: focused.is_some() && self.show_full_id,
+            hints: &hints,
+            message: message.as_deref(),
+            theme: &self.opts.theme,
+        };
+        canvas.render_widget(status, area);
+    }
+
+    /// The focused session as it is `shown` in `body`. `in_place`: the canvas holds this
+    /// viewer's last frame, which showed it there, in the rows marked; only the screen's rows
+    /// that changed are drawn, those not held put back (see `ScreenView::in_place`).
+    pub(super) fn draw_screen(
+        &mut self,
+        canvas: &mut Canvas,
+        body: Rect,
+        shown: Shown,
+        in_place: Option<&[bool]>,
+    ) {
+        let session = match shown {
+            Shown::Screen(session) => session,
+            Shown::Failed(why) => {
+                let text = format!("failed to start: {why}");
+                let paragraph = Paragraph::new(text)
+                    .style(Style::new().fg(self.opts.theme.failed))
+                    .wrap(Wrap { trim: false });
+                canvas.render_widget(paragraph, body);
+                return;
+            }
+            Shown::Nothing => {
+                let hint = format!(
+                    "No sessions. {} starts one.",
+                    self.opts
+                        .keymap
+                        .first_label(Action::DirectoryPicker)
+                        .unwrap_or_default()
+                );
+                let line = ratatui::text::Line::from(hint).centered();
+                let y = body.y + body.height / 2;
+                let row = Rect::new(body.x, y, body.width, 1.min(body.height));
+                canvas.render_widget(line, row);
+                return;
+            }
+        };
         let term = session.term();
         let view = ScreenView::new(term.screen()).cached(&mut self.rows);
+        let view = match in_place {
+            Some(holds) => view.in_place(holds),
+            None => view,
+        };
         let cursor = view.cursor_position(body);
-        frame.render_widget(view, body);
+        canvas.render_widget(view, body);
+        canvas.touched(self.rows.dirty().iter().map(|y| body.y + y));
         // Only the focused session, in the tab view, owns the cursor.
         if let (Some(pos), View::Tabs) = (cursor, &self.view) {
-            frame.set_cursor_position(pos);
+            canvas.set_cursor_position(pos);
+        }
+    }
+
+    /// What the body shows of the focused session.
+    pub(super) fn shown<'h>(&self, hub: &'h Hub) -> Shown<'h> {
+        let Some(session) = self.focused.and_then(|id| hub.registry().get(id)) else {
+            return Shown::Nothing;
+        };
+        match session.status() {
+            Status::Failed(why) => Shown::Failed(why),
+            _ => Shown::Screen(session),
         }
     }
 
@@ -273,7 +323,7 @@ impl App {
     /// viewer's place, the selection and matches over it, and its cursor
     /// (the terminal's, unless the search prompt has it). None when not in
     /// copy mode or without a session to show.
-    fn draw_copy(&mut self, hub: &Hub, frame: &mut Frame, body: Rect) -> Option<Copying> {
+    fn draw_copy(&mut self, hub: &Hub, canvas: &mut Canvas, body: Rect) -> Option<Copying> {
         let View::Copy(mode) = &mut self.view else {
             return None;
         };
@@ -281,15 +331,15 @@ impl App {
             mode.clamp(h);
             let top = mode.top();
             let view = ScreenView::new(h.screen()).scrolled(h.offset_of(top));
-            frame.render_widget(view, body);
-            paint_marks(frame.buffer_mut(), body, top, &mode.marks(h));
+            canvas.render_widget(view, body);
+            paint_marks(canvas.buffer_mut(), body, top, &mode.marks(h));
             let cursor = mode.cursor();
             let row = cursor
                 .line
                 .checked_sub(top)
                 .and_then(|r| u16::try_from(r).ok());
             if let Some(row) = row.filter(|r| *r < body.height && cursor.col < body.width) {
-                frame.set_cursor_position((body.x + cursor.col, body.y + row));
+                canvas.set_cursor_position((body.x + cursor.col, body.y + row));
             }
             Copying {
                 status: mode.status(h),
@@ -336,14 +386,20 @@ impl App {
 
 /// The prompt being written, or the question asked before (see
 /// `compose`). It learns how wide its text is shown, for Up and Down.
-fn draw_compose(hub: &Hub, frame: &mut Frame, compose: &mut Compose, theme: &Theme) {
-    let area = frame.area();
+fn draw_compose(hub: &Hub, canvas: &mut Canvas, compose: &mut Compose, theme: &Theme) {
+    let area = canvas.area();
     if let Some(others) = &compose.asking {
         let message = format!(
             "{others}, not Claude Code. Type the prompt in anyway, once it has been \
              quiet a moment?"
         );
-        render_confirm(area, frame.buffer_mut(), "Not Claude Code", &message, theme);
+        render_confirm(
+            area,
+            canvas.buffer_mut(),
+            "Not Claude Code",
+            &message,
+            theme,
+        );
         return;
     }
     let width = text_width(area);
@@ -358,7 +414,7 @@ fn draw_compose(hub: &Hub, frame: &mut Frame, compose: &mut Compose, theme: &The
         submit: compose.submit_label(),
         theme,
     }
-    .render(area, frame.buffer_mut());
+    .render(area, canvas.buffer_mut());
 }
 
 /// The compose popup's title, and the line under it that says who gets the

@@ -21,6 +21,7 @@ mod marks;
 mod notify;
 mod prompt;
 mod queue;
+mod redraw;
 mod switcher;
 
 #[cfg(test)]
@@ -43,6 +44,7 @@ use crate::hub::{ClientId, Hub, Notice};
 use crate::keys::Keymap;
 use crate::proto::NewSession;
 use crate::session::{MAX_CLIPBOARD, SessionId};
+use crate::ui::canvas::FrameId;
 use crate::ui::row_cache::RowCache;
 use crate::ui::theme::Theme;
 use marks::Marks;
@@ -106,6 +108,9 @@ pub struct App {
     /// The focused screen's rows as this viewer last drew them: a frame redraws only the rows
     /// that changed.
     rows: RowCache,
+    /// The last frame, if it showed nothing but the bars and the focused screen: a canvas that
+    /// still holds it needs only what changed drawn over it (see `redraw`).
+    plain_frame: Option<FrameId>,
     quit: bool,
     detach: bool,
 }
@@ -131,6 +136,7 @@ impl App {
             host_focused: true,
             host_output: Vec::new(),
             rows: RowCache::default(),
+            plain_frame: None,
             quit: false,
             detach: false,
         }

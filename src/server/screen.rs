@@ -1,15 +1,23 @@
-//! A client's screen as the server draws it: ratatui over a crossterm
-//! backend that writes into a buffer, so each frame is exactly the bytes a
-//! local terminal would get (ratatui's diff, cursor moves, colours), sent to
-//! the client as one output frame.
+//! A client's screen as the server draws it: the App's frame on a ratatui buffer, diffed with the
+//! frame before by ratatui and encoded by its crossterm backend into a buffer, so each frame is
+//! exactly the bytes a local terminal would get from ratatui's `Terminal` (its diff, cursor
+//! moves, colours), sent to the client as one output frame.
+//!
+//! `Terminal` diffs all of the frame's cells and clears a whole buffer for each frame. Here the
+//! buffer drawn on keeps the last frame, so a frame that changed a few rows (`Damage::Rows`) is
+//! drawn, diffed and kept by those rows alone; anything else goes as `Terminal` would.
 
 use std::cell::RefCell;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::rc::Rc;
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
+
+use super::row_diff;
+use crate::ui::canvas::{Canvas, Damage, FrameId, Held};
 
 /// The bytes the backend writes, shared with the screen that takes them.
 #[derive(Clone, Default)]
@@ -27,8 +35,15 @@ impl Write for Sink {
 }
 
 pub struct ClientScreen {
-    terminal: Terminal<CrosstermBackend<Sink>>,
+    backend: CrosstermBackend<Sink>,
     sink: Sink,
+    /// What the client's terminal shows: the last frame, `shown_id`.
+    shown: Buffer,
+    shown_id: Option<FrameId>,
+    /// The buffer frames are drawn on; between frames, per row, whether it holds `shown`'s row
+    /// (else an older frame's).
+    next: Buffer,
+    next_holds: Vec<bool>,
     /// The client's terminal may show anything (just attached, resized, or
     /// frames were dropped): the next frame clears it and draws everything.
     fresh: bool,
@@ -39,23 +54,20 @@ impl ClientScreen {
     pub fn new(size: (u16, u16)) -> io::Result<ClientScreen> {
         let sink = Sink::default();
         let area = Rect::new(0, 0, size.0.max(1), size.1.max(1));
-        let terminal = Terminal::with_options(
-            CrosstermBackend::new(sink.clone()),
-            TerminalOptions {
-                // Fixed: ratatui never asks the (absent) terminal its size.
-                viewport: Viewport::Fixed(area),
-            },
-        )?;
         Ok(ClientScreen {
-            terminal,
+            backend: CrosstermBackend::new(sink.clone()),
             sink,
+            shown: Buffer::empty(area),
+            shown_id: None,
+            next: Buffer::empty(area),
+            next_holds: vec![false; usize::from(area.height)],
             fresh: true,
         })
     }
 
     /// Forgets what the client shows: the next frame is drawn whole.
     pub fn invalidate(&mut self) -> io::Result<()> {
-        let size = self.terminal.get_frame().area();
+        let size = self.shown.area;
         self.resize((size.width, size.height))
     }
 
@@ -67,7 +79,7 @@ impl ClientScreen {
     }
 
     /// Draws a frame and returns its bytes.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<Vec<u8>> {
+    pub fn draw(&mut self, render: impl FnOnce(&mut Canvas)) -> io::Result<Vec<u8>> {
         if std::mem::take(&mut self.fresh) {
             // Attributes off, home, clear: nothing of what was there stays.
             self.sink
@@ -75,8 +87,83 @@ impl ClientScreen {
                 .borrow_mut()
                 .extend_from_slice(b"\x1b[0m\x1b[H\x1b[2J");
         }
-        self.terminal.draw(render)?;
+        let held = match self.shown_id {
+            None => Held::Blank,
+            Some(id) => Held::Frame(id, &self.next_holds),
+        };
+        let mut canvas = Canvas::new(&mut self.next, held);
+        render(&mut canvas);
+        let (id, cursor) = (canvas.id(), canvas.cursor());
+        let damage = canvas.finish();
+        self.shown_id = Some(id);
+        match damage {
+            // Past half the rows, one diff of the whole frame is cheaper.
+            Damage::Rows(rows) if rows.len() <= self.rows_max() && self.send_rows(&rows)? => {}
+            Damage::Rows(rows) => self.send_all(Some(&rows))?,
+            Damage::All => self.send_all(None)?,
+        }
+        // As ratatui's Terminal does after its diff: the cursor, then a flush.
+        match cursor {
+            None => self.backend.hide_cursor()?,
+            Some(at) => {
+                self.backend.show_cursor()?;
+                self.backend.set_cursor_position(at)?;
+            }
+        }
+        Backend::flush(&mut self.backend)?;
         Ok(std::mem::take(&mut *self.sink.0.borrow_mut()))
+    }
+
+    /// Sends the whole frame's changes, as ratatui's `Terminal::draw`; the buffer drawn on then
+    /// holds the frame before, which is this one's in all rows but `changed` (the frame's
+    /// `Damage::Rows`; None: no row is known to be).
+    fn send_all(&mut self, changed: Option<&[u16]>) -> io::Result<()> {
+        self.backend.draw(self.shown.diff_iter(&self.next))?;
+        std::mem::swap(&mut self.shown, &mut self.next);
+        self.next_holds.fill(changed.is_some());
+        for &y in changed.unwrap_or_default() {
+            if let Some(holds) = self.next_holds.get_mut(usize::from(y)) {
+                *holds = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the changes of `rows`, in order, if every other row is the last frame's, cell for
+    /// cell, and none of these carries into the next row in ratatui's diff (see `row_diff`);
+    /// the buffer drawn on then holds the frame still. False, and nothing sent, otherwise.
+    fn send_rows(&mut self, rows: &[u16]) -> io::Result<bool> {
+        let mut updates = Vec::new();
+        for &y in rows {
+            let row = self.row(y);
+            let (Some(prev), Some(next)) = (
+                self.shown.content.get(row.clone()),
+                self.next.content.get(row),
+            ) else {
+                return Ok(false);
+            };
+            if !row_diff::diff_row(prev, next, y, &mut updates) {
+                return Ok(false);
+            }
+        }
+        self.backend.draw(updates.into_iter())?;
+        for &y in rows {
+            let row = self.row(y);
+            self.shown.content[row.clone()].clone_from_slice(&self.next.content[row]);
+        }
+        self.next_holds.fill(true);
+        Ok(true)
+    }
+
+    fn rows_max(&self) -> usize {
+        usize::from(self.shown.area.height / 2)
+    }
+
+    /// Where row `y` is in a buffer.
+    fn row(&self, y: u16) -> Range<usize> {
+        let width = usize::from(self.shown.area.width);
+        let start = usize::from(y) * width;
+        start..start + width
     }
 }
 

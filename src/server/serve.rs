@@ -632,7 +632,7 @@ impl Server {
             };
             let hub = &self.hub;
             let app = &mut view.app;
-            let mut bytes = match view.screen.draw(|f| app.draw(hub, f, wall)) {
+            let mut bytes = match view.screen.draw(|canvas| app.paint(hub, canvas, wall)) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     tracing::warn!("client {id}: {e}");

@@ -28,23 +28,27 @@ const VS15: char = '\u{FE0E}';
 /// cell at `x` stands alone.
 pub fn cluster(line: &[vt100::Cell], x: usize, cols: usize) -> Option<(String, usize)> {
     let first = line.get(x)?;
-    let mut text = first.contents().to_string();
+    // Made only once a cell joins: most cells stand alone, and this runs for every cell drawn.
+    let mut joined: Option<String> = None;
     let mut span = width(first);
     while let Some(next) = line.get(x + span).filter(|_| x + span < cols) {
         let Some(c) = next.contents().chars().next() else {
             break;
         };
+        let text = joined.as_deref().unwrap_or(first.contents());
         let emoji = next.is_wide() || is_symbol(c);
         let joins = (text.ends_with(ZWJ) && first.is_wide() && emoji)
             || (is_modifier(c) && first.is_wide())
-            || (is_regional(c) && is_one_regional(&text));
+            || (is_regional(c) && is_one_regional(text));
         if !joins || x + span + width(next) > cols {
             break;
         }
-        text.push_str(next.contents());
+        joined
+            .get_or_insert_with(|| first.contents().to_string())
+            .push_str(next.contents());
         span += width(next);
     }
-    (span > width(first)).then_some((text, span))
+    joined.map(|text| (text, span))
 }
 
 /// A lone cell's text as it is safe to send: without a trailing joiner,

@@ -1,6 +1,7 @@
 //! ccmux's own widgets: tab bar, status line, table, help, prompt queues, and
 //! the session screen.
 
+pub mod canvas;
 pub mod compose;
 pub mod confirm;
 pub mod copy_view;

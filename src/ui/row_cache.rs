@@ -15,42 +15,76 @@ pub struct RowCache {
     at: Option<(Rect, u16)>,
     /// Per row of the area, the stamp of the screen row drawn there, if it is kept.
     stamps: Vec<Option<vt100::RowStamp>>,
+    /// Per row of the area, whether it holds cells ratatui's diff sends with every frame.
+    resend: Vec<bool>,
     /// The cells drawn, row by row, `at`'s width each.
     cells: Vec<Cell>,
+    /// The rows of the area the last frame drew, or whose cells it sends again.
+    dirty: Vec<u16>,
 }
 
 impl RowCache {
     /// Readies the cache for a frame drawn at `area` showing `cols` columns, forgetting every row
     /// if either changed.
     pub(super) fn start(&mut self, area: Rect, cols: u16) {
+        self.dirty.clear();
         if self.at == Some((area, cols)) {
             return;
         }
         self.at = Some((area, cols));
         self.stamps = vec![None; usize::from(area.height)];
+        self.resend = vec![false; usize::from(area.height)];
         self.cells = vec![Cell::default(); usize::from(area.width) * usize::from(area.height)];
     }
 
     /// Copies row `y` of the area into `buf` if the screen row drawn there last time had
-    /// `stamp`; says whether it did.
-    pub(super) fn restore(&self, y: u16, stamp: vt100::RowStamp, buf: &mut Buffer) -> bool {
+    /// `stamp`, or, when `in_place` (`buf` still holds the last frame drawn, where it was drawn),
+    /// leaves it there; says whether it did.
+    pub(super) fn restore(
+        &mut self,
+        y: u16,
+        stamp: vt100::RowStamp,
+        buf: &mut Buffer,
+        in_place: bool,
+    ) -> bool {
         if self.stamps.get(usize::from(y)) != Some(&Some(stamp)) {
             return false;
         }
         let Some((kept, drawn)) = self.rows(y, buf) else {
             return false;
         };
-        buf.content[drawn].clone_from_slice(&self.cells[kept]);
+        if !in_place {
+            buf.content[drawn].clone_from_slice(&self.cells[kept]);
+        }
+        if self.resend[usize::from(y)] {
+            self.dirty.push(y);
+        }
         true
     }
 
-    /// Keeps row `y` of the area as drawn into `buf`, for the screen row with `stamp`.
-    pub(super) fn keep(&mut self, y: u16, stamp: vt100::RowStamp, buf: &Buffer) {
-        let Some((kept, drawn)) = self.rows(y, buf) else {
+    /// Row `y` of the area was drawn into `buf`: keeps it for the screen row with `stamp`, if
+    /// any, noting whether it holds cells sent with every frame.
+    pub(super) fn drew(
+        &mut self,
+        y: u16,
+        stamp: Option<vt100::RowStamp>,
+        buf: &Buffer,
+        resend: bool,
+    ) {
+        self.dirty.push(y);
+        let (Some(stamp), Some((kept, drawn))) = (stamp, self.rows(y, buf)) else {
             return;
         };
         self.cells[kept].clone_from_slice(&buf.content[drawn]);
         self.stamps[usize::from(y)] = Some(stamp);
+        self.resend[usize::from(y)] = resend;
+    }
+
+    /// The rows of the area the last frame drew (the others it restored), and those holding
+    /// cells ratatui's diff sends with every frame: the rows of the area whose bytes may differ
+    /// from the frame before.
+    pub fn dirty(&self) -> &[u16] {
+        &self.dirty
     }
 
     /// Where row `y` of the area is in the cache and in `buf`.

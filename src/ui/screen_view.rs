@@ -21,6 +21,9 @@ pub struct ScreenView<'a> {
     offset: usize,
     /// The viewer's rows from its last frame, to copy those that did not change.
     cache: Option<&'a mut RowCache>,
+    /// Per row of the buffer, whether it still holds the frame the cache last drew: unchanged
+    /// rows are left alone there.
+    in_place: &'a [bool],
 }
 
 impl<'a> ScreenView<'a> {
@@ -30,6 +33,7 @@ impl<'a> ScreenView<'a> {
             screen,
             offset: screen.scrollback(),
             cache: None,
+            in_place: &[],
         }
     }
 
@@ -38,6 +42,17 @@ impl<'a> ScreenView<'a> {
     pub fn cached(self, cache: &'a mut RowCache) -> Self {
         Self {
             cache: Some(cache),
+            ..self
+        }
+    }
+
+    /// Leaves the rows that did not change since the cache's last frame as they are where the
+    /// buffer still holds that frame, where it was drawn, cell for cell (`holds`, per row of the
+    /// buffer: see `Canvas::resume`), instead of copying them. The rows drawn are the cache's
+    /// `dirty` ones.
+    pub fn in_place(self, holds: &'a [bool]) -> Self {
+        Self {
+            in_place: holds,
             ..self
         }
     }
@@ -89,26 +104,30 @@ impl Widget for ScreenView<'_> {
         // One walk over the rows per frame: Screen::cell walks the scrollback again for every cell.
         // The screen's rows are borrowed, the scrollback's expanded from their compact form only
         // if they are drawn.
+        let holds = |y: u16| self.in_place.get(usize::from(y)) == Some(&true);
         let mut visible = self.screen.visible_rows_at(self.offset);
         for y in 0..area.height {
             let row = if y < rows { visible.next() } else { None };
             let stamp = row.as_ref().map(vt100::VisibleRow::stamp);
-            if let (Some(stamp), Some(cache)) = (stamp, cache.as_deref())
-                && cache.restore(y, stamp, buf)
+            if let (Some(stamp), Some(cache)) = (stamp, cache.as_deref_mut())
+                && cache.restore(y, stamp, buf, holds(area.y + y))
             {
                 continue;
             }
             let cells = row.as_ref().map(vt100::VisibleRow::cells);
-            draw_row(cells.as_deref().unwrap_or_default(), y, area, cols, buf);
-            if let (Some(stamp), Some(cache)) = (stamp, cache.as_deref_mut()) {
-                cache.keep(y, stamp, buf);
+            let resend = draw_row(cells.as_deref().unwrap_or_default(), y, area, cols, buf);
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.drew(y, stamp, buf, resend);
             }
         }
     }
 }
 
-/// Draws `line`, the screen's row `y`, into row `y` of `area`, `cols` of its columns.
-fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffer) {
+/// Draws `line`, the screen's row `y`, into row `y` of `area`, `cols` of its columns. No cell
+/// reaches past the area's right edge (ratatui's diff of a whole buffer would carry it into the
+/// next row). Says whether the row holds cells ratatui's diff sends with every frame.
+fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffer) -> bool {
+    let mut resend = false;
     // A scrollback row can hold more cells than the screen has columns (kept from a wider
     // screen) or fewer (its blank tail was trimmed): the missing cells are blank.
     let line = &line[..line.len().min(usize::from(cols))];
@@ -147,6 +166,7 @@ fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffe
                     // painted over, though our last frame had blanks here too.
                     apply_style(cell, source);
                     cell.set_diff_option(CellDiffOption::AlwaysUpdate);
+                    resend = true;
                 }
             }
             x += span as u16;
@@ -173,6 +193,7 @@ fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffe
         }
         x += 1;
     }
+    resend
 }
 
 /// Puts vt100's grapheme into the cell. vt100 decided its width when the program wrote it, and the

@@ -1,0 +1,220 @@
+//! A client's frames as the server draws them (`ClientScreen`, which redraws, diffs and sends
+//! only the rows a frame changed when it can) against the whole frame drawn, diffed and sent by
+//! ratatui's `Terminal`, as every frame was before: two clients of one hub see the same random
+//! keys, session output and resizes, and a terminal fed each one's bytes must show the same after
+//! every frame.
+
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::rc::Rc;
+use std::time::{Duration, Instant, SystemTime};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use ccmux::app::{App, Event};
+use ccmux::server::screen::ClientScreen;
+
+#[path = "../benches/common/app.rs"]
+mod plain;
+
+/// What a backend writes, kept for the test to take.
+#[derive(Clone, Default)]
+struct Sink(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The whole path: ratatui's Terminal over crossterm, a fresh one (after a clear) whenever the
+/// client's screen is fresh, as `ClientScreen` was before it kept frames.
+struct Whole {
+    terminal: Terminal<CrosstermBackend<Sink>>,
+    sink: Sink,
+}
+
+impl Whole {
+    fn new((cols, rows): (u16, u16)) -> Whole {
+        let sink = Sink::default();
+        sink.0
+            .borrow_mut()
+            .extend_from_slice(b"\x1b[0m\x1b[H\x1b[2J");
+        let viewport = Viewport::Fixed(Rect::new(0, 0, cols, rows));
+        let backend = CrosstermBackend::new(sink.clone());
+        let terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
+        Whole { terminal, sink }
+    }
+
+    fn draw(&mut self, app: &mut App, hub: &ccmux::hub::Hub, wall: SystemTime) -> Vec<u8> {
+        self.terminal.draw(|f| app.draw(hub, f, wall)).unwrap();
+        self.sink.0.take()
+    }
+}
+
+/// A host terminal: its cells, cursor and whether the cursor shows.
+fn shows(host: &vt100::Parser) -> (Vec<Vec<vt100::Cell>>, (u16, u16), bool) {
+    let screen = host.screen();
+    let cells = screen.visible_rows_cells().map(|r| r.to_vec()).collect();
+    (cells, screen.cursor_position(), screen.hide_cursor())
+}
+
+fn host((cols, rows): (u16, u16)) -> vt100::Parser {
+    let size = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+    vt100::Parser::new(size(rows), size(cols), 0)
+}
+
+/// What the sessions print: text, colours, wide characters and emoji sequences that span
+/// columns, erasing, cursor movement, scrolling, the alternate screen, and single keys echoed on
+/// the cursor's row (the frame the fast path is for).
+const OUTPUT: &[&[u8]] = &[
+    b"x",
+    b"y",
+    b"hello ",
+    b"\r\n",
+    b"\x1b[31;44mred\x1b[m",
+    "漢字 ".as_bytes(),
+    "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}".as_bytes(),
+    "\u{2764}\u{FE0F}".as_bytes(),
+    b"\x1b[2;3H\x1b[K",
+    b"\x1b[5;1Hrow five",
+    b"\x1b[A\x1b[2K",
+    b"\x1b[?1049h\x1b[Halt",
+    b"\x1b[?1049l",
+    b"\x1b[3S",
+    b"\x1b[?25l",
+    b"\x1b[?25h",
+    b"\x1b[H\x1b[2J",
+    b"\x1b[4mline\x1b[m\x1b[7minverse\x1b[m",
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+];
+
+/// Keys that only change what a client looks at (never a session, never the hub), so both
+/// clients stay in step: popups, the table, the switcher, copy mode and its keys, tabs.
+fn key(n: usize) -> Vec<KeyEvent> {
+    let none = KeyModifiers::NONE;
+    let prefix = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let plain = |code| vec![KeyEvent::new(code, none)];
+    let prefixed = |c| vec![prefix, KeyEvent::new(KeyCode::Char(c), none)];
+    match n % 20 {
+        0 => prefixed('?'),
+        1 => prefixed('s'),
+        2 => prefixed('w'),
+        3 => prefixed('['),
+        4 => prefixed('n'),
+        5 => prefixed('p'),
+        6 => prefixed('i'),
+        7 => prefixed('c'),
+        8 => vec![prefix],
+        9 => vec![KeyEvent::new(KeyCode::PageUp, KeyModifiers::SHIFT)],
+        10 => plain(KeyCode::Up),
+        11 => plain(KeyCode::Down),
+        12 => plain(KeyCode::Char('k')),
+        13 => plain(KeyCode::Char('j')),
+        14 => plain(KeyCode::Char('g')),
+        15 => plain(KeyCode::Char('G')),
+        16 => plain(KeyCode::PageUp),
+        17 => plain(KeyCode::Char('b')),
+        _ => plain(KeyCode::Esc),
+    }
+}
+
+#[test]
+fn frames_drawn_by_rows_show_what_whole_frames_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The programs print once and never again, and do not echo what is typed: the screens
+    // change only by what the test writes to them, so both clients draw the same.
+    let script = "stty -echo; echo ready; exec sleep 1000";
+    let launch = plain::launch("sh", &["-c", script], 100);
+    let dirs = vec![dir.path().to_path_buf(); 2];
+    let mut size = (60, 14);
+    let plain::Viewer {
+        mut hub,
+        app,
+        events: _events,
+    } = plain::Viewer::new(launch, &dirs, size);
+    let mut now = Instant::now();
+    let deadline = now + Duration::from_secs(30);
+    while !hub
+        .registry()
+        .iter()
+        .all(|s| s.term().screen().contents().contains("ready"))
+    {
+        assert!(Instant::now() < deadline, "the sessions did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut rows_app = app;
+    hub.attach(2, ccmux::app::session_size(size), now);
+    let mut whole_app = App::new(2, plain::options(dir.path().to_path_buf()), size);
+    whole_app.focus(&mut hub, 0, now);
+
+    let mut screen = ClientScreen::new(size).unwrap();
+    let mut whole = Whole::new(size);
+    let (mut rows_host, mut whole_host) = (host(size), host(size));
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let wall = SystemTime::now();
+    for step in 0..1500 {
+        now += Duration::from_millis(20);
+        match next(20) {
+            // Mostly output, mostly to the focused session: what typing and programs do.
+            0..=11 => {
+                let i = if next(4) == 0 { 1 } else { rows_app.focused() };
+                let bytes = OUTPUT[next(OUTPUT.len())];
+                hub.registry().at(i).expect("session").term().process(bytes);
+            }
+            12..=16 => {
+                for key in key(next(20)) {
+                    rows_app.handle(&mut hub, Event::Key(key), now);
+                    whole_app.handle(&mut hub, Event::Key(key), now);
+                }
+            }
+            17 => {
+                size = (30 + next(50) as u16, 6 + next(16) as u16);
+                rows_app.handle(&mut hub, Event::Resize(size.0, size.1), now);
+                whole_app.handle(&mut hub, Event::Resize(size.0, size.1), now);
+                screen.resize(size).unwrap();
+                whole = Whole::new(size);
+                (rows_host, whole_host) = (host(size), host(size));
+            }
+            18 => {
+                // The client fell behind: its next frame is drawn whole, over a cleared screen.
+                screen.invalidate().unwrap();
+                whole = Whole::new(size);
+            }
+            _ => {}
+        }
+        hub.on_time(now);
+        hub.read_viewed(now);
+        let sent = screen
+            .draw(|canvas| rows_app.paint(&hub, canvas, wall))
+            .unwrap();
+        let want = whole.draw(&mut whole_app, &hub, wall);
+        rows_host.process(&sent);
+        whole_host.process(&want);
+        assert!(
+            shows(&rows_host) == shows(&whole_host),
+            "step {step}: the terminals differ\nrows:\n{}\nwhole:\n{}",
+            rows_host.screen().contents(),
+            whole_host.screen().contents()
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&sent),
+            String::from_utf8_lossy(&want),
+            "step {step}: the bytes differ"
+        );
+    }
+    hub.stop_all();
+}
