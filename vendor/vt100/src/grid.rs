@@ -108,6 +108,33 @@ impl Grid {
         self.id.0
     }
 
+    /// Writes as many of the printable ASCII characters at the start of
+    /// `bytes` at the cursor as [`Self::put_ascii`] would one by one before
+    /// it first refuses, and moves the cursor past them; the row is stamped
+    /// once. Returns how many it wrote.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_ascii_run(
+        &mut self,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> usize {
+        let pos = self.pos;
+        let Some(row) = self.rows.get_mut(usize::from(pos.row)) else {
+            return 0;
+        };
+        let n = row.put_ascii_run(pos.col, bytes, attrs, styled);
+        if n > 0 {
+            self.stamp += 1;
+            row.set_stamp(self.stamp);
+            // at most the row's width, a u16
+            self.pos.col += u16::try_from(n).unwrap_or(u16::MAX);
+        }
+        n
+    }
+
     /// Writes the printable ASCII character `b` at the cursor and moves it
     /// on, if nothing calls for the general text path: the cursor not
     /// waiting to wrap, no wide character there or just before it. Returns

@@ -109,6 +109,50 @@ impl Row {
         true
     }
 
+    /// Writes the printable ASCII characters at the start of `bytes` from
+    /// `col` on, as [`Self::put_ascii`] would one by one, until the row ends,
+    /// a byte is not printable ASCII or a cell is wide. Returns how many it
+    /// wrote.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux. Only
+    /// the first cell's left neighbour needs checking: each later one's was
+    /// just written narrow.
+    #[inline]
+    pub fn put_ascii_run(
+        &mut self,
+        col: u16,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> usize {
+        let at = usize::from(col);
+        if at
+            .checked_sub(1)
+            .and_then(|prev| self.cells.get(prev))
+            .is_some_and(crate::Cell::is_wide)
+        {
+            return 0;
+        }
+        let Some(cells) = self.cells.get_mut(at..) else {
+            return 0;
+        };
+        let mut n = 0;
+        for (cell, &b) in cells.iter_mut().zip(bytes) {
+            if !(0x20..=0x7e).contains(&b) || cell.is_wide() {
+                break;
+            }
+            cell.set_ascii(b, attrs, styled);
+            n += 1;
+        }
+        if n > 0 {
+            // `col + n` is at most the row's width, a u16
+            self.wrote(
+                col.saturating_add(u16::try_from(n - 1).unwrap_or(u16::MAX)),
+            );
+        }
+        n
+    }
+
     fn cols(&self) -> u16 {
         self.cells
             .len()

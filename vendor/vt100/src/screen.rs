@@ -1231,6 +1231,10 @@ impl Screen {
 pub struct WrappedScreen<CB: crate::Callbacks> {
     pub screen: Screen,
     pub callbacks: CB,
+    // patched (see PATCHES.md): set by an escape or control sequence's
+    // dispatch, after which vte is in its ground state with nothing pending
+    // (see `Parser::process`).
+    pub dispatched: bool,
 }
 
 impl<CB: crate::Callbacks> WrappedScreen<CB> {
@@ -1269,6 +1273,87 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             },
         );
         self.screen.reset_tabs_for(cols);
+    }
+
+    /// Takes the bytes at the start of `bytes` that vte, in its ground state
+    /// with no partial character pending, would only print or execute, and
+    /// does exactly what vte would: up to an escape, an invalid or
+    /// incomplete character, or the end. Returns how many bytes it took.
+    ///
+    /// patched (see PATCHES.md): added by ccmux. vte decodes each run of
+    /// text up to the next escape and calls `print` per character; this
+    /// writes runs of printable ASCII a row at a time (`print_ascii`).
+    pub fn ground(&mut self, bytes: &[u8]) -> usize {
+        use vte::Perform as _;
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                0x20..=0x7e => i += self.print_ascii(&bytes[i..]),
+                0x1b => break,
+                0x00..=0x1f => {
+                    self.execute(b);
+                    i += 1;
+                }
+                0x7f => {
+                    vte::Perform::print(self, '\x7f');
+                    i += 1;
+                }
+                _ => {
+                    let len = match b {
+                        0xc0..=0xdf => 2,
+                        0xe0..=0xef => 3,
+                        0xf0..=0xff => 4,
+                        // a continuation byte: invalid, vte says how
+                        _ => 1,
+                    };
+                    let Some(c) = bytes
+                        .get(i..i + len)
+                        .and_then(|utf8| core::str::from_utf8(utf8).ok())
+                        .and_then(|s| s.chars().next())
+                    else {
+                        break;
+                    };
+                    // C1 controls, as vte's ground state treats them
+                    match u8::try_from(c) {
+                        Ok(c1 @ 0x80..=0x9f) => self.execute(c1),
+                        _ => vte::Perform::print(self, c),
+                    }
+                    i += len;
+                }
+            }
+        }
+        i
+    }
+
+    /// Prints the run of printable ASCII at the start of `bytes` as `print`
+    /// would one character at a time, and returns its length. While the
+    /// character set is ASCII and insert mode is off, as many characters as
+    /// fit are written into the cursor's row at once (`Grid::put_ascii_run`);
+    /// a character that wraps, lands on a wide character or is translated
+    /// takes `print`.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    fn print_ascii(&mut self, bytes: &[u8]) -> usize {
+        let mut i = 0;
+        loop {
+            let screen = &mut self.screen;
+            if screen.charsets.is_ascii() && screen.modes & MODE_INSERT == 0 {
+                let (attrs, styled) = (screen.attrs, screen.styled);
+                let rest = &bytes[i..];
+                let n = screen.grid_mut().put_ascii_run(rest, attrs, styled);
+                if let Some(&last) = rest[..n].last() {
+                    screen.last_char = Some(char::from(last));
+                    i += n;
+                }
+            }
+            match bytes.get(i) {
+                Some(&b @ 0x20..=0x7e) => {
+                    self.print(char::from(b));
+                    i += 1;
+                }
+                _ => return i,
+            }
+        }
     }
 
     /// A printable character from the program, drawn in the character set
