@@ -13,7 +13,9 @@ pub struct Grid {
     size: Size,
     pos: Pos,
     saved_pos: Pos,
-    rows: Vec<crate::row::Row>,
+    // patched (see PATCHES.md): a ring, so scrolling the whole screen moves
+    // the top row to the bottom without moving every row in between.
+    rows: alloc::collections::VecDeque<crate::row::Row>,
     scroll_top: u16,
     scroll_bottom: u16,
     origin_mode: bool,
@@ -82,7 +84,7 @@ impl Grid {
             size,
             pos: Pos::default(),
             saved_pos: Pos::default(),
-            rows: Vec::new(),
+            rows: alloc::collections::VecDeque::new(),
             scroll_top: 0,
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
@@ -274,7 +276,10 @@ impl Grid {
                         )
                         .map(|row| crate::row::Row::from_compact(&row)),
                 );
-            self.rows.splice(0..0, pulled);
+            // patched (see PATCHES.md): a ring has no splice
+            let mut rows: alloc::collections::VecDeque<_> = pulled.collect();
+            rows.append(&mut self.rows);
+            self.rows = rows;
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
             num_pulled
@@ -283,7 +288,8 @@ impl Grid {
             0
         };
 
-        if let Some(row) = self.rows.last_mut() {
+        // patched (see PATCHES.md): the ring's last row
+        if let Some(row) = self.rows.back_mut() {
             // The last row is maintained to always be a valid row
             row.wrap(false);
         }
@@ -386,10 +392,6 @@ impl Grid {
             .take(self.rows.len())
     }
 
-    pub fn drawing_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
-        self.rows.iter()
-    }
-
     /// Every row, each stamped as changed.
     pub fn drawing_rows_mut(
         &mut self,
@@ -403,7 +405,10 @@ impl Grid {
     }
 
     pub fn drawing_row(&self, row: u16) -> Option<&crate::row::Row> {
-        self.drawing_rows().nth(usize::from(row))
+        // patched (see PATCHES.md): by index; walking the ring's iterator
+        // to it cost more than a Vec's did (`drawing_rows`, used nowhere
+        // else, is gone).
+        self.rows.get(usize::from(row))
     }
 
     /// Row `row`, stamped as changed.
@@ -856,7 +861,8 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -874,7 +880,8 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -892,13 +899,15 @@ impl Grid {
         // This can be true even when `self.scrollback` is `None`; it controls
         // whether we call the `on_row` callback.
         let scrollback_enabled = self.scroll_top == 0;
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
+        let top = usize::from(self.scroll_top);
+        let num_between = usize::from(self.scroll_bottom) + 1 - top;
         let count = usize::from(count).min(num_between);
 
         // Number of to-be-removed rows.
         let num_removed = count.min(num_between);
+        // patched (see PATCHES.md): the rows are a ring, so the region's
+        // rows are reached by index ranges rather than one slice.
+        let removed = top..top + num_removed;
 
         if let Some(scrollback) =
             self.scrollback.as_mut().filter(|_| scrollback_enabled)
@@ -921,7 +930,7 @@ impl Grid {
             // the scrollback.
             let num_reset = num_removed - num_pushed;
 
-            for row in &mut between[..num_reset] {
+            for row in self.rows.range_mut(top..top + num_reset) {
                 on_row(crate::row::Line::Screen(row));
                 row.reset();
             }
@@ -930,8 +939,8 @@ impl Grid {
             // in place leaves what upstream's fresh Row::new(cols) was.
             let scratch = &mut scrollback.scratch;
             scrollback.rows.extend(
-                between[num_reset..num_removed]
-                    .iter_mut()
+                self.rows
+                    .range_mut(top + num_reset..removed.end)
                     .map(|row| row.take_compact(scratch)),
             );
 
@@ -940,7 +949,7 @@ impl Grid {
                 scrollback.set_offset(offset, self.size);
             }
         } else {
-            for row in &mut between[..num_removed] {
+            for row in self.rows.range_mut(removed.clone()) {
                 if scrollback_enabled {
                     on_row(crate::row::Line::Screen(row));
                 }
@@ -949,17 +958,24 @@ impl Grid {
         }
 
         // patched (see PATCHES.md): the rows reset are new rows
-        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
+        stamp_rows(&mut self.stamp, self.rows.range_mut(removed));
         // Finally, rotate the rows so the "removed" ones (which have now been
-        // reset to empty) are at the bottom.
-        between.rotate_left(num_removed);
+        // reset to empty) are at the bottom. patched (see PATCHES.md): when
+        // the region is the whole screen, by turning the ring.
+        if num_between == self.rows.len() {
+            self.rows.rotate_left(num_removed);
+        } else {
+            self.rows.make_contiguous()[top..top + num_between]
+                .rotate_left(num_removed);
+        }
     }
 
     pub fn scroll_down(&mut self, count: u16) {
         if count == 0 {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -1139,8 +1155,12 @@ impl Grid {
 
 /// Stamps each of `rows` as changed, with the stamps after `stamp`.
 ///
-/// patched (see PATCHES.md): added by ccmux.
-fn stamp_rows(stamp: &mut u64, rows: &mut [crate::row::Row]) {
+/// patched (see PATCHES.md): added by ccmux; takes any rows, as the ring's
+/// are not one slice.
+fn stamp_rows<'a>(
+    stamp: &mut u64,
+    rows: impl IntoIterator<Item = &'a mut crate::row::Row>,
+) {
     for row in rows {
         *stamp += 1;
         row.set_stamp(*stamp);
