@@ -937,12 +937,13 @@ impl Grid {
 
             // screen rows are always as wide as the screen, so resetting one
             // in place leaves what upstream's fresh Row::new(cols) was.
+            // patched (see PATCHES.md): a loop rather than `extend` with a
+            // closure, so the compact row is built straight into its slot
+            // (see `CompactRow::new`).
             let scratch = &mut scrollback.scratch;
-            scrollback.rows.extend(
-                self.rows
-                    .range_mut(top + num_reset..removed.end)
-                    .map(|row| row.take_compact(scratch)),
-            );
+            for row in self.rows.range_mut(top + num_reset..removed.end) {
+                scrollback.rows.push_back(row.take_compact(scratch));
+            }
 
             if scrollback.offset > 0 {
                 let offset = scrollback.offset.saturating_add(count);

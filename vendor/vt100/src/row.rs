@@ -389,6 +389,8 @@ impl Row {
     /// full-width allocations per scrolled line; this allocates only what
     /// the compact row keeps (about a byte a cell of plain text), nothing
     /// at all for a blank line.
+    // patched (see PATCHES.md): always inlined, see `CompactRow::new`.
+    #[inline(always)]
     pub fn take_compact(&mut self, scratch: &mut Vec<u8>) -> CompactRow {
         let len = self.trimmed_len();
         self.written = 0;
