@@ -87,10 +87,25 @@ impl Cell {
         a: crate::attrs::Attrs,
         styled: bool,
     ) {
+        self.set_styled_wide(c, c.width().unwrap_or(1) > 1, a, styled);
+    }
+
+    /// [`Self::set_styled`] with whether `c` is wide known: the text fast
+    /// path measured it already.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub(crate) fn set_styled_wide(
+        &mut self,
+        c: char,
+        wide: bool,
+        a: crate::attrs::Attrs,
+        styled: bool,
+    ) {
         debug_assert_eq!(styled, !a.is_default());
+        debug_assert_eq!(wide, c.width().unwrap_or(1) > 1);
         self.len = 0;
         self.append_char(0, c);
-        self.set_wide(c.width().unwrap_or(1) > 1);
+        self.set_wide(wide);
         self.attrs = a;
         self.len |= u8::from(styled) * IS_STYLED;
     }

@@ -76,6 +76,12 @@ impl Charsets {
         }
     }
 
+    /// Whether every character is drawn as itself.
+    #[inline]
+    pub fn is_ascii(self) -> bool {
+        self.active == Charset::Ascii
+    }
+
     /// The character `c` is drawn as.
     #[inline]
     pub fn translate(self, c: char) -> char {

@@ -13,7 +13,9 @@ pub struct Grid {
     size: Size,
     pos: Pos,
     saved_pos: Pos,
-    rows: Vec<crate::row::Row>,
+    // patched (see PATCHES.md): a ring, so scrolling the whole screen moves
+    // the top row to the bottom without moving every row in between.
+    rows: alloc::collections::VecDeque<crate::row::Row>,
     scroll_top: u16,
     scroll_bottom: u16,
     origin_mode: bool,
@@ -82,7 +84,7 @@ impl Grid {
             size,
             pos: Pos::default(),
             saved_pos: Pos::default(),
-            rows: Vec::new(),
+            rows: alloc::collections::VecDeque::new(),
             scroll_top: 0,
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
@@ -106,6 +108,65 @@ impl Grid {
     /// patched (see PATCHES.md): added by ccmux.
     pub fn id(&self) -> u64 {
         self.id.0
+    }
+
+    /// Writes as many of the printable ASCII characters at the start of
+    /// `bytes` at the cursor as [`Self::put_ascii`] would one by one before
+    /// it first refuses, and moves the cursor past them; the row is stamped
+    /// once. Returns how many it wrote.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_ascii_run(
+        &mut self,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> usize {
+        let pos = self.pos;
+        let Some(row) = self.rows.get_mut(usize::from(pos.row)) else {
+            return 0;
+        };
+        let n = row.put_ascii_run(pos.col, bytes, attrs, styled);
+        if n > 0 {
+            self.stamp += 1;
+            row.set_stamp(self.stamp);
+            // at most the row's width, a u16
+            self.pos.col += u16::try_from(n).unwrap_or(u16::MAX);
+        }
+        n
+    }
+
+    /// Writes `c`, two cells wide if `wide` (its right half blank, as
+    /// `Screen::text_cleanup` leaves it) or one, at the cursor and moves it
+    /// on, if nothing calls for the general text path: the character fits
+    /// before the edge, and no wide character is in those cells or just
+    /// before them. Returns whether it did.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_char(
+        &mut self,
+        c: char,
+        wide: bool,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> bool {
+        let pos = self.pos;
+        let width = 1 + u16::from(wide);
+        if pos.col.saturating_add(width) > self.size.cols() {
+            return false;
+        }
+        let Some(row) = self.rows.get_mut(usize::from(pos.row)) else {
+            return false;
+        };
+        if !row.put_char(pos.col, c, wide, attrs, styled) {
+            return false;
+        }
+        self.stamp += 1;
+        row.set_stamp(self.stamp);
+        self.pos.col += width;
+        true
     }
 
     /// Writes the printable ASCII character `b` at the cursor and moves it
@@ -215,7 +276,10 @@ impl Grid {
                         )
                         .map(|row| crate::row::Row::from_compact(&row)),
                 );
-            self.rows.splice(0..0, pulled);
+            // patched (see PATCHES.md): a ring has no splice
+            let mut rows: alloc::collections::VecDeque<_> = pulled.collect();
+            rows.append(&mut self.rows);
+            self.rows = rows;
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
             num_pulled
@@ -224,7 +288,8 @@ impl Grid {
             0
         };
 
-        if let Some(row) = self.rows.last_mut() {
+        // patched (see PATCHES.md): the ring's last row
+        if let Some(row) = self.rows.back_mut() {
             // The last row is maintained to always be a valid row
             row.wrap(false);
         }
@@ -327,10 +392,6 @@ impl Grid {
             .take(self.rows.len())
     }
 
-    pub fn drawing_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
-        self.rows.iter()
-    }
-
     /// Every row, each stamped as changed.
     pub fn drawing_rows_mut(
         &mut self,
@@ -344,7 +405,10 @@ impl Grid {
     }
 
     pub fn drawing_row(&self, row: u16) -> Option<&crate::row::Row> {
-        self.drawing_rows().nth(usize::from(row))
+        // patched (see PATCHES.md): by index; walking the ring's iterator
+        // to it cost more than a Vec's did (`drawing_rows`, used nowhere
+        // else, is gone).
+        self.rows.get(usize::from(row))
     }
 
     /// Row `row`, stamped as changed.
@@ -797,7 +861,8 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -815,7 +880,8 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -833,13 +899,15 @@ impl Grid {
         // This can be true even when `self.scrollback` is `None`; it controls
         // whether we call the `on_row` callback.
         let scrollback_enabled = self.scroll_top == 0;
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
+        let top = usize::from(self.scroll_top);
+        let num_between = usize::from(self.scroll_bottom) + 1 - top;
         let count = usize::from(count).min(num_between);
 
         // Number of to-be-removed rows.
         let num_removed = count.min(num_between);
+        // patched (see PATCHES.md): the rows are a ring, so the region's
+        // rows are reached by index ranges rather than one slice.
+        let removed = top..top + num_removed;
 
         if let Some(scrollback) =
             self.scrollback.as_mut().filter(|_| scrollback_enabled)
@@ -862,26 +930,27 @@ impl Grid {
             // the scrollback.
             let num_reset = num_removed - num_pushed;
 
-            for row in &mut between[..num_reset] {
+            for row in self.rows.range_mut(top..top + num_reset) {
                 on_row(crate::row::Line::Screen(row));
                 row.reset();
             }
 
             // screen rows are always as wide as the screen, so resetting one
             // in place leaves what upstream's fresh Row::new(cols) was.
+            // patched (see PATCHES.md): a loop rather than `extend` with a
+            // closure, so the compact row is built straight into its slot
+            // (see `CompactRow::new`).
             let scratch = &mut scrollback.scratch;
-            scrollback.rows.extend(
-                between[num_reset..num_removed]
-                    .iter_mut()
-                    .map(|row| row.take_compact(scratch)),
-            );
+            for row in self.rows.range_mut(top + num_reset..removed.end) {
+                scrollback.rows.push_back(row.take_compact(scratch));
+            }
 
             if scrollback.offset > 0 {
                 let offset = scrollback.offset.saturating_add(count);
                 scrollback.set_offset(offset, self.size);
             }
         } else {
-            for row in &mut between[..num_removed] {
+            for row in self.rows.range_mut(removed.clone()) {
                 if scrollback_enabled {
                     on_row(crate::row::Line::Screen(row));
                 }
@@ -890,17 +959,24 @@ impl Grid {
         }
 
         // patched (see PATCHES.md): the rows reset are new rows
-        stamp_rows(&mut self.stamp, &mut between[..num_removed]);
+        stamp_rows(&mut self.stamp, self.rows.range_mut(removed));
         // Finally, rotate the rows so the "removed" ones (which have now been
-        // reset to empty) are at the bottom.
-        between.rotate_left(num_removed);
+        // reset to empty) are at the bottom. patched (see PATCHES.md): when
+        // the region is the whole screen, by turning the ring.
+        if num_between == self.rows.len() {
+            self.rows.rotate_left(num_removed);
+        } else {
+            self.rows.make_contiguous()[top..top + num_between]
+                .rotate_left(num_removed);
+        }
     }
 
     pub fn scroll_down(&mut self, count: u16) {
         if count == 0 {
             return;
         }
-        let between = &mut self.rows
+        // patched (see PATCHES.md): the ring's rows in order, as one slice
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
@@ -1080,8 +1156,12 @@ impl Grid {
 
 /// Stamps each of `rows` as changed, with the stamps after `stamp`.
 ///
-/// patched (see PATCHES.md): added by ccmux.
-fn stamp_rows(stamp: &mut u64, rows: &mut [crate::row::Row]) {
+/// patched (see PATCHES.md): added by ccmux; takes any rows, as the ring's
+/// are not one slice.
+fn stamp_rows<'a>(
+    stamp: &mut u64,
+    rows: impl IntoIterator<Item = &'a mut crate::row::Row>,
+) {
     for row in rows {
         *stamp += 1;
         row.set_stamp(*stamp);

@@ -3,6 +3,9 @@
 pub struct Parser<CB: crate::Callbacks = ()> {
     parser: vte::Parser,
     screen: crate::screen::WrappedScreen<CB>,
+    // patched (see PATCHES.md): vte is in its ground state with no partial
+    // character pending, so the next bytes can be taken without it.
+    ground: bool,
 }
 
 impl Parser {
@@ -55,14 +58,39 @@ impl<CB: crate::Callbacks> Parser<CB> {
         );
         Self {
             parser: vte::Parser::new(),
-            screen: crate::screen::WrappedScreen { screen, callbacks },
+            screen: crate::screen::WrappedScreen {
+                screen,
+                callbacks,
+                dispatched: false,
+            },
+            ground: true,
         }
     }
 
     /// Processes the contents of the given byte string, and updates the
     /// in-memory terminal state.
+    ///
+    /// patched (see PATCHES.md): vte calls `print` for each character, so
+    /// text between escape sequences is taken without it
+    /// (`WrappedScreen::ground`) and vte gets the rest: each escape
+    /// sequence, up to its dispatch, and anything else the ground path
+    /// leaves (an invalid character, or one cut at the end of `bytes`, after
+    /// which vte keeps the bytes until its next dispatch).
     pub fn process(&mut self, bytes: &[u8]) {
-        self.parser.advance(&mut self.screen, bytes);
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            if self.ground {
+                rest = &rest[self.screen.ground(rest)..];
+                if rest.is_empty() {
+                    break;
+                }
+            }
+            self.screen.dispatched = false;
+            let n =
+                self.parser.advance_until_terminated(&mut self.screen, rest);
+            rest = &rest[n..];
+            self.ground = self.screen.dispatched;
+        }
     }
 
     /// Resizes the terminal.

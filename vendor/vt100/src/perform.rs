@@ -30,6 +30,8 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, b: u8) {
+        // patched (see PATCHES.md): vte is back in its ground state.
+        self.dispatched = true;
         // patched (see PATCHES.md): designations of 94-character sets into
         // G0-G3. Multi-byte names (`ESC ( % 5`) stay unhandled.
         if let [i @ b'('..=b'+'] = intermediates {
@@ -83,6 +85,8 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         _ignore: bool,
         c: char,
     ) {
+        // patched (see PATCHES.md): vte is back in its ground state.
+        self.dispatched = true;
         let unhandled = |screen: &mut Self| {
             screen.callbacks.unhandled_csi(
                 &mut screen.screen,
@@ -209,6 +213,12 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 );
             }
         }
+    }
+
+    // patched (see PATCHES.md): `Parser::process` hands vte an escape
+    // sequence and takes the text after it back (`WrappedScreen::ground`).
+    fn terminated(&self) -> bool {
+        self.dispatched
     }
 
     fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {

@@ -109,6 +109,84 @@ impl Row {
         true
     }
 
+    /// Writes the printable ASCII characters at the start of `bytes` from
+    /// `col` on, as [`Self::put_ascii`] would one by one, until the row ends,
+    /// a byte is not printable ASCII or a cell is wide. Returns how many it
+    /// wrote.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux. Only
+    /// the first cell's left neighbour needs checking: each later one's was
+    /// just written narrow.
+    #[inline]
+    pub fn put_ascii_run(
+        &mut self,
+        col: u16,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> usize {
+        let at = usize::from(col);
+        if at
+            .checked_sub(1)
+            .and_then(|prev| self.cells.get(prev))
+            .is_some_and(crate::Cell::is_wide)
+        {
+            return 0;
+        }
+        let Some(cells) = self.cells.get_mut(at..) else {
+            return 0;
+        };
+        let mut n = 0;
+        for (cell, &b) in cells.iter_mut().zip(bytes) {
+            if !(0x20..=0x7e).contains(&b) || cell.is_wide() {
+                break;
+            }
+            cell.set_ascii(b, attrs, styled);
+            n += 1;
+        }
+        if n > 0 {
+            // `col + n` is at most the row's width, a u16
+            self.wrote(
+                col.saturating_add(u16::try_from(n - 1).unwrap_or(u16::MAX)),
+            );
+        }
+        n
+    }
+
+    /// Writes `c` at `col`, and for a `wide` one its right half at the next
+    /// column, as `WrappedScreen::text` would, unless a cell it takes or
+    /// the one before them is wide (the general path cleans their pairs
+    /// up). Returns whether it did.
+    ///
+    /// patched (see PATCHES.md): the text fast path, added by ccmux.
+    #[inline]
+    pub fn put_char(
+        &mut self,
+        col: u16,
+        c: char,
+        wide: bool,
+        attrs: crate::attrs::Attrs,
+        styled: bool,
+    ) -> bool {
+        let at = usize::from(col);
+        let last = at + usize::from(wide);
+        let Some(taken) = self.cells.get(at.saturating_sub(1)..=last) else {
+            return false;
+        };
+        if taken.iter().any(crate::Cell::is_wide) {
+            return false;
+        }
+        self.cells[at].set_styled_wide(c, wide, attrs, styled);
+        if wide {
+            let rest = &mut self.cells[last];
+            rest.clear(crate::attrs::Attrs::default());
+            rest.set_wide_continuation(true);
+        }
+        // `last` is within the row, at most u16::MAX
+        self.wrote(u16::try_from(last).unwrap_or(u16::MAX));
+        true
+    }
+
     fn cols(&self) -> u16 {
         self.cells
             .len()
@@ -311,6 +389,8 @@ impl Row {
     /// full-width allocations per scrolled line; this allocates only what
     /// the compact row keeps (about a byte a cell of plain text), nothing
     /// at all for a blank line.
+    // patched (see PATCHES.md): always inlined, see `CompactRow::new`.
+    #[inline(always)]
     pub fn take_compact(&mut self, scratch: &mut Vec<u8>) -> CompactRow {
         let len = self.trimmed_len();
         self.written = 0;

@@ -1050,6 +1050,20 @@ impl Screen {
     // if this is the initial codepoint in a new cell, we need to determine
     // whether wrapping that character to the next row should set the row's
     // wrapping flag
+    /// Whether the text fast paths (`Grid::put_ascii`, `put_ascii_run` and
+    /// `put_char`) may be tried: not in insert mode, whose characters push
+    /// the rest of the row right.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[inline]
+    fn fast_text(&self) -> bool {
+        #[cfg(test)]
+        if tests::general_text_path() {
+            return false;
+        }
+        self.modes & MODE_INSERT == 0
+    }
+
     fn new_character_should_wrap(&self, width: u16) -> bool {
         let pos = self.grid().pos();
         let size = self.grid().size();
@@ -1231,6 +1245,10 @@ impl Screen {
 pub struct WrappedScreen<CB: crate::Callbacks> {
     pub screen: Screen,
     pub callbacks: CB,
+    // patched (see PATCHES.md): set by an escape or control sequence's
+    // dispatch, after which vte is in its ground state with nothing pending
+    // (see `Parser::process`).
+    pub dispatched: bool,
 }
 
 impl<CB: crate::Callbacks> WrappedScreen<CB> {
@@ -1271,6 +1289,87 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         self.screen.reset_tabs_for(cols);
     }
 
+    /// Takes the bytes at the start of `bytes` that vte, in its ground state
+    /// with no partial character pending, would only print or execute, and
+    /// does exactly what vte would: up to an escape, an invalid or
+    /// incomplete character, or the end. Returns how many bytes it took.
+    ///
+    /// patched (see PATCHES.md): added by ccmux. vte decodes each run of
+    /// text up to the next escape and calls `print` per character; this
+    /// writes runs of printable ASCII a row at a time (`print_ascii`).
+    pub fn ground(&mut self, bytes: &[u8]) -> usize {
+        use vte::Perform as _;
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                0x20..=0x7e => i += self.print_ascii(&bytes[i..]),
+                0x1b => break,
+                0x00..=0x1f => {
+                    self.execute(b);
+                    i += 1;
+                }
+                0x7f => {
+                    vte::Perform::print(self, '\x7f');
+                    i += 1;
+                }
+                _ => {
+                    let len = match b {
+                        0xc0..=0xdf => 2,
+                        0xe0..=0xef => 3,
+                        0xf0..=0xff => 4,
+                        // a continuation byte: invalid, vte says how
+                        _ => 1,
+                    };
+                    let Some(c) = bytes
+                        .get(i..i + len)
+                        .and_then(|utf8| core::str::from_utf8(utf8).ok())
+                        .and_then(|s| s.chars().next())
+                    else {
+                        break;
+                    };
+                    // C1 controls, as vte's ground state treats them
+                    match u8::try_from(c) {
+                        Ok(c1 @ 0x80..=0x9f) => self.execute(c1),
+                        _ => vte::Perform::print(self, c),
+                    }
+                    i += len;
+                }
+            }
+        }
+        i
+    }
+
+    /// Prints the run of printable ASCII at the start of `bytes` as `print`
+    /// would one character at a time, and returns its length. While the
+    /// character set is ASCII and insert mode is off, as many characters as
+    /// fit are written into the cursor's row at once (`Grid::put_ascii_run`);
+    /// a character that wraps, lands on a wide character or is translated
+    /// takes `print`.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    fn print_ascii(&mut self, bytes: &[u8]) -> usize {
+        let mut i = 0;
+        loop {
+            let screen = &mut self.screen;
+            if screen.charsets.is_ascii() && screen.fast_text() {
+                let (attrs, styled) = (screen.attrs, screen.styled);
+                let rest = &bytes[i..];
+                let n = screen.grid_mut().put_ascii_run(rest, attrs, styled);
+                if let Some(&last) = rest[..n].last() {
+                    screen.last_char = Some(char::from(last));
+                    i += n;
+                }
+            }
+            match bytes.get(i) {
+                Some(&b @ 0x20..=0x7e) => {
+                    self.print(char::from(b));
+                    i += 1;
+                }
+                _ => return i,
+            }
+        }
+    }
+
     /// A printable character from the program, drawn in the character set
     /// shifted into GL.
     ///
@@ -1279,16 +1378,27 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// Printable ASCII, the bulk of most output, is written straight into
     /// its cell when nothing about the cursor calls for more (see
     /// `Grid::put_ascii`): no width lookup, wrap or wide-character cleanup.
+    /// So is any other character one or two cells wide that fits before
+    /// the edge, over cells no wide character covers (`Grid::put_char`).
     pub fn print(&mut self, c: char) {
         let c = self.screen.charsets.translate(c);
-        if let Ok(b @ 0x20..=0x7e) = u8::try_from(c) {
-            let screen = &mut self.screen;
-            if screen.modes & MODE_INSERT == 0 {
-                let (attrs, styled) = (screen.attrs, screen.styled);
-                if screen.grid_mut().put_ascii(b, attrs, styled) {
-                    screen.last_char = Some(c);
-                    return;
-                }
+        let screen = &mut self.screen;
+        if screen.fast_text() {
+            let (attrs, styled) = (screen.attrs, screen.styled);
+            let grid = screen.grid_mut();
+            let done = match u8::try_from(c) {
+                Ok(b @ 0x20..=0x7e) => grid.put_ascii(b, attrs, styled),
+                // as `calculate_width` measures it: U+17D8's 3 is 2
+                _ => match c.width() {
+                    Some(w @ 1..) => {
+                        grid.put_char(c, w.min(2) == 2, attrs, styled)
+                    }
+                    _ => false,
+                },
+            };
+            if done {
+                screen.last_char = Some(c);
+                return;
             }
         }
         self.text(c);
@@ -1988,5 +2098,95 @@ fn u16_to_u8(i: u16) -> Option<u8> {
     } else {
         // safe because we just ensured that the value fits in a u8
         Some(i.try_into().unwrap())
+    }
+}
+
+// patched (see PATCHES.md): the text fast paths checked against the general
+// path they stand in for. Added by ccmux.
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    std::thread_local! {
+        static GENERAL: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether this test thread wants every character drawn by the general
+    /// path (`WrappedScreen::text`).
+    pub fn general_text_path() -> bool {
+        GENERAL.with(Cell::get)
+    }
+
+    /// xorshift64: a deterministic stream of choices for each seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            usize::try_from(self.0 % u64::try_from(n).unwrap()).unwrap()
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// Output that draws text of every width over text of every width, at
+    /// and past the edge, with the modes and sets that change how.
+    fn output(seed: u64) -> String {
+        let mut r = Rng(seed);
+        let mut out = String::new();
+        for _ in 0..2000 {
+            let piece = match r.below(10) {
+                0..=2 => r.pick(&["ab", "x", "hello world", "=", "  "]),
+                3 | 4 => r.pick(&["é", "─", "ä€", "漢", "字字", "😀", "한"]),
+                5 => r.pick(&["e\u{301}", "⚠\u{FE0F}", "\u{200B}", "a漢b"]),
+                6 => r.pick(&["\r", "\n", "\r\n", "\x08", "\t"]),
+                7 => r.pick(&[
+                    "\x1b[3G", "\x1b[9G", "\x1b[2C", "\x1b[3D", "\x1b[A",
+                    "\x1b[K", "\x1b[2@", "\x1b[P", "\x1b[2X", "\x1b[2b",
+                ]),
+                8 => r.pick(&[
+                    "\x1b[31m",
+                    "\x1b[1;4m",
+                    "\x1b[m",
+                    "\x1b[48;5;9m",
+                ]),
+                _ => r.pick(&[
+                    "\x1b[4h", "\x1b[4l", "\x1b[?7l", "\x1b[?7h", "\x1b(0",
+                    "\x1b(B", "\x1b(A",
+                ]),
+            };
+            out += piece;
+        }
+        out
+    }
+
+    fn drawn(bytes: &[u8], general: bool) -> (Vec<Vec<crate::Cell>>, String) {
+        GENERAL.with(|g| g.set(general));
+        let size = core::num::NonZeroU16::new;
+        let mut parser =
+            crate::Parser::new(size(5).unwrap(), size(9).unwrap(), 100);
+        parser.process(bytes);
+        GENERAL.with(|g| g.set(false));
+        let screen = parser.screen();
+        let rows = (0..=screen.scrollback_len())
+            .flat_map(|offset| screen.rows_cells_at(offset))
+            .map(alloc::borrow::Cow::into_owned)
+            .collect();
+        (rows, screen.state_formatted())
+    }
+
+    #[test]
+    fn the_text_fast_paths_draw_what_the_general_path_draws() {
+        for seed in 1..=20 {
+            let bytes = output(seed).into_bytes();
+            assert!(
+                drawn(&bytes, false) == drawn(&bytes, true),
+                "seed {seed}"
+            );
+        }
     }
 }

@@ -138,7 +138,8 @@ impl super::Grid {
             row.set_width(cols);
         }
         shown.resize_with(height, || Row::new(cols));
-        self.rows = shown;
+        // patched (see PATCHES.md): the screen's rows are a ring
+        self.rows = shown.into();
 
         // What is left goes into the scrollback, the oldest past its
         // capacity dropped.

@@ -51,6 +51,13 @@ pub struct CompactRow {
 impl CompactRow {
     /// `cells` encoded, with `scratch` to encode into (kept by the caller so
     /// scrolling a line allocates only what the row keeps).
+    ///
+    /// patched (see PATCHES.md): always inlined, as `Row::take_compact` is,
+    /// so the row is built in its scrollback slot. Returned through two
+    /// calls, it was stored a field at a time and read back 16 bytes at a
+    /// time, a load the store buffer cannot forward: a stall on every
+    /// scrolled line.
+    #[inline(always)]
     pub fn new(
         cells: &[Cell],
         wrapped: bool,
