@@ -29,7 +29,7 @@ impl HostTerminal {
     pub fn enter() -> Result<Self> {
         enable_raw_mode().context("cannot put the terminal in raw mode")?;
         ENTERED.store(true, Ordering::SeqCst);
-        // Asked before the input thread starts reading, since the answer
+        // Asked before the terminal is passed to the server, since the answer
         // arrives on the same input. Where the terminal has the kitty keyboard
         // protocol, Shift+Enter and friends become distinguishable.
         let enhanced = supports_keyboard_enhancement().unwrap_or(false);
