@@ -181,7 +181,9 @@ async fn take_tty(
     let (input, output) = socket
         .async_io(Interest::READABLE, || tty::receive(socket.as_raw_fd()))
         .await?;
-    Tty::start(id, input, output, events.clone())
+    Tty::start(input, output, events.clone(), move |event| {
+        (id, event.map_or(FromClient::Closed, FromClient::Input))
+    })
 }
 
 /// Reads a hello, whatever version wrote it.

@@ -10,15 +10,13 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::OwnedFd;
 
-use ratatui::crossterm::event::InputParser;
+use ratatui::crossterm::event::{Event, InputParser};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::sync::mpsc::Sender;
 use tokio::task::AbortHandle;
 
-use super::conn::FromClient;
 use crate::fdio;
-use crate::hub::ClientId;
 
 /// What one `read(2)` takes from the terminal: crossterm's own size, so a
 /// full read means more is waiting (a lone ESC is then not yet a key).
@@ -30,13 +28,13 @@ pub struct Tty {
 }
 
 impl Tty {
-    /// Starts reading `input` for client `id`; its events, and its end, go
-    /// to `events` as the socket's would.
-    pub fn start(
-        id: ClientId,
+    /// Starts reading `input`: each event goes to `events` as `wrap(Some(event))`, and
+    /// its end (the terminal gone) as `wrap(None)`.
+    pub fn start<M: Send + 'static>(
         input: OwnedFd,
         output: OwnedFd,
-        events: Sender<(ClientId, FromClient)>,
+        events: Sender<M>,
+        wrap: impl Fn(Option<Event>) -> M + Send + 'static,
     ) -> io::Result<Tty> {
         fdio::set_nonblocking(&input, true)?;
         fdio::set_nonblocking(&output, true)?;
@@ -46,7 +44,7 @@ impl Tty {
         let input = unsafe { AsyncFd::register_with_interest(input, Interest::READABLE) }?;
         // SAFETY: as above.
         let output = unsafe { AsyncFd::register_with_interest(output, Interest::WRITABLE) }?;
-        let reader = tokio::spawn(read_loop(id, input, events)).abort_handle();
+        let reader = tokio::spawn(read_loop(input, events, wrap)).abort_handle();
         Ok(Tty { output, reader })
     }
 
@@ -76,7 +74,7 @@ impl Drop for Tty {
     }
 }
 
-async fn read_loop(id: ClientId, input: AsyncFd<File>, events: Sender<(ClientId, FromClient)>) {
+async fn read_loop<M>(input: AsyncFd<File>, events: Sender<M>, wrap: impl Fn(Option<Event>) -> M) {
     let mut parser = InputParser::default();
     let mut buf = [0u8; READ];
     loop {
@@ -93,12 +91,12 @@ async fn read_loop(id: ClientId, input: AsyncFd<File>, events: Sender<(ClientId,
         };
         parser.advance(&buf[..n], n == READ);
         for event in parser.by_ref() {
-            if events.send((id, FromClient::Input(event))).await.is_err() {
+            if events.send(wrap(Some(event))).await.is_err() {
                 return;
             }
         }
     }
     // The terminal is gone: the client cannot type here again.
-    let _ = events.send((id, FromClient::Closed)).await;
+    let _ = events.send(wrap(None)).await;
     let _ = fdio::set_nonblocking(input.get_ref(), false);
 }
