@@ -15,8 +15,8 @@ use anyhow::{Context, Result, bail};
 use ratatui::crossterm::event::Event;
 use tokio::io::AsyncWriteExt;
 use tokio::net::unix::OwnedWriteHalf;
-use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::terminal::{self, HostTerminal};
 use super::{client_info, exchange, hello};
@@ -45,9 +45,7 @@ pub fn attach(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
     }
     terminal::install_panic_hook();
     let host = HostTerminal::enter()?;
-    let ended = tty::send(&stream, input.fd(), io::stdout().as_raw_fd())
-        .context("cannot pass the terminal to the server")
-        .and_then(|()| run(stream));
+    let ended = run(stream, input.fd());
     drop(host);
     let ended = ended?;
     if let Some(message) = ended.message {
@@ -84,17 +82,27 @@ impl TtyInput {
     }
 }
 
-fn run(stream: UnixStream) -> Result<Ended> {
+/// Passes the terminal (`input` and stdout) to the server on `stream`, then
+/// waits for the end.
+fn run(stream: UnixStream, input: RawFd) -> Result<Ended> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the event loop")?;
     runtime.block_on(async {
+        // Watched before the server draws anything: a signal from then on
+        // only detaches, never kills the client with the terminal raw.
+        let signals = watch_fatal()?;
+        let resizes =
+            signal(SignalKind::window_change()).context("cannot watch the terminal's size")?;
+        tty::send(&stream, input, io::stdout().as_raw_fd())
+            .context("cannot pass the terminal to the server")?;
         stream.set_nonblocking(true)?;
         let stream = tokio::net::UnixStream::from_std(stream)?;
-        serve(stream).await
+        serve(stream, signals, resizes).await
     })
 }
+
 /// Every signal that would end the client: the terminal is restored first.
 const FATAL: &[(i32, &str)] = &[
     (libc::SIGHUP, "SIGHUP"),
@@ -111,9 +119,9 @@ const FATAL: &[(i32, &str)] = &[
     (libc::SIGXFSZ, "SIGXFSZ"),
 ];
 
-async fn serve(stream: tokio::net::UnixStream) -> Result<Ended> {
-    let (mut read, mut write) = stream.into_split();
-    let (signal_tx, mut signals) = unbounded_channel();
+/// Each fatal signal, as its number and name, once it comes.
+fn watch_fatal() -> Result<UnboundedReceiver<(i32, &'static str)>> {
+    let (signal_tx, signals) = unbounded_channel();
     for &(number, name) in FATAL {
         let mut stream =
             signal(SignalKind::from_raw(number)).with_context(|| format!("cannot watch {name}"))?;
@@ -124,8 +132,15 @@ async fn serve(stream: tokio::net::UnixStream) -> Result<Ended> {
             }
         });
     }
-    let mut resizes =
-        signal(SignalKind::window_change()).context("cannot watch the terminal's size")?;
+    Ok(signals)
+}
+
+async fn serve(
+    stream: tokio::net::UnixStream,
+    mut signals: UnboundedReceiver<(i32, &'static str)>,
+    mut resizes: Signal,
+) -> Result<Ended> {
+    let (mut read, mut write) = stream.into_split();
     loop {
         tokio::select! {
             got = frame::read_async(&mut read) => match got {
