@@ -76,6 +76,8 @@ fn host((cols, rows): (u16, u16)) -> vt100::Parser {
 /// the cursor's row (the frame the fast path is for).
 const OUTPUT: &[&[u8]] = &[
     b"x",
+    // A bell: a session not shown gets its attention mark in the tab bar.
+    b"\x07",
     b"y",
     b"hello ",
     b"\r\n",
@@ -94,6 +96,15 @@ const OUTPUT: &[&[u8]] = &[
     b"\x1b[H\x1b[2J",
     b"\x1b[4mline\x1b[m\x1b[7minverse\x1b[m",
     b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+];
+
+/// Hook payloads as Claude Code sends them (`CONV`: the conversation's id).
+const HOOKS: &[&str] = &[
+    r#"{"hook_event_name": "UserPromptSubmit", "session_id": "CONV", "prompt": "go"}"#,
+    r#"{"hook_event_name": "PermissionRequest", "session_id": "CONV", "tool_name": "Bash"}"#,
+    r#"{"hook_event_name": "PermissionRequest", "session_id": "CONV", "tool_name": "Edit"}"#,
+    r#"{"hook_event_name": "Notification", "session_id": "CONV", "notification_type": "idle_prompt", "message": "waiting"}"#,
+    r#"{"hook_event_name": "Stop", "session_id": "CONV"}"#,
 ];
 
 /// Keys that only change what a client looks at (never a session, never the hub), so both
@@ -166,14 +177,18 @@ fn frames_drawn_by_rows_show_what_whole_frames_show() {
         (x % n as u64) as usize
     };
     let wall = SystemTime::now();
-    for step in 0..1500 {
+    for step in 0..4000 {
         now += Duration::from_millis(20);
-        match next(20) {
+        match next(24) {
             // Mostly output, mostly to the focused session: what typing and programs do.
             0..=11 => {
                 let i = if next(4) == 0 { 1 } else { rows_app.focused() };
                 let bytes = OUTPUT[next(OUTPUT.len())];
-                hub.registry().at(i).expect("session").term().process(bytes);
+                let session = hub.registry().at(i).expect("session");
+                session.term().process(bytes);
+                // As the session's reader says it: the hub reads it (its bells, its title).
+                let id = session.id();
+                hub.on_session(id, now);
             }
             12..=16 => {
                 for key in key(next(20)) {
@@ -194,7 +209,21 @@ fn frames_drawn_by_rows_show_what_whole_frames_show() {
                 screen.invalidate().unwrap();
                 whole = Whole::new(size);
             }
-            _ => {}
+            _ => {
+                // What the bars show changes: a session's name (its own, or back to its
+                // directory's), or what its hooks say (its status, why it waits, the attention
+                // mark of one not shown, its conversation's id).
+                let id = hub.registry().at(next(2)).expect("session").id();
+                if next(2) == 0 {
+                    let names = ["a", "build", "ünïcode name", "x"];
+                    hub.rename(id, names.get(next(5)).map(|n| n.to_string()));
+                } else {
+                    let hook = HOOKS[next(HOOKS.len())];
+                    let conversation = ["0b9e7c3a-5d1f-4c61-9a56-2f0c1d2e3f40", "7f00"][next(2)];
+                    let payload = hook.replace("CONV", conversation);
+                    hub.on_hook(id, payload.as_bytes(), now);
+                }
+            }
         }
         hub.on_time(now);
         hub.read_viewed(now);

@@ -11,6 +11,7 @@
 //! That is what lets tests drive it on a TestBackend and the server host one
 //! per attached client.
 
+mod bars;
 mod compose;
 mod copying;
 mod draw;
@@ -111,6 +112,8 @@ pub struct App {
     /// The last frame, if it showed nothing but the bars and the focused screen: a canvas that
     /// still holds it needs only what changed drawn over it (see `redraw`).
     plain_frame: Option<FrameId>,
+    /// What the bars of `plain_frame` show, once a frame was drawn over it (`redraw`).
+    plain_bars: Option<bars::Bars>,
     quit: bool,
     detach: bool,
 }
@@ -137,6 +140,7 @@ impl App {
             host_output: Vec::new(),
             rows: RowCache::default(),
             plain_frame: None,
+            plain_bars: None,
             quit: false,
             detach: false,
         }

@@ -7,8 +7,10 @@
 use std::time::SystemTime;
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::Clear;
 
+use super::bars::Bars;
 use super::draw::{Shown, layout};
 use super::{App, View};
 use crate::hub::Hub;
@@ -39,24 +41,40 @@ impl App {
         let last = self.plain_frame.take().filter(|_| plain);
         match (shown, last.and_then(|id| canvas.resume(id))) {
             (Shown::Screen(session), Some(holds)) => self.draw_changes(hub, canvas, session, holds),
-            (shown, _) => self.draw_whole(hub, canvas, wall, shown),
+            (shown, _) => {
+                // Whatever bars the next frame over this one finds, it draws them.
+                self.plain_bars = None;
+                self.draw_whole(hub, canvas, wall, shown);
+            }
         }
         self.plain_frame = plain.then(|| canvas.id());
     }
 
     /// Over the last frame, which showed the bars and `session`'s screen as this one does, and
-    /// which the canvas `holds` in the rows marked: the bars are drawn again from blank cells,
-    /// the screen's rows that changed in place, and its other rows the canvas does not hold are
-    /// put back from the RowCache.
+    /// which the canvas `holds` in the rows marked: the bars are drawn again from blank cells
+    /// unless they show what the canvas holds (`Bars`), the screen's rows that changed in place,
+    /// and its other rows the canvas does not hold are put back from the RowCache.
     fn draw_changes(&mut self, hub: &Hub, canvas: &mut Canvas, session: &Session, holds: &[bool]) {
         let layout = layout(self.size);
         let infos = hub.infos();
-        for bar in [layout.tabs, layout.status] {
-            canvas.render_widget(Clear, bar);
-            canvas.touched(bar.y..bar.bottom());
+        let bars = Bars::of(self, &infos, layout.tabs, layout.status);
+        let rows = |bar: Rect| bar.y..bar.bottom();
+        let held = [layout.tabs, layout.status]
+            .into_iter()
+            .flat_map(rows)
+            .all(|y| holds.get(usize::from(y)) == Some(&true));
+        let same = held && self.plain_bars.as_ref() == Some(&bars);
+        if !same {
+            for bar in [layout.tabs, layout.status] {
+                canvas.render_widget(Clear, bar);
+                canvas.touched(rows(bar));
+            }
+            self.draw_tabs(canvas, layout.tabs, &infos);
         }
-        self.draw_tabs(canvas, layout.tabs, &infos);
         self.draw_screen(canvas, layout.body, Shown::Screen(session), Some(holds));
-        self.draw_status(canvas, layout.status, &infos, None);
+        if !same {
+            self.draw_status(canvas, layout.status, &infos, None);
+        }
+        self.plain_bars = Some(bars);
     }
 }
