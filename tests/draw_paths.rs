@@ -137,107 +137,87 @@ fn key(n: usize) -> Vec<KeyEvent> {
     }
 }
 
-#[test]
-fn frames_drawn_by_rows_show_what_whole_frames_show() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    // The programs print once and never again, and do not echo what is typed: the screens
-    // change only by what the test writes to them, so both clients draw the same.
-    let script = "stty -echo; echo ready; exec sleep 1000";
-    let launch = plain::launch("sh", &["-c", script], 100);
-    let dirs = vec![dir.path().to_path_buf(); 2];
-    let mut size = (60, 14);
-    let plain::Viewer {
-        mut hub,
-        app,
-        events: _events,
-    } = plain::Viewer::new(launch, &dirs, size);
-    let mut now = Instant::now();
-    let deadline = now + Duration::from_secs(30);
-    while !hub
-        .registry()
-        .iter()
-        .all(|s| s.term().screen().contents().contains("ready"))
-    {
-        assert!(Instant::now() < deadline, "the sessions did not start");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let mut rows_app = app;
-    hub.attach(2, ccmux::app::session_size(size), now);
-    let mut whole_app = App::new(2, plain::options(dir.path().to_path_buf()), size);
-    whole_app.focus(&mut hub, 0, now);
+/// Two clients of one hub over two sessions, both focused on the first: one draws through
+/// `ClientScreen` (frames by rows), the other through ratatui's `Terminal` (whole frames), each
+/// into a terminal of its own.
+struct Rig {
+    hub: ccmux::hub::Hub,
+    rows_app: App,
+    whole_app: App,
+    screen: ClientScreen,
+    whole: Whole,
+    rows_host: vt100::Parser,
+    whole_host: vt100::Parser,
+    wall: SystemTime,
+    _events: Box<dyn std::any::Any>,
+    _dir: tempfile::TempDir,
+}
 
-    let mut screen = ClientScreen::new(size).unwrap();
-    let mut whole = Whole::new(size);
-    let (mut rows_host, mut whole_host) = (host(size), host(size));
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    };
-    let wall = SystemTime::now();
-    for step in 0..4000 {
-        now += Duration::from_millis(20);
-        match next(24) {
-            // Mostly output, mostly to the focused session: what typing and programs do.
-            0..=11 => {
-                let i = if next(4) == 0 { 1 } else { rows_app.focused() };
-                let bytes = OUTPUT[next(OUTPUT.len())];
-                let session = hub.registry().at(i).expect("session");
-                session.term().process(bytes);
-                // As the session's reader says it: the hub reads it (its bells, its title).
-                let id = session.id();
-                hub.on_session(id, now);
-            }
-            12..=16 => {
-                for key in key(next(20)) {
-                    rows_app.handle(&mut hub, Event::Key(key), now);
-                    whole_app.handle(&mut hub, Event::Key(key), now);
-                }
-            }
-            17 => {
-                size = (30 + next(50) as u16, 6 + next(16) as u16);
-                rows_app.handle(&mut hub, Event::Resize(size.0, size.1), now);
-                whole_app.handle(&mut hub, Event::Resize(size.0, size.1), now);
-                screen.resize(size).unwrap();
-                whole = Whole::new(size);
-                (rows_host, whole_host) = (host(size), host(size));
-            }
-            18 => {
-                // The client fell behind: its next frame is drawn whole, over a cleared screen.
-                screen.invalidate().unwrap();
-                whole = Whole::new(size);
-            }
-            _ => {
-                // What the bars show changes: a session's name (its own, or back to its
-                // directory's), or what its hooks say (its status, why it waits, the attention
-                // mark of one not shown, its conversation's id).
-                let id = hub.registry().at(next(2)).expect("session").id();
-                if next(2) == 0 {
-                    let names = ["a", "build", "ünïcode name", "x"];
-                    hub.rename(id, names.get(next(5)).map(|n| n.to_string()));
-                } else {
-                    let hook = HOOKS[next(HOOKS.len())];
-                    let conversation = ["0b9e7c3a-5d1f-4c61-9a56-2f0c1d2e3f40", "7f00"][next(2)];
-                    let payload = hook.replace("CONV", conversation);
-                    hub.on_hook(id, payload.as_bytes(), now);
-                }
-            }
+impl Rig {
+    fn start(size: (u16, u16), now: Instant) -> Rig {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The programs print once and never again, and do not echo what is typed: the screens
+        // change only by what the test writes to them, so both clients draw the same.
+        let script = "stty -echo; echo ready; exec sleep 1000";
+        let launch = plain::launch("sh", &["-c", script], 100);
+        let dirs = vec![dir.path().to_path_buf(); 2];
+        let plain::Viewer {
+            mut hub,
+            app,
+            events,
+        } = plain::Viewer::new(launch, &dirs, size);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !hub
+            .registry()
+            .iter()
+            .all(|s| s.term().screen().contents().contains("ready"))
+        {
+            assert!(Instant::now() < deadline, "the sessions did not start");
+            std::thread::sleep(Duration::from_millis(10));
         }
-        hub.on_time(now);
-        hub.read_viewed(now);
-        let sent = screen
-            .draw(|canvas| rows_app.paint(&hub, canvas, wall))
+        hub.attach(2, ccmux::app::session_size(size), now);
+        let mut whole_app = App::new(2, plain::options(dir.path().to_path_buf()), size);
+        whole_app.focus(&mut hub, 0, now);
+        Rig {
+            hub,
+            rows_app: app,
+            whole_app,
+            screen: ClientScreen::new(size).unwrap(),
+            whole: Whole::new(size),
+            rows_host: host(size),
+            whole_host: host(size),
+            wall: SystemTime::now(),
+            _events: Box::new(events),
+            _dir: dir,
+        }
+    }
+
+    /// Session `i` prints `bytes`, and its reader says so to the hub.
+    fn output(&mut self, i: usize, bytes: &[u8], now: Instant) {
+        let session = self.hub.registry().at(i).expect("session");
+        session.term().process(bytes);
+        let id = session.id();
+        self.hub.on_session(id, now);
+    }
+
+    /// Both clients draw a frame; both terminals must show the same, from the same bytes.
+    fn frame(&mut self, step: usize, now: Instant) {
+        self.hub.on_time(now);
+        self.hub.read_viewed(now);
+        let (hub, wall) = (&self.hub, self.wall);
+        let rows_app = &mut self.rows_app;
+        let sent = self
+            .screen
+            .draw(|canvas| rows_app.paint(hub, canvas, wall))
             .unwrap();
-        let want = whole.draw(&mut whole_app, &hub, wall);
-        rows_host.process(&sent);
-        whole_host.process(&want);
+        let want = self.whole.draw(&mut self.whole_app, hub, wall);
+        self.rows_host.process(&sent);
+        self.whole_host.process(&want);
         assert!(
-            shows(&rows_host) == shows(&whole_host),
+            shows(&self.rows_host) == shows(&self.whole_host),
             "step {step}: the terminals differ\nrows:\n{}\nwhole:\n{}",
-            rows_host.screen().contents(),
-            whole_host.screen().contents()
+            self.rows_host.screen().contents(),
+            self.whole_host.screen().contents()
         );
         assert_eq!(
             String::from_utf8_lossy(&sent),
@@ -245,5 +225,99 @@ fn frames_drawn_by_rows_show_what_whole_frames_show() {
             "step {step}: the bytes differ"
         );
     }
-    hub.stop_all();
+
+    /// Both clients are now `size`.
+    fn resize(&mut self, size: (u16, u16), now: Instant) {
+        self.rows_app
+            .handle(&mut self.hub, Event::Resize(size.0, size.1), now);
+        self.whole_app
+            .handle(&mut self.hub, Event::Resize(size.0, size.1), now);
+        self.screen.resize(size).unwrap();
+        self.whole = Whole::new(size);
+        (self.rows_host, self.whole_host) = (host(size), host(size));
+    }
+}
+
+#[test]
+fn frames_drawn_by_rows_show_what_whole_frames_show() {
+    let mut now = Instant::now();
+    let mut size = (60, 14);
+    let mut rig = Rig::start(size, now);
+    let mut rng = fastrand::Rng::with_seed(0x2545_f491_4f6c_dd1d);
+    let mut next = move |n: usize| rng.usize(..n);
+    for step in 0..4000 {
+        now += Duration::from_millis(20);
+        match next(24) {
+            // Mostly output, mostly to the focused session: what typing and programs do.
+            0..=11 => {
+                let focused = rig.rows_app.focused();
+                let i = if next(4) == 0 { 1 - focused } else { focused };
+                rig.output(i, OUTPUT[next(OUTPUT.len())], now);
+            }
+            12..=16 => {
+                for key in key(next(20)) {
+                    rig.rows_app.handle(&mut rig.hub, Event::Key(key), now);
+                    rig.whole_app.handle(&mut rig.hub, Event::Key(key), now);
+                }
+            }
+            17 => {
+                size = (30 + next(50) as u16, 6 + next(16) as u16);
+                rig.resize(size, now);
+            }
+            18 => {
+                // The client fell behind: its next frame is drawn whole, over a cleared screen.
+                rig.screen.invalidate().unwrap();
+                rig.whole = Whole::new(size);
+            }
+            _ => {
+                // What the bars show changes: a session's name (its own, or back to its
+                // directory's), or what its hooks say (its status, why it waits, the attention
+                // mark of one not shown, its conversation's id).
+                let id = rig.hub.registry().at(next(2)).expect("session").id();
+                if next(2) == 0 {
+                    let names = ["a", "build", "ünïcode name", "x"];
+                    rig.hub
+                        .rename(id, names.get(next(5)).map(|n| n.to_string()));
+                } else {
+                    let hook = HOOKS[next(HOOKS.len())];
+                    let conversation = ["0b9e7c3a-5d1f-4c61-9a56-2f0c1d2e3f40", "7f00"][next(2)];
+                    let payload = hook.replace("CONV", conversation);
+                    rig.hub.on_hook(id, payload.as_bytes(), now);
+                }
+            }
+        }
+        rig.frame(step, now);
+    }
+    rig.hub.stop_all();
+}
+
+/// A bell in the session not shown marks its tab while the focused one only echoes a key: the
+/// frame goes over the last one, and the tab bar must still be drawn again.
+#[test]
+fn an_attention_mark_reaches_a_frame_drawn_over_the_last_one() {
+    let mut now = Instant::now();
+    let mut rig = Rig::start((60, 14), now);
+    // Echoes only: the second frame goes over the first.
+    for step in 0..2 {
+        now += Duration::from_millis(20);
+        rig.output(0, b"x", now);
+        rig.frame(step, now);
+    }
+    // The other session prints (it turns busy), read in the hub's next batch.
+    now += Duration::from_millis(300);
+    rig.output(1, b"a", now);
+    rig.output(0, b"y", now);
+    rig.frame(2, now);
+    assert!(!rig.whole_host.screen().contents().contains('!'));
+    // Then it rings, still busy: its attention mark is all the bars gain.
+    now += Duration::from_millis(300);
+    rig.output(1, b"\x07", now);
+    rig.output(0, b"z", now);
+    rig.frame(3, now);
+    let tabs = rig.whole_host.screen().contents();
+    assert!(
+        tabs.lines().next().is_some_and(|l| l.contains('!')),
+        "{tabs}"
+    );
+    rig.hub.stop_all();
 }

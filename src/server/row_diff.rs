@@ -154,13 +154,8 @@ mod tests {
     /// Two random buffers of `rows` rows, the second a changed copy of the first. Wide cells fall
     /// anywhere, at a row's end too.
     fn pair(seed: u64, width: u16, rows: u16) -> (Buffer, Buffer) {
-        let mut x = seed;
-        let mut r = move |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut r = move |n: usize| rng.usize(..n);
         let area = Rect::new(0, 0, width, rows);
         let mut prev = Buffer::empty(area);
         for c in prev.content.iter_mut() {

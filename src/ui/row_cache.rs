@@ -114,13 +114,8 @@ mod tests {
     /// A deterministic stream of output: text, colours, wide characters, emoji sequences,
     /// erasing, cursor movement, scrolling, the alternate screen and back.
     fn output(seed: u64, steps: usize) -> Vec<Vec<u8>> {
-        let mut x = seed;
-        let mut next = move |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut next = move |n: usize| rng.usize(..n);
         let pieces: &[&[u8]] = &[
             b"hello ",
             b"\x1b[31;44mred\x1b[m",
