@@ -126,10 +126,12 @@ async fn read_loop(
     let tty_follows = matches!(&said, FromClient::Hello(h)
         if h.client.tty && matches!(h.request, Request::Attach { .. }));
     let attached = matches!(said, FromClient::Hello(_));
-    let mut handoff = Some(handoff);
-    if !tty_follows && let Some(handoff) = handoff.take() {
+    let mut handoff = if tty_follows {
+        Some(handoff)
+    } else {
         let _ = handoff.send(None);
-    }
+        None
+    };
     if events.send((id, said)).await.is_err() || !attached {
         return;
     }

@@ -368,17 +368,9 @@ impl Server {
                     }
                 }
             }
-            FromClient::Detach => {
-                if let Some(client) = self.clients.get(&id) {
-                    // The client prints why it went; the Exit only tells it
-                    // its terminal is its own again.
-                    client.conn.send(&ServerMsg::Exit {
-                        message: String::new(),
-                        code: 0,
-                    });
-                }
-                self.drop_client(id);
-            }
+            // The client prints why it went; the Exit only tells it its
+            // terminal is its own again.
+            FromClient::Detach => self.detach(id, String::new()),
             FromClient::Closed => self.drop_client(id),
         }
     }
@@ -392,14 +384,18 @@ impl Server {
         if view.app.should_quit() {
             self.ending = Some(Ending::Quit);
         } else if view.app.should_detach() {
-            if let Some(client) = self.clients.get(&id) {
-                client.conn.send(&ServerMsg::Exit {
-                    message: "[detached: sessions keep running; `ccmux attach` to return]".into(),
-                    code: 0,
-                });
-            }
-            self.drop_client(id);
+            let message = "[detached: sessions keep running; `ccmux attach` to return]";
+            self.detach(id, message.into());
         }
+    }
+
+    /// Tells client `id` it is detached (its writer lets go of a passed
+    /// terminal first) and forgets it.
+    fn detach(&mut self, id: ClientId, message: String) {
+        if let Some(client) = self.clients.get(&id) {
+            client.conn.send(&ServerMsg::Exit { message, code: 0 });
+        }
+        self.drop_client(id);
     }
 
     /// Answers the scripts whose prompts' turns are all over.
