@@ -10,6 +10,7 @@
 mod commands;
 mod conn;
 mod daemon;
+mod echo_reads;
 mod log;
 mod row_diff;
 pub mod screen;

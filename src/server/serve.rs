@@ -18,6 +18,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 use super::commands;
 use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
+use super::echo_reads::EchoReads;
 use super::screen::ClientScreen;
 use super::send;
 use super::store::Store;
@@ -92,6 +93,8 @@ struct Server {
     store: Option<Store>,
     /// Scripts waiting for their prompts' turns to end.
     waits: send::Waits,
+    /// The sessions being typed into, whose output the loop reads itself.
+    echoes: EchoReads,
     ending: Option<Ending>,
 }
 
@@ -156,6 +159,7 @@ async fn run(
             server.hub.start_queued(Instant::now());
         }
         let now = Instant::now();
+        server.keep_echoes();
         server.pass_on();
         server.draw_due(now);
         server.pass_on();
@@ -189,6 +193,7 @@ async fn run(
             // Clients first: typing must stay quick while sessions flood.
             biased;
             Some((id, said)) = inbox.recv() => server.on_client(id, said, Instant::now()),
+            id = server.echoes.ready() => server.on_echo(id, Instant::now()),
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
                     server.accept(stream, &inbox_tx);
@@ -268,6 +273,7 @@ impl Server {
             welcome: None,
             store: None,
             waits: send::Waits::default(),
+            echoes: EchoReads::new(),
             ending: None,
         };
         (server, sessions)
@@ -351,6 +357,9 @@ impl Server {
                 let event = Event::from_input(ev);
                 if matches!(event, Event::Key(_) | Event::Paste(_)) {
                     view.echo_until = Some(now + ECHO_WINDOW);
+                    if let Some(focused) = view.app.focused_id() {
+                        self.echoes.take(&self.hub, focused);
+                    }
                 }
                 if let Event::Resize(cols, rows) = event
                     && let Err(e) = view.screen.resize((cols, rows))
@@ -562,6 +571,24 @@ impl Server {
                 view.app.session_changed(id);
             }
         }
+    }
+
+    /// A session being typed into printed: read, and drawn this turn.
+    fn on_echo(&mut self, id: SessionId, now: Instant) {
+        if self.echoes.read(&self.hub, id) {
+            self.on_session(id, now);
+        }
+    }
+
+    /// The loop reads a session only while some client shows it.
+    fn keep_echoes(&mut self) {
+        let clients = &self.clients;
+        self.echoes.keep_shown(&self.hub, |id| {
+            clients
+                .values()
+                .filter_map(|c| c.view.as_ref())
+                .any(|v| v.app.focused_id() == Some(id))
+        });
     }
 
     fn on_time(&mut self, now: Instant) {

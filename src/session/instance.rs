@@ -2,7 +2,9 @@
 //!
 //! Three threads per live session, none of which ever waits on the UI:
 //! - the reader parses output into the screen whether or not anyone looks, and
-//!   writes the answers to terminal queries back;
+//!   writes the answers to terminal queries back (while someone types into
+//!   the session, the owner's loop may read instead, and the reader waits
+//!   aside: see `reading`);
 //! - the writer takes whatever the PTY does not take at once, so a program
 //!   that stops reading its input blocks only that thread, never the UI (a
 //!   key the PTY takes goes straight in: see `input`);
@@ -15,7 +17,7 @@
 //! session stays open but what its leftover processes keep alive.
 
 use std::fs::File;
-use std::io::Read;
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -27,6 +29,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::input::{Gate, Input};
 use super::pty::{self, SpawnSpec};
+use super::reading::{Reading, Turn};
 use super::term::{Alert, Term};
 use super::tree::{self, Tree};
 use super::{SessionId, Status};
@@ -66,6 +69,8 @@ struct Shared {
     replies_queued: AtomicUsize,
     /// Whether a key may go straight into the PTY.
     gate: Gate,
+    /// Whether the reader thread or the owner reads the PTY.
+    reading: Reading,
     life: Mutex<Life>,
     life_cv: Condvar,
     events: UnboundedSender<SessionId>,
@@ -155,6 +160,7 @@ impl Session {
             master: Mutex::new(None),
             replies_queued: AtomicUsize::new(0),
             gate: Gate::default(),
+            reading: Reading::new(),
             life: Mutex::new(Life::default()),
             life_cv: Condvar::new(),
             events,
@@ -282,6 +288,47 @@ impl Session {
         }
     }
 
+    /// Takes the reading of the program's output over from the session's
+    /// reader thread (see `reading`): returns the owner's copy of the PTY's
+    /// master, to wait on and to `read_owned` from. None once the program
+    /// has exited.
+    pub fn take_reading(&self) -> Option<File> {
+        self.input.as_ref()?;
+        let master = self.shared.master();
+        let fd = master.as_ref()?.as_raw_fd()?;
+        // SAFETY: the master stays open while its lock is held; the copy is
+        // the caller's own fd.
+        let copy = unsafe { BorrowedFd::borrow_raw(fd) }
+            .try_clone_to_owned()
+            .ok()?;
+        self.shared.reading.hand(true).then(|| File::from(copy))
+    }
+
+    /// Gives the reading back to the session's reader thread.
+    pub fn give_reading_back(&self) {
+        self.shared.reading.hand(false);
+    }
+
+    /// Whether the owner reads the output (it took the reading, and neither
+    /// it nor the program's exit gave it back).
+    pub fn owner_reads(&self) -> bool {
+        self.shared.reading.by_owner()
+    }
+
+    /// Reads what the program printed from `pty` (from `take_reading`) into
+    /// `buf` and parses it into the screen, as the reader thread would; the
+    /// owner then takes the changes itself. Returns what `read(2)` did.
+    pub fn read_owned(&self, pty: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(replies) = &self.input else {
+            return Ok(0);
+        };
+        let shared = &*self.shared;
+        shared.reading.owner_turn(pty, buf, |bytes| {
+            // The owner takes the changes itself, synchronized or not.
+            absorb(shared, replies, bytes);
+        })
+    }
+
     /// Whether the terminal is in cooked mode (line editing and echo on),
     /// as a program leaves it when it gives the terminal back.
     pub fn is_cooked(&self) -> bool {
@@ -407,50 +454,69 @@ fn write_loop(writer: File, rx: Receiver<Input>, shared: &Shared) {
     }
 }
 
-fn read_loop(mut reader: File, shared: &Shared, replies: &Sender<Input>) {
-    let mut buf = vec![0u8; 64 * 1024];
+/// What the reader thread reads at a time.
+const READ_CHUNK: usize = 64 * 1024;
+
+fn read_loop(reader: File, shared: &Shared, replies: &Sender<Input>) {
+    let mut buf = vec![0u8; READ_CHUNK];
     loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            // The fd is non-blocking (see `input`): wait for output, or the
-            // hang-up that the next read reports.
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                fdio::wait(&reader, libc::POLLIN);
-                continue;
+        let mut sync_ended = false;
+        let turn = shared.reading.thread_turn(&reader, &mut buf, |bytes| {
+            sync_ended = absorb(shared, replies, bytes);
+        });
+        match turn {
+            Turn::Aside => shared.reading.wait(None),
+            Turn::Read(Ok(0)) => break,
+            Turn::Read(Ok(_)) => tell(shared, sync_ended),
+            Turn::Read(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // The fd is non-blocking (see `input`): wait for output, the
+            // hang-up that the next read reports, or the owner taking over.
+            Turn::Read(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                shared.reading.wait(Some(&reader));
             }
             // EIO: the slave side is closed, the program is gone.
-            Err(_) => break,
-        };
-        let (answer, sync_ended) = {
-            let mut term = shared.term();
-            let was_syncing = term.sync_since().is_some();
-            term.process(&buf[..n]);
-            (
-                term.take_replies(),
-                was_syncing && term.sync_since().is_none(),
-            )
-        };
-        // Only this thread adds to the backlog, so the check holds.
-        let queued = shared.replies_queued.load(Ordering::Acquire);
-        if !answer.is_empty() && queued + answer.len() <= MAX_REPLY_BACKLOG {
-            shared
-                .replies_queued
-                .fetch_add(answer.len(), Ordering::AcqRel);
-            shared.gate.reply(replies, answer);
+            Turn::Read(Err(_)) => break,
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(1, |d| d.as_millis() as u64);
-        shared.last_output_ms.store(now.max(1), Ordering::Relaxed);
-        if sync_ended {
-            // The owner may be holding back a frame until this moment.
-            let _ = shared.events.send(shared.id);
-            shared.pending.store(true, Ordering::Release);
-        } else {
-            shared.notify();
-        }
+    }
+}
+
+/// Parses what the program printed into its screen, sends the answers to
+/// its queries to the writer and stamps the time. Runs in a reading turn
+/// (`reading`), so in the order the bytes were read, whoever read them.
+/// Returns whether a synchronized update ended.
+fn absorb(shared: &Shared, replies: &Sender<Input>, bytes: &[u8]) -> bool {
+    let (answer, sync_ended) = {
+        let mut term = shared.term();
+        let was_syncing = term.sync_since().is_some();
+        term.process(bytes);
+        (
+            term.take_replies(),
+            was_syncing && term.sync_since().is_none(),
+        )
+    };
+    // Only a reading turn adds to the backlog, so the check holds.
+    let queued = shared.replies_queued.load(Ordering::Acquire);
+    if !answer.is_empty() && queued + answer.len() <= MAX_REPLY_BACKLOG {
+        shared
+            .replies_queued
+            .fetch_add(answer.len(), Ordering::AcqRel);
+        shared.gate.reply(replies, answer);
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_millis() as u64);
+    shared.last_output_ms.store(now.max(1), Ordering::Relaxed);
+    sync_ended
+}
+
+/// Tells the owner the screen changed (once until it looks, but always
+/// when a synchronized update ended: it may be holding a frame back).
+fn tell(shared: &Shared, sync_ended: bool) {
+    if sync_ended {
+        let _ = shared.events.send(shared.id);
+        shared.pending.store(true, Ordering::Release);
+    } else {
+        shared.notify();
     }
 }
 
@@ -479,6 +545,8 @@ fn wait_loop(
     shared.gate.close();
     let _ = writer.send(Input::Close);
     drop(shared.master().take());
+    // The rest of the output, and the PTY's end, are the reader thread's.
+    shared.reading.hand(false);
     // Known to have exited, it is reaped at once: the record of leaders can
     // be held meanwhile. Otherwise wait(2) could block for its whole life.
     let reaped = match code {
@@ -574,6 +642,18 @@ mod tests {
         }
     }
 
+    /// Waits until `pty` has output, at most `secs` seconds.
+    fn readable_within(pty: &File, secs: i32) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut fd = libc::pollfd {
+            fd: pty.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd we own, for the length we give.
+        unsafe { libc::poll(&mut fd, 1, secs * 1000) == 1 }
+    }
+
     fn messages(rx: &mut UnboundedReceiver<SessionId>) -> usize {
         std::iter::from_fn(|| rx.try_recv().ok()).count()
     }
@@ -602,6 +682,88 @@ mod tests {
         assert_eq!(messages(&mut rx), 1);
         session.stop(Duration::ZERO);
         assert!(session.wait_exit(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn while_the_owner_reads_the_reader_thread_waits_aside() {
+        let (session, _rx) = start("exec cat");
+        let pty = session.take_reading().expect("a running program's PTY");
+        let mut buf = vec![0; 4096];
+        for i in 0..50 {
+            session.write(format!("k{i}\r").into_bytes());
+            // Whatever the PTY holds is the owner's: a reader thread that
+            // also read would leave it nothing, now and then.
+            while !session
+                .term()
+                .screen()
+                .contents()
+                .contains(&format!("k{i}\nk{i}"))
+            {
+                assert!(readable_within(&pty, 30), "key {i}: no echo for the owner");
+                let read = session.read_owned(&pty, &mut buf);
+                assert!(matches!(read, Ok(1..)), "key {i}: {read:?}");
+            }
+        }
+        session.give_reading_back();
+        session.write(b"after\r".to_vec());
+        wait_for(&session, "the reader thread's parse", |t| {
+            t.screen().contents().contains("after\nafter")
+        });
+        session.stop(Duration::ZERO);
+        assert!(session.wait_exit(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn output_read_in_turns_by_both_is_parsed_in_order() {
+        const LINES: usize = 100_000;
+        let (session, _rx) = start(&format!("seq 1 {LINES}; exec cat"));
+        let mut buf = vec![0; 512];
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !session
+            .term()
+            .screen()
+            .contents()
+            .contains(&LINES.to_string())
+        {
+            assert!(Instant::now() < deadline, "the output never ended");
+            // The owner takes a few chunks, the reader thread the next.
+            if let Some(pty) = session.take_reading() {
+                for _ in 0..3 {
+                    if session.read_owned(&pty, &mut buf).is_err() {
+                        break;
+                    }
+                }
+                session.give_reading_back();
+            }
+        }
+        let term = session.term();
+        let shown: Vec<usize> = term
+            .screen()
+            .contents()
+            .lines()
+            .map(|l| l.parse().expect("a number on each line"))
+            .collect();
+        let first = LINES + 1 - shown.len();
+        assert_eq!(shown, (first..=LINES).collect::<Vec<_>>());
+        assert_eq!(term.lines_scrolled(), first as u64 - 1);
+        drop(term);
+        session.stop(Duration::ZERO);
+        assert!(session.wait_exit(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn a_program_that_exits_while_the_owner_reads_is_read_to_its_end() {
+        let (session, _rx) = start("read x; echo bye-$x");
+        let pty = session.take_reading().expect("a running program's PTY");
+        session.write(b"now\r".to_vec());
+        // The owner reads nothing more: the exit hands the rest back.
+        assert!(session.wait_exit(Duration::from_secs(30)));
+        wait_for(&session, "the last words", |t| {
+            t.screen().contents().contains("bye-now")
+        });
+        assert!(!session.owner_reads());
+        assert!(session.take_reading().is_none());
+        drop(pty);
     }
 
     #[test]

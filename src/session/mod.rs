@@ -6,6 +6,7 @@ mod input;
 mod instance;
 mod osc_limit;
 mod pty;
+mod reading;
 mod registry;
 mod status;
 mod term;

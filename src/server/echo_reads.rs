@@ -1,0 +1,219 @@
+//! The sessions whose output the loop reads itself (`session::reading`): a
+//! session a client types into, from the key on, so its echo wakes the loop
+//! once instead of waking a reader thread that then wakes the loop. A
+//! session goes back to its reader thread when a turn's reads pass `BUDGET`
+//! (output faster than typing: a flood is the reader's to parse, and the
+//! next key takes it again), when no client shows it any more, and when its
+//! program has exited (its waiter gives the reading back).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::future::poll_fn;
+use std::io;
+use std::task::{Context, Poll, Waker};
+
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+
+use crate::hub::Hub;
+use crate::session::SessionId;
+
+/// What one read takes.
+const CHUNK: usize = 16 * 1024;
+/// The most the loop reads of one session in one turn: about 0.3 ms of
+/// parsing. Echoes and a program's answer to a key are far less.
+const BUDGET: usize = 64 * 1024;
+
+pub struct EchoReads {
+    ptys: HashMap<SessionId, AsyncFd<File>>,
+    buf: Vec<u8>,
+}
+
+impl EchoReads {
+    pub fn new() -> EchoReads {
+        EchoReads {
+            ptys: HashMap::new(),
+            buf: vec![0; CHUNK],
+        }
+    }
+
+    /// Reads session `id` from now on, if its program runs.
+    pub fn take(&mut self, hub: &Hub, id: SessionId) {
+        if self.ptys.contains_key(&id) {
+            return;
+        }
+        let Some(session) = hub.registry().get(id) else {
+            return;
+        };
+        let Some(pty) = session.take_reading() else {
+            return;
+        };
+        // SAFETY: the File owns its fd, open until the AsyncFd drops it.
+        match unsafe { AsyncFd::register_with_interest(pty, Interest::READABLE) } {
+            Ok(pty) => {
+                self.ptys.insert(id, pty);
+            }
+            Err(e) => {
+                tracing::warn!("cannot read {} on the loop: {e}", id.short());
+                session.give_reading_back();
+            }
+        }
+    }
+
+    /// Gives back every session that `shown` says no client shows, and
+    /// forgets those whose reading went back on its own (program exited).
+    pub fn keep_shown(&mut self, hub: &Hub, shown: impl Fn(SessionId) -> bool) {
+        self.ptys.retain(|&id, _| {
+            let Some(session) = hub.registry().get(id) else {
+                return false;
+            };
+            let keep = session.owner_reads() && shown(id);
+            if !keep {
+                session.give_reading_back();
+            }
+            keep
+        });
+    }
+
+    /// Waits until a session read here has output: never, with none.
+    pub async fn ready(&self) -> SessionId {
+        poll_fn(|cx| {
+            for (id, pty) in &self.ptys {
+                // An error is the fd's end: the read that follows finds it.
+                if let Poll::Ready(ready) = pty.poll_read_ready(cx) {
+                    if let Ok(mut guard) = ready {
+                        guard.retain_ready();
+                    }
+                    return Poll::Ready(*id);
+                }
+            }
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Reads and parses what session `id` printed, until none is waiting
+    /// or the turn's budget is spent (then the reader thread takes over).
+    /// Returns whether it printed anything.
+    pub fn read(&mut self, hub: &Hub, id: SessionId) -> bool {
+        let Some(pty) = self.ptys.get(&id) else {
+            return false;
+        };
+        let Some(session) = hub.registry().get(id) else {
+            self.ptys.remove(&id);
+            return false;
+        };
+        // The loop polls every fd again before it sleeps, with its own
+        // waker: this one only takes the readiness the loop saw.
+        let mut cx = Context::from_waker(Waker::noop());
+        let Poll::Ready(Ok(mut ready)) = pty.poll_read_ready(&mut cx) else {
+            return false;
+        };
+        let mut total = 0;
+        let keep = loop {
+            match ready.try_io(|pty| session.read_owned(pty.get_ref(), &mut self.buf)) {
+                // The slave side is closed: the reader thread sees the end.
+                Ok(Ok(0)) => break false,
+                Ok(Ok(n)) => {
+                    total += n;
+                    if total >= BUDGET {
+                        break false;
+                    }
+                }
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(Err(_)) => break false,
+                // All read; the readiness is cleared for the next output.
+                Err(_would_block) => break true,
+            }
+        };
+        if !keep {
+            session.give_reading_back();
+            self.ptys.remove(&id);
+        }
+        total > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// A hub with one session running `script`, focused by nobody.
+    fn hub_running(script: &str) -> (Hub, SessionId, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("a directory");
+        let mut hub = crate::hub::test_hub_running("sh", &["-c", script], false);
+        let new = crate::proto::NewSession {
+            dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let (id, _) = hub
+            .start(&new, None, None, Instant::now())
+            .expect("started");
+        (hub, id, dir)
+    }
+
+    fn screen(hub: &Hub, id: SessionId) -> String {
+        let session = hub.registry().get(id).expect("the session");
+        session.term().screen().contents()
+    }
+
+    #[tokio::test]
+    async fn the_loop_reads_an_echo_and_gives_a_flood_back() {
+        let (hub, id, _dir) = hub_running(
+            "stty -echo; read x; echo \"echo-$x\"; read y; yes flood | head -c 1000000; echo; echo end; read z",
+        );
+        let mut echoes = EchoReads::new();
+        echoes.take(&hub, id);
+        assert!(hub.registry().get(id).expect("the session").owner_reads());
+        let deadline = Instant::now() + Duration::from_secs(30);
+
+        let session = hub.registry().get(id).expect("the session");
+        session.write(b"one\r".to_vec());
+        while !screen(&hub, id).contains("echo-one") {
+            assert!(Instant::now() < deadline, "no echo: {}", screen(&hub, id));
+            let ready = tokio::time::timeout(Duration::from_secs(30), echoes.ready()).await;
+            assert_eq!(ready.ok(), Some(id));
+            echoes.read(&hub, id);
+        }
+        // An echo is the loop's to read.
+        assert!(session.owner_reads());
+
+        session.write(b"\r".to_vec());
+        while session.owner_reads() {
+            assert!(Instant::now() < deadline, "the flood stayed on the loop");
+            let ready = tokio::time::timeout(Duration::from_secs(30), echoes.ready()).await;
+            assert_eq!(ready.ok(), Some(id));
+            echoes.read(&hub, id);
+        }
+        // A flood is the reader thread's: it parses the rest alone.
+        assert!(echoes.ptys.is_empty());
+        while !screen(&hub, id).contains("end") {
+            assert!(
+                Instant::now() < deadline,
+                "the reader thread never took it back"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_nobody_shows_goes_back_to_its_reader_thread() {
+        let (hub, id, _dir) = hub_running("exec cat");
+        let mut echoes = EchoReads::new();
+        echoes.take(&hub, id);
+        echoes.keep_shown(&hub, |shown| shown == id);
+        assert!(hub.registry().get(id).expect("the session").owner_reads());
+        echoes.keep_shown(&hub, |_| false);
+        assert!(echoes.ptys.is_empty());
+        let session = hub.registry().get(id).expect("the session");
+        assert!(!session.owner_reads());
+        session.write(b"back\r".to_vec());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !screen(&hub, id).contains("back\nback") {
+            assert!(Instant::now() < deadline, "the reader thread never read");
+            tokio::task::yield_now().await;
+        }
+    }
+}
