@@ -23,7 +23,9 @@ use crate::fdio;
 const READ: usize = 1024;
 
 pub struct Tty {
-    output: AsyncFd<File>,
+    /// Written to directly; watched by the runtime only while it is full
+    /// (`write_all`).
+    output: File,
     reader: AbortHandle,
 }
 
@@ -40,25 +42,44 @@ impl Tty {
         fdio::set_nonblocking(&output, true)?;
         let input = File::from(input);
         let output = File::from(output);
-        // SAFETY: each File owns its fd, open until the AsyncFd drops it.
+        // SAFETY: the File owns its fd, open until the AsyncFd drops it.
         let input = unsafe { AsyncFd::register_with_interest(input, Interest::READABLE) }?;
-        // SAFETY: as above.
-        let output = unsafe { AsyncFd::register_with_interest(output, Interest::WRITABLE) }?;
         let reader = tokio::spawn(read_loop(input, events, wrap)).abort_handle();
         Ok(Tty { output, reader })
     }
 
     /// Writes `bytes` whole, waiting (without blocking the loop) while the
-    /// terminal is full.
+    /// terminal is full. Only then is the terminal watched: registered for
+    /// good, it would wake the loop each time the terminal drained, once
+    /// for every frame.
     pub async fn write_all(&self, mut bytes: &[u8]) -> io::Result<()> {
+        let mut full: Option<AsyncFd<File>> = None;
         while !bytes.is_empty() {
-            let mut ready = self.output.writable().await?;
-            match ready.try_io(|file| file.get_ref().write(bytes)) {
-                Ok(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(Ok(n)) => bytes = &bytes[n..],
-                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-                Ok(Err(e)) => return Err(e),
-                Err(_would_block) => {}
+            let written = match &full {
+                None => (&self.output).write(bytes),
+                Some(watched) => {
+                    let mut ready = watched.writable().await?;
+                    match ready.try_io(|_| (&self.output).write(bytes)) {
+                        Ok(written) => written,
+                        Err(_would_block) => continue,
+                    }
+                }
+            };
+            match written {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && full.is_none() => {
+                    // SAFETY: the copy is the AsyncFd's own, open until it
+                    // drops it (its registration goes with it).
+                    full = Some(unsafe {
+                        AsyncFd::register_with_interest(
+                            self.output.try_clone()?,
+                            Interest::WRITABLE,
+                        )
+                    }?);
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -70,7 +91,7 @@ impl Drop for Tty {
     /// again, as the client and the shell after it expect.
     fn drop(&mut self) {
         self.reader.abort();
-        let _ = fdio::set_nonblocking(self.output.get_ref(), false);
+        let _ = fdio::set_nonblocking(&self.output, false);
     }
 }
 
