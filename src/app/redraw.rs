@@ -56,24 +56,24 @@ impl App {
     /// and its other rows the canvas does not hold are put back from the RowCache.
     fn draw_changes(&mut self, hub: &Hub, canvas: &mut Canvas, session: &Session, holds: &[bool]) {
         let layout = layout(self.size);
-        let infos = hub.infos();
-        let bars = Bars::of(self, &infos, layout.tabs, layout.status);
+        let bars = Bars::of(self, hub, layout.tabs, layout.status);
         let rows = |bar: Rect| bar.y..bar.bottom();
         let held = [layout.tabs, layout.status]
             .into_iter()
             .flat_map(rows)
             .all(|y| holds.get(usize::from(y)) == Some(&true));
         let same = held && self.plain_bars.as_ref() == Some(&bars);
-        if !same {
+        let infos = (!same).then(|| hub.infos());
+        if let Some(infos) = &infos {
             for bar in [layout.tabs, layout.status] {
                 canvas.render_widget(Clear, bar);
                 canvas.touched(rows(bar));
             }
-            self.draw_tabs(canvas, layout.tabs, &infos);
+            self.draw_tabs(canvas, layout.tabs, infos);
         }
         self.draw_screen(canvas, layout.body, Shown::Screen(session), Some(holds));
-        if !same {
-            self.draw_status(canvas, layout.status, &infos, None);
+        if let Some(infos) = &infos {
+            self.draw_status(canvas, layout.status, infos, None);
         }
         self.plain_bars = Some(bars);
     }

@@ -108,13 +108,13 @@ impl Hub {
     /// like a session that waits, and, with `auto_restart`, restarts it.
     pub(super) fn on_exit(&mut self, id: SessionId, status: &Status, now: Instant) {
         let auto_restart = self.opts.auto_restart;
-        let life = self.life.entry(id).or_default();
-        if life.ended {
+        if self.life.get(&id).is_some_and(|life| life.ended) {
             return;
         }
-        life.ended = true;
         self.state_dirty = true;
-        self.changed = true;
+        self.shown_changed();
+        let life = self.life.entry(id).or_default();
+        life.ended = true;
         let crashed = !life.stopping && !matches!(status, Status::Exited(0) | Status::Failed(_));
         if !crashed {
             return;
@@ -179,7 +179,7 @@ impl Hub {
         self.shown_status.remove(&id);
         self.track(id, now);
         self.state_dirty = true;
-        self.changed = true;
+        self.shown_changed();
         Ok(())
     }
 
@@ -212,7 +212,7 @@ impl Hub {
         }
         if moved {
             self.state_dirty = true;
-            self.changed = true;
+            self.shown_changed();
         }
     }
 

@@ -68,6 +68,9 @@ pub struct Hub {
     limiter: Limiter,
     /// Something every client shows (tabs, statuses, attention) changed.
     changed: bool,
+    /// How many times that happened: what the bars show is the same as
+    /// long as this is (`app::bars`).
+    shown: u64,
     /// Each session's status when clients were last told of a change.
     shown_status: HashMap<SessionId, Status>,
     /// The session a client focused last: where the next attach lands.
@@ -113,6 +116,7 @@ impl Hub {
             notices: Vec::new(),
             limiter: Limiter::default(),
             changed: true,
+            shown: 0,
             shown_status: HashMap::new(),
             last_focus: None,
             life: HashMap::new(),
@@ -146,6 +150,18 @@ impl Hub {
     /// Whether something every client shows changed since the last call.
     pub fn take_changed(&mut self) -> bool {
         std::mem::take(&mut self.changed)
+    }
+
+    /// Something every client shows changed: the only way it is said.
+    fn shown_changed(&mut self) {
+        self.changed = true;
+        self.shown += 1;
+    }
+
+    /// Changes whenever something every client shows changes (a session's
+    /// status or reason, its name, its mark, its conversation, the tabs).
+    pub fn shown(&self) -> u64 {
+        self.shown
     }
 
     /// Bells, announcements and clipboard copies for the clients.
@@ -205,7 +221,7 @@ impl Hub {
         let life = self.life.entry(id).or_default();
         life.conversation = claude.then(|| id.to_string());
         self.track(id, now);
-        self.changed = true;
+        self.shown_changed();
         self.state_dirty = true;
         Ok((id, self.remember(&dir)))
     }
@@ -288,7 +304,7 @@ impl Hub {
         self.shown_status.remove(&id);
         self.unread.retain(|u| *u != id);
         self.limiter.looked(id);
-        self.changed = true;
+        self.shown_changed();
     }
 
     /// Moves `dir` to the front of the recent directories and saves them.

@@ -27,7 +27,7 @@ impl Hub {
             Some(name) => self.names.insert(id, name),
             None => self.names.remove(&id),
         };
-        self.changed = true;
+        self.shown_changed();
         self.state_dirty = true;
         true
     }

@@ -110,7 +110,7 @@ impl Hub {
         });
         let position = queue.prompts.len();
         self.state_dirty = true;
-        self.changed = true;
+        self.shown_changed();
         self.deliver_ready(now);
         let still_queued = self
             .prompts
@@ -144,7 +144,7 @@ impl Hub {
     pub fn set_paused(&mut self, id: SessionId, paused: bool, now: Instant) {
         self.prompts.entry(id).or_default().paused = paused;
         self.state_dirty = true;
-        self.changed = true;
+        self.shown_changed();
         self.deliver_ready(now);
     }
 
@@ -153,7 +153,7 @@ impl Hub {
         if let Some(q) = self.prompts.get_mut(&id) {
             q.prompts.retain(|p| p.id != prompt);
             self.state_dirty = true;
-            self.changed = true;
+            self.shown_changed();
         }
     }
 
@@ -172,7 +172,7 @@ impl Hub {
             q.prompts.insert(to, p);
         }
         self.state_dirty = true;
-        self.changed = true;
+        self.shown_changed();
     }
 
     /// Replaces a waiting prompt's text.
@@ -184,7 +184,7 @@ impl Hub {
         {
             p.text = text;
             self.state_dirty = true;
-            self.changed = true;
+            self.shown_changed();
         }
     }
 
@@ -233,7 +233,7 @@ impl Hub {
             }
             if let Some(bytes) = write {
                 self.state_dirty = true;
-                self.changed = true;
+                self.shown_changed();
                 if let Some(s) = self.registry.get(id) {
                     let bytes = match bytes {
                         Write::Paste(text) => encode_paste(&text, &InputModes::of(&s.term())),

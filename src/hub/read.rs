@@ -85,7 +85,7 @@ impl Hub {
         }
         if changes.title.is_some() {
             // The table shows titles.
-            self.changed = true;
+            self.shown_changed();
         }
         if let Some(base64) = changes.clipboard {
             self.notices.push(Notice::Clipboard {
@@ -116,7 +116,7 @@ impl Hub {
     fn alert(&mut self, id: SessionId, alert: Alert, now: Instant) {
         if !self.is_viewed(id) {
             self.attention.entry(id).or_insert(now);
-            self.changed = true;
+            self.shown_changed();
         }
         match alert {
             Alert::Bell => {
@@ -147,7 +147,7 @@ impl Hub {
             .filter(|(id, status)| self.shown_status.get(id) != Some(status))
             .collect();
         if !moved.is_empty() {
-            self.changed = true;
+            self.shown_changed();
         }
         self.shown_status.extend(moved);
     }

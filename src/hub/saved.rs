@@ -153,7 +153,7 @@ impl Hub {
                     .push_back(prompt);
             }
         }
-        self.changed = true;
+        self.shown_changed();
         self.state_dirty = true;
     }
 }

@@ -110,7 +110,7 @@ impl Hub {
     /// The user looks at `id`: its mark goes, and it may announce again.
     pub fn look(&mut self, id: SessionId) {
         if self.attention.remove(&id).is_some() {
-            self.changed = true;
+            self.shown_changed();
         }
         self.limiter.looked(id);
     }

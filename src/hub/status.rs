@@ -73,7 +73,7 @@ impl Hub {
         let ended = session.status();
         if !ended.is_live() {
             tracker.on_exit(ended.clone());
-            self.changed = true;
+            self.shown_changed();
             self.on_exit(id, &ended, now);
             return;
         }
@@ -152,8 +152,8 @@ impl Hub {
     /// A session that starts waiting for the user, or finishes a turn, while
     /// no client shows it, is marked until one does; and it is announced.
     fn apply(&mut self, id: SessionId, change: Change, now: Instant) {
-        if change.status.is_some() {
-            self.changed = true;
+        if change.status.is_some() || change.reason_changed {
+            self.shown_changed();
         }
         let why = change
             .needs_user
@@ -169,7 +169,7 @@ impl Hub {
     pub(super) fn want_user(&mut self, id: SessionId, why: String, now: Instant) {
         if !self.is_viewed(id) {
             self.attention.entry(id).or_insert(now);
-            self.changed = true;
+            self.shown_changed();
         }
         if self.limiter.allow_announce(id, &why, now) {
             let name = self.display_name(id);

@@ -45,6 +45,8 @@ pub struct Change {
     pub needs_user: Option<String>,
     /// A Claude turn ended (busy or waiting to idle).
     pub turn_finished: bool,
+    /// Why it waits changed, while it was waiting already.
+    pub reason_changed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,8 +390,10 @@ impl Tracker {
     fn waiting(&mut self, reason: String) -> Change {
         self.idle_at = None;
         let entering = self.status != Status::Waiting;
+        let reason_changed = self.waiting_reason.as_ref() != Some(&reason);
         self.waiting_reason = Some(reason.clone());
         Change {
+            reason_changed: !entering && reason_changed,
             needs_user: entering.then_some(reason),
             ..self.set(Status::Waiting)
         }
@@ -567,7 +571,8 @@ mod tests {
             Change {
                 status: Some(Status::Idle),
                 needs_user: None,
-                turn_finished: true
+                turn_finished: true,
+                reason_changed: false,
             }
         );
         assert_eq!(t.next_deadline(), None);
