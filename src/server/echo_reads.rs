@@ -119,6 +119,12 @@ impl EchoReads {
                     if total >= BUDGET {
                         break false;
                     }
+                    // Short of the buffer: all there was (more comes with
+                    // a wake-up of its own), no read only to hear EAGAIN.
+                    if n < CHUNK {
+                        ready.clear_ready();
+                        break true;
+                    }
                 }
                 Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
                 Ok(Err(_)) => break false,

@@ -104,7 +104,14 @@ async fn read_loop<M>(input: AsyncFd<File>, events: Sender<M>, wrap: impl Fn(Opt
         };
         let n = match ready.try_io(|file| file.get_ref().read(&mut buf)) {
             Ok(Ok(0)) => break,
-            Ok(Ok(n)) => n,
+            Ok(Ok(n)) => {
+                // A read short of the buffer took all there was; more comes
+                // with a wake-up of its own. No read only to hear EAGAIN.
+                if n < READ {
+                    ready.clear_ready();
+                }
+                n
+            }
             Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
             // EIO: the terminal hung up.
             Ok(Err(_)) => break,
