@@ -1,10 +1,11 @@
 //! The sessions whose output the loop reads itself (`session::reading`): a
 //! session a client types into, from the key on, so its echo wakes the loop
 //! once instead of waking a reader thread that then wakes the loop. A
-//! session goes back to its reader thread when a turn's reads pass `BUDGET`
-//! (output faster than typing: a flood is the reader's to parse, and the
-//! next key takes it again), when no client shows it any more, and when its
-//! program has exited (its waiter gives the reading back).
+//! session goes back to its reader thread when it prints more than `BUDGET`
+//! after a key (output faster than typing: a flood is the reader's to
+//! parse, and the next key takes it again), when no client shows it any
+//! more, and when its program has exited (its waiter gives the reading
+//! back).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -18,15 +19,21 @@ use tokio::io::unix::AsyncFd;
 use crate::hub::Hub;
 use crate::session::SessionId;
 
-/// What one read takes.
+/// What one read takes: more than a PTY gives at once (4 KiB on Linux).
 const CHUNK: usize = 16 * 1024;
-/// The most the loop reads of one session in one turn: about 0.3 ms of
-/// parsing. Echoes and a program's answer to a key are far less.
+/// The most the loop parses of one session's output after a key, about
+/// 0.3 ms of work. An echo, or a program's answer to a key, is far less.
 const BUDGET: usize = 64 * 1024;
 
 pub struct EchoReads {
-    ptys: HashMap<SessionId, AsyncFd<File>>,
+    ptys: HashMap<SessionId, Pty>,
     buf: Vec<u8>,
+}
+
+struct Pty {
+    fd: AsyncFd<File>,
+    /// Bytes read since the last key.
+    since_key: usize,
 }
 
 impl EchoReads {
@@ -37,9 +44,11 @@ impl EchoReads {
         }
     }
 
-    /// Reads session `id` from now on, if its program runs.
+    /// A key for session `id`: the loop reads it from now on, if its
+    /// program runs, until it prints more than `BUDGET`.
     pub fn take(&mut self, hub: &Hub, id: SessionId) {
-        if self.ptys.contains_key(&id) {
+        if let Some(pty) = self.ptys.get_mut(&id) {
+            pty.since_key = 0;
             return;
         }
         let Some(session) = hub.registry().get(id) else {
@@ -50,8 +59,8 @@ impl EchoReads {
         };
         // SAFETY: the File owns its fd, open until the AsyncFd drops it.
         match unsafe { AsyncFd::register_with_interest(pty, Interest::READABLE) } {
-            Ok(pty) => {
-                self.ptys.insert(id, pty);
+            Ok(fd) => {
+                self.ptys.insert(id, Pty { fd, since_key: 0 });
             }
             Err(e) => {
                 tracing::warn!("cannot read {} on the loop: {e}", id.short());
@@ -80,7 +89,7 @@ impl EchoReads {
         poll_fn(|cx| {
             for (id, pty) in &self.ptys {
                 // An error is the fd's end: the read that follows finds it.
-                if let Poll::Ready(ready) = pty.poll_read_ready(cx) {
+                if let Poll::Ready(ready) = pty.fd.poll_read_ready(cx) {
                     if let Ok(mut guard) = ready {
                         guard.retain_ready();
                     }
@@ -92,11 +101,11 @@ impl EchoReads {
         .await
     }
 
-    /// Reads and parses what session `id` printed, until none is waiting
-    /// or the turn's budget is spent (then the reader thread takes over).
-    /// Returns whether it printed anything.
+    /// Reads and parses what session `id` printed, until none is waiting;
+    /// past the budget, the reader thread takes over. Returns whether it
+    /// printed anything.
     pub fn read(&mut self, hub: &Hub, id: SessionId) -> bool {
-        let Some(pty) = self.ptys.get(&id) else {
+        let Some(pty) = self.ptys.get_mut(&id) else {
             return false;
         };
         let Some(session) = hub.registry().get(id) else {
@@ -106,17 +115,18 @@ impl EchoReads {
         // The loop polls every fd again before it sleeps, with its own
         // waker: this one only takes the readiness the loop saw.
         let mut cx = Context::from_waker(Waker::noop());
-        let Poll::Ready(Ok(mut ready)) = pty.poll_read_ready(&mut cx) else {
+        let Poll::Ready(Ok(mut ready)) = pty.fd.poll_read_ready(&mut cx) else {
             return false;
         };
-        let mut total = 0;
+        let mut printed = false;
         let keep = loop {
-            match ready.try_io(|pty| session.read_owned(pty.get_ref(), &mut self.buf)) {
+            match ready.try_io(|fd| session.read_owned(fd.get_ref(), &mut self.buf)) {
                 // The slave side is closed: the reader thread sees the end.
                 Ok(Ok(0)) => break false,
                 Ok(Ok(n)) => {
-                    total += n;
-                    if total >= BUDGET {
+                    printed = true;
+                    pty.since_key += n;
+                    if pty.since_key > BUDGET {
                         break false;
                     }
                     // Short of the buffer: all there was (more comes with
@@ -136,7 +146,7 @@ impl EchoReads {
             session.give_reading_back();
             self.ptys.remove(&id);
         }
-        total > 0
+        printed
     }
 }
 
@@ -186,6 +196,8 @@ mod tests {
         // An echo is the loop's to read.
         assert!(session.owner_reads());
 
+        // The key that starts the flood: it starts the budget afresh.
+        echoes.take(&hub, id);
         session.write(b"\r".to_vec());
         while session.owner_reads() {
             assert!(Instant::now() < deadline, "the flood stayed on the loop");
