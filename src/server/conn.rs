@@ -22,6 +22,7 @@ use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::keyboard::Keyboard;
 use super::tty::Tty;
 use crate::hub::ClientId;
 use crate::proto::frame::{self, Kind};
@@ -39,6 +40,8 @@ pub enum FromClient {
     /// Not a hello of ours: the message for the client.
     Refuse(String),
     Input(ratatui::crossterm::event::Event),
+    /// The client passed its terminal: the loop reads its keys from now on.
+    Keyboard(Keyboard),
     /// The client is going (it got a signal): let go of its terminal.
     Detach,
     /// The writer has sent everything queued after frames were dropped.
@@ -138,10 +141,10 @@ async fn read_loop(
     loop {
         let said = match frame::read_header_async(&mut read).await {
             Ok(Some((Kind::Tty, 1))) => match handoff.take() {
-                Some(handoff) => match take_tty(id, &read, &events).await {
-                    Ok(tty) => {
+                Some(handoff) => match take_tty(&read).await {
+                    Ok((tty, keyboard)) => {
                         let _ = handoff.send(Some(tty));
-                        continue;
+                        FromClient::Keyboard(keyboard)
                     }
                     Err(e) => {
                         tracing::warn!("client {id}: its terminal did not arrive: {e}");
@@ -173,19 +176,14 @@ async fn read_body(read: &mut OwnedReadHalf, len: usize) -> Option<Vec<u8>> {
     Some(body)
 }
 
-/// Receives the terminal's fds (the `Tty` frame's body) and starts reading it.
-async fn take_tty(
-    id: ClientId,
-    read: &OwnedReadHalf,
-    events: &Sender<(ClientId, FromClient)>,
-) -> std::io::Result<Tty> {
+/// Receives the terminal's fds (the `Tty` frame's body): its output for
+/// the writer, its keys for the loop.
+async fn take_tty(read: &OwnedReadHalf) -> std::io::Result<(Tty, Keyboard)> {
     let socket: &UnixStream = read.as_ref();
     let (input, output) = socket
         .async_io(Interest::READABLE, || tty::receive(socket.as_raw_fd()))
         .await?;
-    Tty::start(input, output, events.clone(), move |event| {
-        (id, event.map_or(FromClient::Closed, FromClient::Input))
-    })
+    Tty::start(input, output)
 }
 
 /// Reads a hello, whatever version wrote it.

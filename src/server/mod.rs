@@ -11,6 +11,7 @@ mod commands;
 mod conn;
 mod daemon;
 mod echo_reads;
+mod keyboard;
 mod log;
 mod row_diff;
 pub mod screen;

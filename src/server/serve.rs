@@ -19,6 +19,7 @@ use super::commands;
 use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
 use super::echo_reads::EchoReads;
+use super::keyboard::{Keyboards, Typed};
 use super::screen::ClientScreen;
 use super::send;
 use super::store::Store;
@@ -93,6 +94,8 @@ struct Server {
     store: Option<Store>,
     /// Scripts waiting for their prompts' turns to end.
     waits: send::Waits,
+    /// The terminals clients passed, whose keys the loop reads itself.
+    keyboards: Keyboards,
     /// The sessions being typed into, whose output the loop reads itself.
     echoes: EchoReads,
     ending: Option<Ending>,
@@ -192,6 +195,7 @@ async fn run(
         tokio::select! {
             // Clients first: typing must stay quick while sessions flood.
             biased;
+            id = server.keyboards.ready() => server.on_keys(id, Instant::now()),
             Some((id, said)) = inbox.recv() => server.on_client(id, said, Instant::now()),
             id = server.echoes.ready() => server.on_echo(id, Instant::now()),
             accepted = listener.accept() => {
@@ -273,6 +277,7 @@ impl Server {
             welcome: None,
             store: None,
             waits: send::Waits::default(),
+            keyboards: Keyboards::new(),
             echoes: EchoReads::new(),
             ending: None,
         };
@@ -369,6 +374,11 @@ impl Server {
                 view.app.handle(&mut self.hub, event, now);
                 self.after_input(id);
             }
+            FromClient::Keyboard(keyboard) => {
+                if self.view_mut(id).is_some() {
+                    self.keyboards.insert(id, keyboard);
+                }
+            }
             FromClient::Drained => {
                 if let Some(view) = self.view_mut(id) {
                     // Frames were dropped: what the client shows is unknown.
@@ -381,6 +391,18 @@ impl Server {
             // terminal is its own again.
             FromClient::Detach => self.detach(id, String::new()),
             FromClient::Closed => self.drop_client(id),
+        }
+    }
+
+    /// Client `id`'s terminal has keys, or hung up.
+    fn on_keys(&mut self, id: ClientId, now: Instant) {
+        match self.keyboards.read(id) {
+            Typed::Events(events) => {
+                for event in events {
+                    self.on_client(id, FromClient::Input(event), now);
+                }
+            }
+            Typed::Gone => self.drop_client(id),
         }
     }
 
@@ -418,6 +440,7 @@ impl Server {
 
     fn drop_client(&mut self, id: ClientId) {
         self.waits.drop_client(id);
+        self.keyboards.remove(id);
         if let Some(client) = self.clients.remove(&id)
             && client.view.is_some()
         {
@@ -732,6 +755,8 @@ impl Server {
         self.hub.stop_all();
         let mut farewells = Vec::new();
         for (id, client) in self.clients.drain() {
+            // Nothing more is read from a terminal about to be given back.
+            self.keyboards.remove(id);
             if Some(id) == killer {
                 client.conn.send(&commands::ok(stopped.clone()));
             } else if client.view.is_some() {
