@@ -9,13 +9,12 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::future::poll_fn;
 use std::io;
-use std::task::{Context, Poll, Waker};
 
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
+use super::readable;
 use crate::hub::Hub;
 use crate::session::SessionId;
 
@@ -86,19 +85,7 @@ impl EchoReads {
 
     /// Waits until a session read here has output: never, with none.
     pub async fn ready(&self) -> SessionId {
-        poll_fn(|cx| {
-            for (id, pty) in &self.ptys {
-                // An error is the fd's end: the read that follows finds it.
-                if let Poll::Ready(ready) = pty.fd.poll_read_ready(cx) {
-                    if let Ok(mut guard) = ready {
-                        guard.retain_ready();
-                    }
-                    return Poll::Ready(*id);
-                }
-            }
-            Poll::Pending
-        })
-        .await
+        readable::first(self.ptys.iter().map(|(id, pty)| (*id, &pty.fd))).await
     }
 
     /// Reads and parses what session `id` printed, until none is waiting;
@@ -112,10 +99,7 @@ impl EchoReads {
             self.ptys.remove(&id);
             return false;
         };
-        // The loop polls every fd again before it sleeps, with its own
-        // waker: this one only takes the readiness the loop saw.
-        let mut cx = Context::from_waker(Waker::noop());
-        let Poll::Ready(Ok(mut ready)) = pty.fd.poll_read_ready(&mut cx) else {
+        let Some(mut ready) = readable::seen(&pty.fd) else {
             return false;
         };
         let mut printed = false;

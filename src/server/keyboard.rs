@@ -5,15 +5,14 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::future::poll_fn;
 use std::io::{self, Read};
 use std::os::fd::OwnedFd;
-use std::task::{Context, Poll, Waker};
 
 use ratatui::crossterm::event::{Event, InputParser};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
+use super::readable;
 use crate::fdio;
 use crate::hub::ClientId;
 
@@ -86,19 +85,7 @@ impl Keyboards {
 
     /// Waits until a terminal has something: never, with none.
     pub async fn ready(&self) -> ClientId {
-        poll_fn(|cx| {
-            for (id, keyboard) in &self.keyboards {
-                // An error is the terminal's end: the read that follows finds it.
-                if let Poll::Ready(ready) = keyboard.input.poll_read_ready(cx) {
-                    if let Ok(mut guard) = ready {
-                        guard.retain_ready();
-                    }
-                    return Poll::Ready(*id);
-                }
-            }
-            Poll::Pending
-        })
-        .await
+        readable::first(self.keyboards.iter().map(|(id, k)| (*id, &k.input))).await
     }
 
     /// Reads what client `id` typed.
@@ -106,10 +93,7 @@ impl Keyboards {
         let Some(keyboard) = self.keyboards.get_mut(&id) else {
             return Typed::Events(Vec::new());
         };
-        // The loop polls every terminal again before it sleeps, with its own
-        // waker: this one only takes the readiness the loop saw.
-        let mut cx = Context::from_waker(Waker::noop());
-        let Poll::Ready(Ok(mut ready)) = keyboard.input.poll_read_ready(&mut cx) else {
+        let Some(mut ready) = readable::seen(&keyboard.input) else {
             return Typed::Events(Vec::new());
         };
         let buf = &mut self.buf;

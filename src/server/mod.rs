@@ -13,6 +13,7 @@ mod daemon;
 mod echo_reads;
 mod keyboard;
 mod log;
+mod readable;
 mod row_diff;
 pub mod screen;
 mod send;
