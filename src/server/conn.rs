@@ -1,8 +1,9 @@
 //! One client connection: a task that reads its frames and one that writes
 //! to it, so a slow or stuck client never holds up the server. A client that
 //! passes its terminal (`proto::tty`) gets its frames written to it
-//! (`server::tty`) and its keys read from it; its socket then carries only
-//! resizes, a detach and the final `Exit`.
+//! (`server::tty`: by the loop while nothing is queued, else by the writer)
+//! and its keys read from it by the loop (`server::keyboard`); its socket
+//! then carries only resizes, a detach and the final `Exit`.
 //!
 //! Frames to a client go through a short queue. When it is full the server
 //! drops frames for that client (`stale`) and draws it whole once the

@@ -32,7 +32,17 @@ impl fmt::Debug for Keyboard {
     }
 }
 
+// Dropping a keyboard leaves the terminal's flags alone: they belong to
+// the open file, which the writer may still be writing frames to, without
+// blocking. The writer's `Tty` makes it blocking again when it lets go.
 impl Keyboard {
+    /// The terminal hung up: blocking again, as the shell after the client
+    /// expects, and the client is gone.
+    fn gone(&self) -> Typed {
+        let _ = fdio::set_nonblocking(self.input.get_ref(), false);
+        Typed::Gone
+    }
+
     pub fn new(input: OwnedFd) -> io::Result<Keyboard> {
         fdio::set_nonblocking(&input, true)?;
         let input = File::from(input);
@@ -42,14 +52,6 @@ impl Keyboard {
             input,
             parser: InputParser::default(),
         })
-    }
-}
-
-impl Drop for Keyboard {
-    /// The terminal blocking again, as the client and the shell after it
-    /// expect (the flag is the open file's: its output's too).
-    fn drop(&mut self) {
-        let _ = fdio::set_nonblocking(self.input.get_ref(), false);
     }
 }
 
@@ -98,7 +100,7 @@ impl Keyboards {
         };
         let buf = &mut self.buf;
         let n = match ready.try_io(|input| input.get_ref().read(buf)) {
-            Ok(Ok(0)) => return Typed::Gone,
+            Ok(Ok(0)) => return keyboard.gone(),
             Ok(Ok(n)) => {
                 // A read short of the buffer took all there was; more comes
                 // with a wake-up of its own. No read only to hear EAGAIN.
@@ -108,7 +110,7 @@ impl Keyboards {
                 n
             }
             // EIO: the terminal hung up.
-            Ok(Err(e)) if e.kind() != io::ErrorKind::Interrupted => return Typed::Gone,
+            Ok(Err(e)) if e.kind() != io::ErrorKind::Interrupted => return keyboard.gone(),
             // Nothing after all: a lone ESC waits for what may follow it.
             Ok(Err(_)) | Err(_) => return Typed::Events(Vec::new()),
         };
