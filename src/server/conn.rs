@@ -11,7 +11,7 @@
 //! other client waits.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use std::os::fd::AsRawFd;
@@ -41,12 +41,8 @@ pub enum FromClient {
     /// Not a hello of ours: the message for the client.
     Refuse(String),
     Input(ratatui::crossterm::event::Event),
-    /// The client passed its terminal: the loop reads its keys and writes
-    /// its frames from now on.
-    Terminal {
-        keyboard: Keyboard,
-        tty: Arc<Tty>,
-    },
+    /// The client passed its terminal: the loop reads its keys from now on.
+    Keyboard(Keyboard),
     /// The client is going (it got a signal): let go of its terminal.
     Detach,
     /// The writer has sent everything queued after frames were dropped.
@@ -64,17 +60,11 @@ enum Out {
 
 /// Where the writer learns whether the client's terminal comes (`None`: its
 /// frames go over the socket).
-type TtyHandoff = oneshot::Sender<Option<Arc<Tty>>>;
+type TtyHandoff = oneshot::Sender<Option<Tty>>;
 
 pub struct Conn {
     out: Sender<Out>,
     stale: Arc<AtomicBool>,
-    /// Frames of output queued for the writer and not yet written.
-    queued: Arc<AtomicUsize>,
-    /// The client's terminal, shared with the writer: a frame goes straight
-    /// to it while nothing is queued, without waking the writer. Let go of
-    /// with the first message (the `Exit`), as the writer does.
-    tty: Option<Arc<Tty>>,
     writer: JoinHandle<()>,
 }
 
@@ -84,36 +74,15 @@ impl Conn {
         let (read, write) = stream.into_split();
         let (out, queue) = mpsc::channel(QUEUE);
         let stale = Arc::new(AtomicBool::new(false));
-        let queued = Arc::new(AtomicUsize::new(0));
         let (handoff, tty) = oneshot::channel();
         tokio::spawn(read_loop(id, read, events.clone(), handoff));
-        let writer = Writer {
-            id,
-            stale: stale.clone(),
-            queued: queued.clone(),
-            events,
-        };
-        let writer = tokio::spawn(writer.run(write, queue, tty));
-        Conn {
-            out,
-            stale,
-            queued,
-            tty: None,
-            writer,
-        }
-    }
-
-    /// The client's terminal came (the writer has it too).
-    pub fn set_tty(&mut self, tty: Arc<Tty>) {
-        self.tty = Some(tty);
+        let writer = tokio::spawn(write_loop(id, write, queue, tty, stale.clone(), events));
+        Conn { out, stale, writer }
     }
 
     /// Queues a message. Only a client that stopped reading has no room
     /// for it; it is then dropped like a frame, never waited for.
-    pub fn send(&mut self, msg: &ServerMsg) {
-        // The only message after the terminal came is the `Exit`: the
-        // writer lets go of the terminal before the client restores it.
-        self.tty = None;
+    pub fn send(&self, msg: &ServerMsg) {
         if let Ok(body) = serde_json::to_vec(msg) {
             let _ = self
                 .out
@@ -121,29 +90,15 @@ impl Conn {
         }
     }
 
-    /// Writes output to the client's terminal, straight in as far as it
-    /// takes it when nothing waits for the writer, else queued. Returns
-    /// false, and marks the client stale, when its queue is full: the bytes
-    /// are dropped.
-    pub fn try_output(&self, mut bytes: Vec<u8>) -> bool {
+    /// Queues output for the client's terminal. Returns false, and marks the
+    /// client stale, when its queue is full: the bytes are dropped.
+    pub fn try_output(&self, bytes: Vec<u8>) -> bool {
         if self.stale.load(Ordering::Acquire) {
             return false;
         }
-        if let Some(tty) = &self.tty
-            && self.queued.load(Ordering::Acquire) == 0
-        {
-            match tty.write_now(&bytes) {
-                Ok(n) if n == bytes.len() => return true,
-                Ok(n) => drop(bytes.drain(..n)),
-                // The writer meets the error too, and says the client is gone.
-                Err(_) => {}
-            }
-        }
-        self.queued.fetch_add(1, Ordering::AcqRel);
         match self.out.try_send(Out::Output(bytes)) {
             Ok(()) => true,
             Err(_) => {
-                self.queued.fetch_sub(1, Ordering::AcqRel);
                 self.stale.store(true, Ordering::Release);
                 false
             }
@@ -189,9 +144,8 @@ async fn read_loop(
             Ok(Some((Kind::Tty, 1))) => match handoff.take() {
                 Some(handoff) => match take_tty(&read).await {
                     Ok((tty, keyboard)) => {
-                        let tty = Arc::new(tty);
-                        let _ = handoff.send(Some(tty.clone()));
-                        FromClient::Terminal { keyboard, tty }
+                        let _ = handoff.send(Some(tty));
+                        FromClient::Keyboard(keyboard)
                     }
                     Err(e) => {
                         tracing::warn!("client {id}: its terminal did not arrive: {e}");
@@ -250,59 +204,48 @@ fn hello(body: &[u8]) -> FromClient {
     }
 }
 
-/// The task that writes what the loop queued for one client.
-struct Writer {
+async fn write_loop(
     id: ClientId,
+    mut write: OwnedWriteHalf,
+    mut queue: Receiver<Out>,
+    handoff: oneshot::Receiver<Option<Tty>>,
     stale: Arc<AtomicBool>,
-    queued: Arc<AtomicUsize>,
     events: Sender<(ClientId, FromClient)>,
-}
-
-impl Writer {
-    async fn run(
-        self,
-        mut write: OwnedWriteHalf,
-        mut queue: Receiver<Out>,
-        handoff: oneshot::Receiver<Option<Arc<Tty>>>,
-    ) {
-        // Known once the first output is due: the client's terminal, or none.
-        let mut handoff = Some(handoff);
-        let mut tty: Option<Arc<Tty>> = None;
-        while let Some(out) = queue.recv().await {
-            let written = match out {
-                Out::Msg(frame) => {
-                    // The only message after the terminal came is the
-                    // `Exit`: let go of the terminal before the client
-                    // restores it.
-                    tty = None;
-                    write.write_all(&frame).await
-                }
-                Out::Output(bytes) => {
-                    if let Some(handoff) = handoff.take() {
-                        tty = handoff.await.ok().flatten();
-                    }
-                    let written = match &tty {
-                        Some(tty) => tty.write_all(&bytes).await,
-                        None => write.write_all(&frame::encode(Kind::Output, &bytes)).await,
-                    };
-                    self.queued.fetch_sub(1, Ordering::AcqRel);
-                    written
-                }
-            };
-            if written.is_err() {
-                // The reader sees the socket's end; a terminal's end is the
-                // client's too.
-                if tty.take().is_some() {
-                    let _ = self.events.send((self.id, FromClient::Closed)).await;
-                }
-                return;
+) {
+    // Known once the first output is due: the client's terminal, or none.
+    let mut handoff = Some(handoff);
+    let mut tty: Option<Tty> = None;
+    while let Some(out) = queue.recv().await {
+        let written = match out {
+            Out::Msg(frame) => {
+                // The only message after the terminal came is the `Exit`:
+                // let go of the terminal before the client restores it.
+                tty = None;
+                write.write_all(&frame).await
             }
-            if queue.is_empty() && self.stale.load(Ordering::Acquire) {
-                self.stale.store(false, Ordering::Release);
-                let _ = self.events.send((self.id, FromClient::Drained)).await;
+            Out::Output(bytes) => {
+                if let Some(handoff) = handoff.take() {
+                    tty = handoff.await.ok().flatten();
+                }
+                match &tty {
+                    Some(tty) => tty.write_all(&bytes).await,
+                    None => write.write_all(&frame::encode(Kind::Output, &bytes)).await,
+                }
             }
+        };
+        if written.is_err() {
+            // The reader sees the socket's end; a terminal's end is the
+            // client's too.
+            if tty.take().is_some() {
+                let _ = events.send((id, FromClient::Closed)).await;
+            }
+            return;
         }
-        drop(tty);
-        let _ = write.shutdown().await;
+        if queue.is_empty() && stale.load(Ordering::Acquire) {
+            stale.store(false, Ordering::Release);
+            let _ = events.send((id, FromClient::Drained)).await;
+        }
     }
+    drop(tty);
+    let _ = write.shutdown().await;
 }

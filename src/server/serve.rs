@@ -351,7 +351,7 @@ impl Server {
         match said {
             FromClient::Hello(hello) => self.on_hello(id, *hello, now),
             FromClient::Refuse(message) => {
-                if let Some(mut client) = self.clients.remove(&id) {
+                if let Some(client) = self.clients.remove(&id) {
                     client.conn.send(&ServerMsg::Refused { message });
                 }
             }
@@ -374,11 +374,8 @@ impl Server {
                 view.app.handle(&mut self.hub, event, now);
                 self.after_input(id);
             }
-            FromClient::Terminal { keyboard, tty } => {
-                if let Some(client) = self.clients.get_mut(&id)
-                    && client.view.is_some()
-                {
-                    client.conn.set_tty(tty);
+            FromClient::Keyboard(keyboard) => {
+                if self.view_mut(id).is_some() {
                     self.keyboards.insert(id, keyboard);
                 }
             }
@@ -426,7 +423,7 @@ impl Server {
     /// Tells client `id` it is detached (its writer lets go of a passed
     /// terminal first) and forgets it.
     fn detach(&mut self, id: ClientId, message: String) {
-        if let Some(client) = self.clients.get_mut(&id) {
+        if let Some(client) = self.clients.get(&id) {
             client.conn.send(&ServerMsg::Exit { message, code: 0 });
         }
         self.drop_client(id);
@@ -435,7 +432,7 @@ impl Server {
     /// Answers the scripts whose prompts' turns are all over.
     fn answer_waits(&mut self) {
         for (client, reply) in self.waits.settle(&mut self.hub) {
-            if let Some(mut c) = self.clients.remove(&client) {
+            if let Some(c) = self.clients.remove(&client) {
                 c.conn.send(&reply);
             }
         }
@@ -494,7 +491,7 @@ impl Server {
                 }
             },
         };
-        if let Some(mut client) = self.clients.remove(&id) {
+        if let Some(client) = self.clients.remove(&id) {
             client.conn.send(&reply);
         }
     }
@@ -757,7 +754,7 @@ impl Server {
         // Also when none is live: what ended sessions left running goes too.
         self.hub.stop_all();
         let mut farewells = Vec::new();
-        for (id, mut client) in self.clients.drain() {
+        for (id, client) in self.clients.drain() {
             // Nothing more is read from a terminal about to be given back.
             self.keyboards.remove(id);
             if Some(id) == killer {

@@ -16,8 +16,7 @@ use tokio::io::unix::AsyncFd;
 use super::keyboard::Keyboard;
 use crate::fdio;
 
-/// The terminal's output, for the connection's writer (and the loop, while
-/// the writer has nothing queued).
+/// The terminal's output, for the connection's writer.
 pub struct Tty {
     /// Written to directly; watched by the runtime only while it is full
     /// (`write_all`).
@@ -36,23 +35,6 @@ impl Tty {
             },
             keyboard,
         ))
-    }
-
-    /// Writes what the terminal takes of `bytes` now, without waiting;
-    /// returns how much that was.
-    pub fn write_now(&self, bytes: &[u8]) -> io::Result<usize> {
-        let mut written = 0;
-        while written < bytes.len() {
-            match (&self.output).write(&bytes[written..]) {
-                Ok(0) => break,
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if written == 0 => return Err(e),
-                Err(_) => break,
-            }
-        }
-        Ok(written)
     }
 
     /// Writes `bytes` whole, waiting (without blocking the loop) while the
@@ -90,12 +72,6 @@ impl Tty {
             }
         }
         Ok(())
-    }
-}
-
-impl std::fmt::Debug for Tty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Tty")
     }
 }
 
