@@ -1,7 +1,7 @@
 //! One client connection: a task that reads its frames and one that writes
 //! to it, so a slow or stuck client never holds up the server. A client that
 //! passes its terminal (`proto::tty`) gets its frames written to it
-//! (`server::tty`: by the loop while nothing is queued, else by the writer)
+//! (`server::tty`, by the writer task)
 //! and its keys read from it by the loop (`server::keyboard`); its socket
 //! then carries only resizes, a detach and the final `Exit`.
 //!
