@@ -360,11 +360,9 @@ impl Server {
                     return;
                 };
                 let event = Event::from_input(ev);
-                if matches!(event, Event::Key(_) | Event::Paste(_)) {
+                let typed = matches!(event, Event::Key(_) | Event::Paste(_));
+                if typed {
                     view.echo_until = Some(now + ECHO_WINDOW);
-                    if let Some(focused) = view.app.focused_id() {
-                        self.echoes.take(&self.hub, focused);
-                    }
                 }
                 if let Event::Resize(cols, rows) = event
                     && let Err(e) = view.screen.resize((cols, rows))
@@ -372,6 +370,11 @@ impl Server {
                     tracing::warn!("client {id}: {e}");
                 }
                 view.app.handle(&mut self.hub, event, now);
+                // The session focused after the key (a key may move the
+                // focus): the echo, if any, is its.
+                if typed && let Some(focused) = view.app.focused_id() {
+                    self.echoes.take(&self.hub, focused);
+                }
                 self.after_input(id);
             }
             FromClient::Keyboard(keyboard) => {

@@ -84,11 +84,7 @@ impl Reading {
         if self.by_owner() {
             return Turn::Aside;
         }
-        let read = (&*pty).read(buf);
-        if let Ok(n @ 1..) = read {
-            parse(&buf[..n]);
-        }
-        Turn::Read(read)
+        Turn::Read(read_and_parse(pty, buf, parse))
     }
 
     /// The owner's turn: reads `pty` (the owner's copy of the master) into
@@ -100,11 +96,7 @@ impl Reading {
         parse: impl FnOnce(&[u8]),
     ) -> io::Result<usize> {
         let _turn = self.turn();
-        let read = (&*pty).read(buf);
-        if let Ok(n @ 1..) = read {
-            parse(&buf[..n]);
-        }
-        read
+        read_and_parse(pty, buf, parse)
     }
 
     /// Blocks the reader thread until `pty` has output (or its end), or the
@@ -133,4 +125,14 @@ impl Reading {
             unsafe { libc::read(fds[0].fd, count.as_mut_ptr().cast(), 8) };
         }
     }
+}
+
+/// One read of `pty` into `buf`, and the parse of what it got; the caller
+/// holds the turn.
+fn read_and_parse(pty: &File, buf: &mut [u8], parse: impl FnOnce(&[u8])) -> io::Result<usize> {
+    let read = (&*pty).read(buf);
+    if let Ok(n @ 1..) = read {
+        parse(&buf[..n]);
+    }
+    read
 }
