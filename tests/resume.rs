@@ -44,6 +44,36 @@ fn a_killed_server_comes_back_with_every_session_and_conversation() {
     assert!(table.contains("restored"), "{table}");
 }
 
+/// A shutdown (SIGTERM, SIGINT or SIGQUIT to the server, as at a reboot) ends the server as it
+/// should, not by the signal's default action: the socket is taken down, and the sessions come
+/// back with the next server.
+#[test]
+fn a_shutdown_signal_ends_the_server_cleanly_and_its_sessions_come_back() {
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGINT, "SIGINT"),
+        (libc::SIGQUIT, "SIGQUIT"),
+    ] {
+        let w = FakeWorld::new();
+        let a = w.new_session(&[], &w.a);
+        w.wait_ls("idle", idle);
+        let socket = w.home.join("run/ccmux/default");
+        assert!(socket.exists(), "{name}: no socket at {}", socket.display());
+        let pid = procs::server_pid(&w.home);
+        // SAFETY: kill has no memory effects.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        procs::wait_gone(&[pid], "the server to end");
+        // Killed by the signal itself, it would have left its socket behind.
+        assert!(!socket.exists(), "{name}: the socket was left behind");
+
+        let pty = w.attach();
+        pty.wait_text("restored 1 session");
+        let after = w.wait_ls("the session back", |l| l.len() == 1 && idle(l));
+        assert_eq!(after[0]["id"], a.as_str(), "{name}");
+        assert_eq!(after[0]["restored"], true, "{name}");
+    }
+}
+
 #[test]
 fn an_explicit_stop_is_not_restored_and_a_gone_directory_says_why() {
     let w = FakeWorld::new();

@@ -7,6 +7,7 @@
 //! that started it exits 0 once the socket accepts connections. SIGHUP does
 //! nothing; SIGTERM and SIGINT stop every session and end the server.
 
+mod alarm;
 mod commands;
 mod conn;
 mod daemon;
@@ -18,6 +19,7 @@ mod row_diff;
 pub mod screen;
 mod send;
 mod serve;
+mod signals;
 mod store;
 mod tty;
 

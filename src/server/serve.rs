@@ -12,9 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use tokio::net::UnixListener;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
+use super::alarm::Alarm;
 use super::commands;
 use super::conn::{Conn, FromClient};
 use super::daemon::Listening;
@@ -22,6 +22,7 @@ use super::echo_reads::EchoReads;
 use super::keyboard::{Keyboards, Typed};
 use super::screen::ClientScreen;
 use super::send;
+use super::signals;
 use super::store::Store;
 use crate::app::{self, App, Event, NotifyStyle, Options};
 use crate::config::{AgentKind, Config};
@@ -144,13 +145,8 @@ async fn run(
         tokio::spawn(hooks.serve(hook_tx));
     }
     let (inbox_tx, mut inbox) = mpsc::channel(INBOX);
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut quit = signal(SignalKind::quit())?;
-    // A daemon has no terminal to hang up; someone's `kill -HUP` changes nothing.
-    let mut hangup = signal(SignalKind::hangup())?;
-    // Orphans of sessions' process trees come to us (we are their subreaper).
-    let mut child = signal(SignalKind::child())?;
+    let mut signals = signals::watch()?;
+    let mut alarm = Alarm::default();
 
     loop {
         // One queued session a turn: keys and frames go on in between. The
@@ -187,11 +183,11 @@ async fn run(
             server.end(ending).await;
             return Ok(());
         }
-        let deadline = if server.hub.has_queued() {
+        alarm.set(if server.hub.has_queued() {
             Some(now)
         } else {
             server.next_deadline(now)
-        };
+        });
         tokio::select! {
             // Clients first: typing must stay quick while sessions flood.
             biased;
@@ -205,21 +201,9 @@ async fn run(
             }
             Some(msg) = hook_rx.recv() => server.on_hook(msg),
             Some(id) = sessions.recv() => server.on_session(id, Instant::now()),
-            _ = sleep_until(deadline), if deadline.is_some() => server.on_time(Instant::now()),
-            _ = terminate.recv() => server.ending = Some(Ending::Signal("SIGTERM")),
-            _ = interrupt.recv() => server.ending = Some(Ending::Signal("SIGINT")),
-            _ = quit.recv() => server.ending = Some(Ending::Signal("SIGQUIT")),
-            _ = hangup.recv() => tracing::info!("SIGHUP ignored"),
-            _ = child.recv() => {
-                crate::session::reap_orphans();
-            }
+            _ = alarm.rung(), if alarm.is_set() => server.on_time(Instant::now()),
+            Some(signal) = signals.recv() => server.ending = Some(Ending::Signal(signal)),
         }
-    }
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    if let Some(d) = deadline {
-        tokio::time::sleep_until(d.into()).await;
     }
 }
 
