@@ -108,6 +108,8 @@ fn a_queue_survives_a_killed_server() {
         .expect("the server");
     // SAFETY: kill has no memory effects.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    // Gone first: a client connecting while it dies was reset (1 run in 30).
+    support::procs::wait_gone(&[pid], "the server to die");
     let pty = w.attach();
     // Back, idle at its prompt (the dialog went with the old process), and
     // the kept prompt goes in.
