@@ -313,6 +313,21 @@ fn time_app(app: &mut Viewer, a: &[u8], b: &[u8]) -> Result<(), String> {
     })?;
     report("  server's frame, one row changed", &stats, None);
     println!("{:<44} {bytes} B per frame to the host terminal", "");
+    // The same with the caches cold, as between two keys typed by a person: 64 MiB written
+    // (untimed) before each frame pushes the frame's data out of them.
+    let mut sweep = vec![0u8; 64 << 20];
+    let stats = sample(WARMUP / 10, FRAMES / 4, || {
+        i += 1;
+        let col = i % usize::from(COLS) + 1;
+        let key = char::from(b'a' + (i % 26) as u8);
+        paint(app, format!("\x1b[{ROWS};{col}H{key}").as_bytes());
+        for (n, byte) in sweep.iter_mut().enumerate().step_by(64) {
+            *byte = byte.wrapping_add(n as u8);
+        }
+        black_box(&sweep);
+        server_frame(&mut screen, app).map(|(t, _)| t)
+    })?;
+    report("  server's frame, one row changed, cold", &stats, None);
     let stats = sample(WARMUP, FRAMES, || {
         flip = !flip;
         paint(app, if flip { a } else { b });

@@ -96,6 +96,11 @@ const OUTPUT: &[&[u8]] = &[
     b"\x1b[H\x1b[2J",
     b"\x1b[4mline\x1b[m\x1b[7minverse\x1b[m",
     b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    // A line edited: back a column, characters deleted, a flag's halves typed one by one.
+    b"\x08",
+    b"\x1b[2P",
+    "\u{1F1EB}".as_bytes(),
+    "\u{1F1F7}".as_bytes(),
 ];
 
 /// Hook payloads as Claude Code sends them (`CONV`: the conversation's id).

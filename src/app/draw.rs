@@ -301,7 +301,9 @@ impl App {
         };
         let cursor = view.cursor_position(body);
         canvas.render_widget(view, body);
-        canvas.touched(self.rows.dirty().iter().map(|y| body.y + y));
+        for (y, cols) in self.rows.dirty() {
+            canvas.touched_cols(body.y + y, body.x + cols.start..body.x + cols.end);
+        }
         // Only the focused session, in the tab view, owns the cursor.
         if let (Some(pos), View::Tabs) = (cursor, &self.view) {
             canvas.set_cursor_position(pos);

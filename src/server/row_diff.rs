@@ -18,16 +18,19 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::RAPID_BLINK)
     .union(Modifier::CROSSED_OUT);
 
-/// Appends to `out` what ratatui's diff sends for row `y` going from `prev` to `next` (the row's
-/// cells, from column 0), when nothing is carried into the row from the one above. False when
-/// the diff would carry something into the next row: `out` then holds part of the row only.
+/// Appends to `out` what ratatui's diff sends for row `y` going from `prev` to `next` (cells of
+/// the row from column `x` on), when nothing is carried into these cells from the ones before
+/// them. False when the diff would carry something past them (into the next row, for cells
+/// that end the row): `out` then holds part of them only.
 pub fn diff_row<'a>(
     prev: &[Cell],
     next: &'a [Cell],
+    x: u16,
     y: u16,
     out: &mut Vec<(u16, u16, &'a Cell)>,
 ) -> bool {
     let len = prev.len().min(next.len());
+    let first = out.len();
     let at = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
     let mut pos = 0;
     while pos < len {
@@ -75,6 +78,10 @@ pub fn diff_row<'a>(
                 }
             }
         }
+    }
+    // Columns of the cells given, from the row's start.
+    for (col, _, _) in &mut out[first..] {
+        *col = col.saturating_add(x);
     }
     pos == len
 }
@@ -187,7 +194,13 @@ mod tests {
             let w = usize::from(width);
             let alone = (0..rows).all(|y| {
                 let row = usize::from(y) * w..usize::from(y + 1) * w;
-                diff_row(&prev.content[row.clone()], &next.content[row], y, &mut ours)
+                diff_row(
+                    &prev.content[row.clone()],
+                    &next.content[row],
+                    0,
+                    y,
+                    &mut ours,
+                )
             });
             if alone {
                 assert_eq!(ours, theirs, "seed {seed}");
@@ -201,17 +214,57 @@ mod tests {
     }
 
     #[test]
+    fn columns_diffed_alone_are_ratatuis_diff_of_the_whole_row() {
+        let (mut alone, mut refused) = (0, 0);
+        for seed in 1..=3000 {
+            let width = 2 + (seed % 12) as u16;
+            let (mut prev, mut next) = pair(seed, width, 1);
+            // Changes in columns `a..b` only, with one-column cells of plain text around them
+            // (as `ScreenView` draws a row's changed columns alone).
+            let a = (seed % u64::from(width)) as usize;
+            let b = a + 1 + (seed / 7 % (u64::from(width) - a as u64)) as usize;
+            for i in (0..a).chain(b..usize::from(width)) {
+                let plain = Cell::new(["a", " ", "b"][i % 3]);
+                prev.content[i] = plain.clone();
+                next.content[i] = plain;
+            }
+            let theirs: Vec<_> = prev.diff_iter(&next).collect();
+            let mut ours = Vec::new();
+            let x = u16::try_from(a).unwrap();
+            if diff_row(&prev.content[a..b], &next.content[a..b], x, 0, &mut ours) {
+                assert_eq!(ours, theirs, "seed {seed}, columns {a}..{b}");
+                alone += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(alone > 1000 && refused > 100, "{alone} {refused}");
+    }
+
+    #[test]
     fn a_wide_cell_in_the_last_column_is_refused() {
         let (mut prev, next) = (Buffer::empty(Rect::new(0, 0, 3, 1)), {
             let mut b = Buffer::empty(Rect::new(0, 0, 3, 1));
             b.content[2] = Cell::new("漢");
             b
         });
-        assert!(!diff_row(&prev.content, &next.content, 0, &mut Vec::new()));
+        assert!(!diff_row(
+            &prev.content,
+            &next.content,
+            0,
+            0,
+            &mut Vec::new()
+        ));
         // Over it, in the frame before, a narrower styled cell clears past the row's end.
         prev.content[2] = Cell::new("漢");
         prev.content[2].bg = Color::Red;
         let blank = Buffer::empty(prev.area);
-        assert!(!diff_row(&prev.content, &blank.content, 0, &mut Vec::new()));
+        assert!(!diff_row(
+            &prev.content,
+            &blank.content,
+            0,
+            0,
+            &mut Vec::new()
+        ));
     }
 }

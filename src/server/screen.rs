@@ -5,7 +5,8 @@
 //!
 //! `Terminal` diffs all of the frame's cells and clears a whole buffer for each frame. Here the
 //! buffer drawn on keeps the last frame, so a frame that changed a few rows (`Damage::Rows`) is
-//! drawn, diffed and kept by those rows alone; anything else goes as `Terminal` would.
+//! drawn, diffed and kept by those rows alone, or by the columns of them that changed; anything
+//! else goes as `Terminal` would.
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -17,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::row_diff;
-use crate::ui::canvas::{Canvas, Damage, FrameId, Held};
+use crate::ui::canvas::{Canvas, Damage, FrameId, Held, Touched};
 
 /// The bytes the backend writes, shared with the screen that takes them.
 #[derive(Clone, Default)]
@@ -117,39 +118,39 @@ impl ClientScreen {
     /// Sends the whole frame's changes, as ratatui's `Terminal::draw`; the buffer drawn on then
     /// holds the frame before, which is this one's in all rows but `changed` (the frame's
     /// `Damage::Rows`; None: no row is known to be).
-    fn send_all(&mut self, changed: Option<&[u16]>) -> io::Result<()> {
+    fn send_all(&mut self, changed: Option<&[Touched]>) -> io::Result<()> {
         self.backend.draw(self.shown.diff_iter(&self.next))?;
         std::mem::swap(&mut self.shown, &mut self.next);
         self.next_holds.fill(changed.is_some());
-        for &y in changed.unwrap_or_default() {
-            if let Some(holds) = self.next_holds.get_mut(usize::from(y)) {
+        for touched in changed.unwrap_or_default() {
+            if let Some(holds) = self.next_holds.get_mut(usize::from(touched.y)) {
                 *holds = false;
             }
         }
         Ok(())
     }
 
-    /// Sends the changes of `rows`, in order, if every other row is the last frame's, cell for
-    /// cell, and none of these carries into the next row in ratatui's diff (see `row_diff`);
+    /// Sends the changes of the cells `rows` name, in order, if every other cell is the last
+    /// frame's, and none of these carries past its columns in ratatui's diff (see `row_diff`);
     /// the buffer drawn on then holds the frame still. False, and nothing sent, otherwise.
-    fn send_rows(&mut self, rows: &[u16]) -> io::Result<bool> {
+    fn send_rows(&mut self, rows: &[Touched]) -> io::Result<bool> {
         let mut updates = Vec::new();
-        for &y in rows {
-            let row = self.row(y);
+        for touched in rows {
+            let cells = self.cells(touched);
             let (Some(prev), Some(next)) = (
-                self.shown.content.get(row.clone()),
-                self.next.content.get(row),
+                self.shown.content.get(cells.clone()),
+                self.next.content.get(cells),
             ) else {
                 return Ok(false);
             };
-            if !row_diff::diff_row(prev, next, y, &mut updates) {
+            if !row_diff::diff_row(prev, next, touched.cols.start, touched.y, &mut updates) {
                 return Ok(false);
             }
         }
         self.backend.draw(updates.into_iter())?;
-        for &y in rows {
-            let row = self.row(y);
-            self.shown.content[row.clone()].clone_from_slice(&self.next.content[row]);
+        for touched in rows {
+            let cells = self.cells(touched);
+            self.shown.content[cells.clone()].clone_from_slice(&self.next.content[cells]);
         }
         self.next_holds.fill(true);
         Ok(true)
@@ -159,11 +160,12 @@ impl ClientScreen {
         usize::from(self.shown.area.height / 2)
     }
 
-    /// Where row `y` is in a buffer.
-    fn row(&self, y: u16) -> Range<usize> {
-        let width = usize::from(self.shown.area.width);
-        let start = usize::from(y) * width;
-        start..start + width
+    /// Where the cells `touched` names are in a buffer (its columns past the row's end left out).
+    fn cells(&self, touched: &Touched) -> Range<usize> {
+        let width = self.shown.area.width;
+        let start = usize::from(touched.y) * usize::from(width);
+        let cols = touched.cols.start.min(width)..touched.cols.end.min(width);
+        start + usize::from(cols.start)..start + usize::from(cols.end)
     }
 }
 

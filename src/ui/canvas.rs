@@ -1,8 +1,10 @@
 //! What a frame is drawn on: a ratatui buffer that may still hold the frame drawn on it before.
-//! A drawer that knows what changed since its own last frame (a key echo changes one row of
-//! fifty) may then redraw only that and name the rows it touched, and only those rows are diffed
-//! and sent; any other drawing starts from a blank buffer, as ratatui's `Terminal` does.
+//! A drawer that knows what changed since its own last frame (a key echo changes one cell of a
+//! row of fifty) may then redraw only that and name the rows, or the columns of a row, it
+//! touched, and only those are diffed and sent; any other drawing starts from a blank buffer, as
+//! ratatui's `Terminal` does.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ratatui::buffer::Buffer;
@@ -33,15 +35,23 @@ pub enum Held<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Damage {
     All,
-    /// These rows, in order; every other row is the last frame's, cell for cell.
-    Rows(Vec<u16>),
+    /// These rows, in order, each once; every other row is the last frame's, cell for cell.
+    Rows(Vec<Touched>),
+}
+
+/// Row `y` of a frame, where the cells in columns `cols` may differ from the frame before and
+/// every other cell of the row is the last frame's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Touched {
+    pub y: u16,
+    pub cols: Range<u16>,
 }
 
 enum State {
     /// Nothing drawn yet.
     Untouched,
-    /// Drawn over the frame held, in these rows only.
-    Over(Vec<u16>),
+    /// Drawn over the frame held, in these rows (and columns) only.
+    Over(Vec<Touched>),
     /// Drawn on a blank buffer.
     Whole,
 }
@@ -92,8 +102,16 @@ impl<'a> Canvas<'a> {
 
     /// Says rows `rows` may have changed (after `resume`).
     pub fn touched(&mut self, rows: impl IntoIterator<Item = u16>) {
+        let width = self.buf.area.right();
         if let State::Over(touched) = &mut self.state {
-            touched.extend(rows);
+            touched.extend(rows.into_iter().map(|y| Touched { y, cols: 0..width }));
+        }
+    }
+
+    /// Says the cells in columns `cols` of row `y` may have changed (after `resume`).
+    pub fn touched_cols(&mut self, y: u16, cols: Range<u16>) {
+        if let State::Over(touched) = &mut self.state {
+            touched.push(Touched { y, cols });
         }
     }
 
@@ -127,8 +145,16 @@ impl<'a> Canvas<'a> {
         self.buffer_mut();
         match self.state {
             State::Over(mut rows) => {
-                rows.sort_unstable();
-                rows.dedup();
+                // One entry a row, over every column touched in it.
+                rows.sort_unstable_by_key(|t| t.y);
+                rows.dedup_by(|next, kept| {
+                    let same = next.y == kept.y;
+                    if same {
+                        kept.cols =
+                            kept.cols.start.min(next.cols.start)..kept.cols.end.max(next.cols.end);
+                    }
+                    same
+                });
                 Damage::Rows(rows)
             }
             _ => Damage::All,

@@ -5,6 +5,7 @@
 //! and backends draw them exactly once.
 
 use std::num::NonZeroU16;
+use std::ops::Range;
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Rect};
@@ -115,7 +116,18 @@ impl Widget for ScreenView<'_> {
                 continue;
             }
             let cells = row.as_ref().map(vt100::VisibleRow::cells);
-            let resend = draw_row(cells.as_deref().unwrap_or_default(), y, area, cols, buf);
+            let line = cells.as_deref().unwrap_or_default();
+            // Text written into a row the buffer still holds: its columns alone.
+            if let (Some(row), Some(stamp), Some(cache)) = (&row, stamp, cache.as_deref_mut())
+                && holds(area.y + y)
+                && let Some(changed) = cache.changed(y, row)
+                && let Some(changed) = alone(line, changed, cols)
+            {
+                draw_row(line, y, area, cols, changed.clone(), buf);
+                cache.drew_cols(y, changed, stamp, buf);
+                continue;
+            }
+            let resend = draw_row(line, y, area, cols, 0..area.width, buf);
             if let Some(cache) = cache.as_deref_mut() {
                 cache.drew(y, stamp, buf, resend);
             }
@@ -123,16 +135,40 @@ impl Widget for ScreenView<'_> {
     }
 }
 
-/// Draws `line`, the screen's row `y`, into row `y` of `area`, `cols` of its columns. No cell
-/// reaches past the area's right edge (ratatui's diff of a whole buffer would carry it into the
-/// next row). Says whether the row holds cells ratatui's diff sends with every frame.
-fn draw_row(line: &[vt100::Cell], y: u16, area: Rect, cols: u16, buf: &mut Buffer) -> bool {
+/// The columns `changed` of `line` (clipped to the `cols` drawn), if they can be drawn on their
+/// own: they and the cells either side of them are one column wide and hold at most one ASCII
+/// character, so no wide character or emoji sequence (`joined`) reaches into them or out of
+/// them, and the cells around them look as they did.
+fn alone(line: &[vt100::Cell], changed: Range<u16>, cols: u16) -> Option<Range<u16>> {
+    let changed = changed.start.min(cols)..changed.end.min(cols);
+    let around = usize::from(changed.start.saturating_sub(1))..usize::from(changed.end) + 1;
+    let plain = |cell: &vt100::Cell| {
+        !cell.is_wide() && !cell.is_wide_continuation() && cell.contents().len() <= 1
+    };
+    line.get(around.start..around.end.min(line.len()))?
+        .iter()
+        .all(plain)
+        .then_some(changed)
+}
+
+/// Draws `line`, the screen's row `y`, into row `y` of `area`, `cols` of its columns, from column
+/// `within.start` to before `within.end`. No cell reaches past the area's right edge (ratatui's
+/// diff of a whole buffer would carry it into the next row). Says whether the row holds cells
+/// ratatui's diff sends with every frame.
+fn draw_row(
+    line: &[vt100::Cell],
+    y: u16,
+    area: Rect,
+    cols: u16,
+    within: Range<u16>,
+    buf: &mut Buffer,
+) -> bool {
     let mut resend = false;
     // A scrollback row can hold more cells than the screen has columns (kept from a wider
     // screen) or fewer (its blank tail was trimmed): the missing cells are blank.
     let line = &line[..line.len().min(usize::from(cols))];
-    let mut x = 0;
-    while x < area.width {
+    let mut x = within.start;
+    while x < area.width.min(within.end) {
         let at = Position::new(area.x + x, area.y + y);
         let source = line.get(usize::from(x));
         let Some(target) = buf.cell_mut(at) else {

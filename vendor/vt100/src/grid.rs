@@ -130,9 +130,10 @@ impl Grid {
         let n = row.put_ascii_run(pos.col, bytes, attrs, styled);
         if n > 0 {
             self.stamp += 1;
-            row.set_stamp(self.stamp);
             // at most the row's width, a u16
-            self.pos.col += u16::try_from(n).unwrap_or(u16::MAX);
+            let end = pos.col.saturating_add(u16::try_from(n).unwrap_or(u16::MAX));
+            row.stamp_cells(self.stamp, pos.col, end);
+            self.pos.col = end;
         }
         n
     }
@@ -164,7 +165,7 @@ impl Grid {
             return false;
         }
         self.stamp += 1;
-        row.set_stamp(self.stamp);
+        row.stamp_cells(self.stamp, pos.col, pos.col + width);
         self.pos.col += width;
         true
     }
@@ -193,7 +194,7 @@ impl Grid {
             return false;
         }
         self.stamp += 1;
-        row.set_stamp(self.stamp);
+        row.stamp_cells(self.stamp, pos.col, pos.col + 1);
         self.pos.col += 1;
         true
     }

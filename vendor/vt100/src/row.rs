@@ -4,6 +4,13 @@ use alloc::{borrow::Cow, string::String, vec::Vec};
 mod compact;
 pub use compact::CompactRow;
 
+/// How wide the columns changed since a row's `since` may grow (see
+/// `Row::stamp_cells`): a line typed into stays within it between two
+/// frames, and a viewer never redraws more of a row than this for them.
+///
+/// patched (see PATCHES.md): added by ccmux.
+const SPAN_MAX: u16 = 32;
+
 /// A row as the grid holds it: on the screen, or compacted in the
 /// scrollback.
 ///
@@ -38,6 +45,28 @@ impl<'a> Line<'a> {
         }
     }
 
+    /// The columns that hold every change made to the row after it had
+    /// stamp `seen`, if the row knows them: `seen` is the row's stamp now
+    /// (nothing changed: empty), the one before its last change, or the
+    /// one its run of text changes started from, and it is a screen row.
+    /// Stamps are never shared between rows, so a `seen` read from another
+    /// row (rows move without new stamps when the screen scrolls) gives
+    /// None.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    pub fn changed_since(self, seen: u64) -> Option<(u16, u16)> {
+        match self {
+            Self::Screen(row) if seen == row.stamp => Some((0, 0)),
+            // 0 is the stamp of every row not stamped yet
+            Self::Screen(row)
+                if seen != 0 && (seen == row.since || seen == row.prev) =>
+            {
+                Some(row.span)
+            }
+            _ => None,
+        }
+    }
+
     /// The row itself, expanded if it is a scrollback one.
     pub fn row(self) -> Cow<'a, Row> {
         match self {
@@ -54,6 +83,14 @@ pub struct Row {
     // patched (see PATCHES.md): what the grid stamped the row with when it
     // last changed (`Grid::stamp`), for viewers that skip unchanged rows.
     stamp: u64,
+    // patched (see PATCHES.md): every cell changed after the row had stamp
+    // `since` is in the columns `span` (start, end), and `prev` is the
+    // stamp the row had before its last change (at least `since`): a
+    // viewer that drew the row at either redraws those columns only. A
+    // change to the whole row sets both to its stamp.
+    since: u64,
+    prev: u64,
+    span: (u16, u16),
     // patched (see PATCHES.md): no cell from here on was ever written since
     // the row was last blank, so finding the blank tail of a scrolled row
     // starts here instead of at the end. Every writer keeps it an upper
@@ -67,6 +104,9 @@ impl Row {
             cells: vec![crate::Cell::new(); usize::from(cols)],
             wrapped: false,
             stamp: 0,
+            since: 0,
+            prev: 0,
+            span: (0, 0),
             written: 0,
         }
     }
@@ -77,7 +117,37 @@ impl Row {
         self.written = self.written.max(col.saturating_add(1));
     }
 
+    /// Stamps the row as changed as a whole.
     pub fn set_stamp(&mut self, stamp: u64) {
+        self.stamp = stamp;
+        self.since = stamp;
+        self.prev = stamp;
+        self.span = (0, 0);
+    }
+
+    /// Stamps the row as changed in the columns `start..end` only (the
+    /// text fast paths). The span since the last whole change grows to
+    /// take them while it stays short; past that it starts again from
+    /// the stamp before this change, and a viewer that drew the row
+    /// before then redraws all of it.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[inline]
+    pub fn stamp_cells(&mut self, stamp: u64, start: u16, end: u16) {
+        let (from, to) = self.span;
+        if from == to {
+            // the first change since the last whole one
+            self.span = (start, end);
+        } else if start == to && end - from <= SPAN_MAX {
+            // text going on where the last ended: the usual case, kept cheap
+            self.span.1 = end;
+        } else if from.min(start).saturating_add(SPAN_MAX) >= to.max(end) {
+            self.span = (from.min(start), to.max(end));
+        } else {
+            self.since = self.stamp;
+            self.span = (start, end);
+        }
+        self.prev = self.stamp;
         self.stamp = stamp;
     }
 
@@ -416,6 +486,9 @@ impl Row {
             cells,
             wrapped: row.wrapped(),
             stamp: row.stamp(),
+            since: row.stamp(),
+            prev: row.stamp(),
+            span: (0, 0),
         }
     }
 
@@ -446,6 +519,9 @@ impl Row {
             cells,
             wrapped,
             stamp: 0,
+            since: 0,
+            prev: 0,
+            span: (0, 0),
         }
     }
 

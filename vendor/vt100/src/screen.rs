@@ -118,6 +118,23 @@ impl<'a> VisibleRow<'a> {
             row: self.line.stamp(),
         }
     }
+
+    /// The columns that hold every change since this row had stamp `seen`,
+    /// when the row knows them (a row on the screen, changed since only by
+    /// text written into it): a viewer that drew the row at `seen` redraws
+    /// these columns alone. `seen` must have been read from this row, at
+    /// the same place of the screen (not scrolled back): rows that move are
+    /// restamped as a whole, so their old stamps give None.
+    ///
+    /// patched (see PATCHES.md): added by ccmux.
+    #[must_use]
+    pub fn changed_since(&self, seen: RowStamp) -> Option<core::ops::Range<u16>> {
+        if seen.grid != self.grid {
+            return None;
+        }
+        let (start, end) = self.line.changed_since(seen.row)?;
+        Some(start..end)
+    }
 }
 
 /// What a row held when it was read: see [`VisibleRow::stamp`].
