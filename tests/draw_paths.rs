@@ -224,10 +224,12 @@ impl Rig {
             self.rows_host.screen().contents(),
             self.whole_host.screen().contents()
         );
-        assert_eq!(
+        // The same picture, never from more bytes (a key echo goes as the character alone).
+        assert!(
+            sent.len() <= want.len(),
+            "step {step}: more bytes than a whole frame's\nrows:  {:?}\nwhole: {:?}",
             String::from_utf8_lossy(&sent),
-            String::from_utf8_lossy(&want),
-            "step {step}: the bytes differ"
+            String::from_utf8_lossy(&want)
         );
     }
 

@@ -676,7 +676,10 @@ impl Server {
             bytes.extend(view.app.take_host_output());
             view.last_frame = Some(now);
             view.echo_until = None;
-            client.conn.try_output(bytes);
+            // A frame that changed nothing the terminal shows has no bytes.
+            if !bytes.is_empty() {
+                client.conn.try_output(bytes);
+            }
         }
     }
 
