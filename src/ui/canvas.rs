@@ -102,9 +102,12 @@ impl<'a> Canvas<'a> {
 
     /// Says rows `rows` may have changed (after `resume`).
     pub fn touched(&mut self, rows: impl IntoIterator<Item = u16>) {
-        let width = self.buf.area.right();
+        let cols = self.buf.area.x..self.buf.area.right();
         if let State::Over(touched) = &mut self.state {
-            touched.extend(rows.into_iter().map(|y| Touched { y, cols: 0..width }));
+            touched.extend(rows.into_iter().map(|y| Touched {
+                y,
+                cols: cols.clone(),
+            }));
         }
     }
 
