@@ -82,8 +82,7 @@ impl App {
     pub(super) fn on_tabs_key(&mut self, hub: &mut Hub, key: KeyEvent, now: Instant) {
         if self.prefix {
             self.prefix = false;
-            self.message = None;
-            self.needs_draw = true;
+            self.unsay();
             match self.opts.keymap.lookup_prefixed(&key) {
                 Some(action) => self.act(hub, action, now),
                 None => {
@@ -91,6 +90,7 @@ impl App {
                     self.say(format!("{prefix}: no binding for that key"), now);
                 }
             }
+            self.next_notice(now);
             return;
         }
         match self.opts.keymap.lookup(&key) {

@@ -29,6 +29,7 @@ mod switcher;
 mod tests;
 mod view;
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -55,6 +56,8 @@ use marks::Marks;
 const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
 /// How long a transient message stays in the status line.
 const MESSAGE_TIME: Duration = Duration::from_secs(3);
+/// Notices waiting for the status line, at most.
+const NOTICES_MAX: usize = 8;
 /// The session table shows ages; it refreshes this often while open.
 const TABLE_REFRESH: Duration = Duration::from_secs(1);
 
@@ -98,6 +101,11 @@ pub struct App {
     /// column) while ccmux had the mouse: a drag from there selects.
     press: Option<(i32, u16)>,
     message: Option<(String, Instant)>,
+    /// The hub's notices that came while the status line said something else, said in turn
+    /// while their session is still the one shown (the session, the text).
+    notices: VecDeque<(SessionId, String)>,
+    /// The session `message` is a notice about.
+    message_is_notice: Option<SessionId>,
     show_full_id: bool,
     /// The client's terminal size, columns then rows.
     size: (u16, u16),
@@ -132,6 +140,8 @@ impl App {
             prefix: false,
             press: None,
             message: None,
+            notices: VecDeque::new(),
+            message_is_notice: None,
             show_full_id: false,
             size,
             needs_draw: true,
@@ -250,7 +260,7 @@ impl App {
             }
             Notice::Say { session, text } => {
                 if self.focused == Some(*session) {
-                    self.say(text.clone(), now);
+                    self.notice(*session, text, now);
                 }
             }
             Notice::Clipboard { session, base64 } => {
@@ -299,7 +309,9 @@ impl App {
             && now >= *at + MESSAGE_TIME
         {
             self.message = None;
+            self.message_is_notice = None;
             self.needs_draw = true;
+            self.next_notice(now);
         }
         if self.table_due.is_some_and(|due| now >= due) {
             // Ages in the table moved on; ratatui's diff sends only the cells
@@ -348,10 +360,47 @@ impl App {
         self.host_output.push(0x07);
     }
 
-    /// Shows `message` in the status line for a few seconds.
+    /// Shows `message`, what the user just asked for, in the status line for a few seconds, at
+    /// once: a notice it replaces is said again after it.
     pub fn say(&mut self, message: impl Into<String>, now: Instant) {
+        self.unsay();
         self.message = Some((message.into(), now));
         self.needs_draw = true;
+    }
+
+    /// Says a notice of the hub's about `session` once the status line is free, so it never
+    /// replaces what the user asked for (which a notice coming just after a key used to do).
+    fn notice(&mut self, session: SessionId, text: &str, now: Instant) {
+        if self.message.is_none() {
+            self.say(text, now);
+            self.message_is_notice = Some(session);
+        } else if self.notices.len() < NOTICES_MAX
+            && !self.notices.iter().any(|(s, t)| *s == session && t == text)
+        {
+            self.notices.push_back((session, text.to_string()));
+        }
+    }
+
+    /// Clears the status line's message; a notice goes back to the front of the queue.
+    fn unsay(&mut self) {
+        if let Some((text, _)) = self.message.take()
+            && let Some(session) = self.message_is_notice.take()
+        {
+            self.notices.push_front((session, text));
+        }
+        self.needs_draw = true;
+    }
+
+    /// Says the next notice waiting about the session shown, if the status line is free; those
+    /// about sessions no longer shown are dropped.
+    fn next_notice(&mut self, now: Instant) {
+        while self.message.is_none()
+            && let Some((session, text)) = self.notices.pop_front()
+        {
+            if self.focused == Some(session) {
+                self.notice(session, &text, now);
+            }
+        }
     }
 
     /// Focuses tab `index` (clamped). Focus is all it changes: no session is

@@ -85,3 +85,49 @@ fn announcements_reach_a_terminal_that_does_not_show_the_session() {
     app.on_notice(&announce(shown, false), Instant::now());
     assert!(!app.take_host_output().is_empty());
 }
+
+#[test]
+fn a_notice_never_replaces_what_the_user_asked_for_and_is_said_after_it() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (mut hub, mut app, shown, hidden) = focused(true);
+    let start = Instant::now();
+    let said = |app: &App| {
+        app.message
+            .as_ref()
+            .map(|(m, _)| m.clone())
+            .unwrap_or_default()
+    };
+    let notice = |session| Notice::Say {
+        session,
+        text: "looks like Claude Code".into(),
+    };
+    let key = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
+    // Ctrl-q i: the session id, copied; the hub's notice comes just after.
+    app.handle(
+        &mut hub,
+        key(KeyCode::Char('q'), KeyModifiers::CONTROL),
+        start,
+    );
+    app.handle(&mut hub, key(KeyCode::Char('i'), KeyModifiers::NONE), start);
+    assert!(said(&app).contains("copied"), "{}", said(&app));
+    app.on_notice(&notice(shown), start);
+    app.on_notice(&notice(hidden), start);
+    assert!(said(&app).contains("copied"), "{}", said(&app));
+    // Its time up, the notice is said, once.
+    let later = start + MESSAGE_TIME;
+    app.handle(&mut hub, Event::Deadline, later);
+    assert_eq!(said(&app), "looks like Claude Code");
+    // A key the user presses takes the line; the notice it replaced comes back after.
+    app.handle(
+        &mut hub,
+        key(KeyCode::Char('q'), KeyModifiers::CONTROL),
+        later,
+    );
+    app.handle(&mut hub, key(KeyCode::Char('i'), KeyModifiers::NONE), later);
+    assert!(said(&app).contains("copied"), "{}", said(&app));
+    let last = later + MESSAGE_TIME;
+    app.handle(&mut hub, Event::Deadline, last);
+    assert_eq!(said(&app), "looks like Claude Code");
+    app.handle(&mut hub, Event::Deadline, last + MESSAGE_TIME);
+    assert_eq!(said(&app), "", "said twice, or the other session's");
+}
