@@ -101,15 +101,15 @@ fn a_notice_never_replaces_what_the_user_asked_for_and_is_said_after_it() {
         session,
         text: "looks like Claude Code".into(),
     };
-    let key = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
-    // Ctrl-q i: the session id, copied; the hub's notice comes just after.
-    app.handle(
-        &mut hub,
-        key(KeyCode::Char('q'), KeyModifiers::CONTROL),
-        start,
-    );
-    app.handle(&mut hub, key(KeyCode::Char('i'), KeyModifiers::NONE), start);
-    assert!(said(&app).contains("copied"), "{}", said(&app));
+    // Ctrl-q i: the session id, copied.
+    let ask_for_the_id = |app: &mut App, hub: &mut Hub, now| {
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        app.handle(hub, Event::Key(ctrl_q), now);
+        app.handle(hub, Event::Key(KeyEvent::from(KeyCode::Char('i'))), now);
+        assert!(said(app).contains("copied"), "{}", said(app));
+    };
+    // The hub's notice comes just after.
+    ask_for_the_id(&mut app, &mut hub, start);
     app.on_notice(&notice(shown), start);
     app.on_notice(&notice(hidden), start);
     assert!(said(&app).contains("copied"), "{}", said(&app));
@@ -118,13 +118,7 @@ fn a_notice_never_replaces_what_the_user_asked_for_and_is_said_after_it() {
     app.handle(&mut hub, Event::Deadline, later);
     assert_eq!(said(&app), "looks like Claude Code");
     // A key the user presses takes the line; the notice it replaced comes back after.
-    app.handle(
-        &mut hub,
-        key(KeyCode::Char('q'), KeyModifiers::CONTROL),
-        later,
-    );
-    app.handle(&mut hub, key(KeyCode::Char('i'), KeyModifiers::NONE), later);
-    assert!(said(&app).contains("copied"), "{}", said(&app));
+    ask_for_the_id(&mut app, &mut hub, later);
     let last = later + MESSAGE_TIME;
     app.handle(&mut hub, Event::Deadline, last);
     assert_eq!(said(&app), "looks like Claude Code");
