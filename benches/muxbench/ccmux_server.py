@@ -8,9 +8,11 @@ and a run ends with `ccmux kill-server`.
     python3 benches/muxbench/ccmux_server.py scale --mux ccmux,tmux --sessions 10,50
     python3 benches/muxbench/ccmux_server.py finalscreen --mux ccmux,tmux --runs 1
     python3 benches/muxbench/ccmux_server.py echo --mux tmux,ccmux --keys 1000
+    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux --rounds 3
 
 (`scale` and `finalscreen` are muxbench's scale.py and finalscreen.py, run
-with this adapter; `echo` is echo_interleaved.py, beside this file.)
+with this adapter; `echo` and `trace` are echo_interleaved.py and
+key_trace.py, beside this file.)
 
 Everything else is muxbench's own (its README says how to make the corpora).
 """
@@ -70,10 +72,10 @@ class CcmuxServerAdapter(CcmuxAdapter):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("scale", "finalscreen", "echo"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("scale", "finalscreen", "echo", "trace"):
         import importlib
         sys.path.insert(0, HERE)
-        tool = importlib.import_module({"echo": "echo_interleaved"}.get(sys.argv[1], sys.argv[1]))
+        tool = importlib.import_module({"echo": "echo_interleaved", "trace": "key_trace"}.get(sys.argv[1], sys.argv[1]))
         sys.argv = [sys.argv[1] + ".py"] + sys.argv[2:]
         sys.exit(tool.main())
     sys.exit(muxbench.main())
