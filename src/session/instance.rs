@@ -642,6 +642,17 @@ mod tests {
         }
     }
 
+    /// Stops the session at once and waits for its program to be gone.
+    fn stop_now(session: &Session) {
+        session.stop(Duration::ZERO);
+        assert!(session.wait_exit(Duration::from_secs(30)));
+    }
+
+    /// Whether the session's screen shows `text`.
+    fn shows(session: &Session, text: &str) -> bool {
+        session.term().screen().contents().contains(text)
+    }
+
     /// Waits until `pty` has output, at most `secs` seconds.
     fn readable_within(pty: &File, secs: i32) -> bool {
         use std::os::fd::AsRawFd;
@@ -680,8 +691,7 @@ mod tests {
             t.screen().contents().contains("again\nagain")
         });
         assert_eq!(messages(&mut rx), 1);
-        session.stop(Duration::ZERO);
-        assert!(session.wait_exit(Duration::from_secs(30)));
+        stop_now(&session);
     }
 
     #[test]
@@ -693,12 +703,7 @@ mod tests {
             session.write(format!("k{i}\r").into_bytes());
             // Whatever the PTY holds is the owner's: a reader thread that
             // also read would leave it nothing, now and then.
-            while !session
-                .term()
-                .screen()
-                .contents()
-                .contains(&format!("k{i}\nk{i}"))
-            {
+            while !shows(&session, &format!("k{i}\nk{i}")) {
                 assert!(readable_within(&pty, 30), "key {i}: no echo for the owner");
                 let read = session.read_owned(&pty, &mut buf);
                 assert!(matches!(read, Ok(1..)), "key {i}: {read:?}");
@@ -709,8 +714,7 @@ mod tests {
         wait_for(&session, "the reader thread's parse", |t| {
             t.screen().contents().contains("after\nafter")
         });
-        session.stop(Duration::ZERO);
-        assert!(session.wait_exit(Duration::from_secs(30)));
+        stop_now(&session);
     }
 
     #[test]
@@ -719,12 +723,7 @@ mod tests {
         let (session, _rx) = start(&format!("seq 1 {LINES}; exec cat"));
         let mut buf = vec![0; 512];
         let deadline = Instant::now() + Duration::from_secs(60);
-        while !session
-            .term()
-            .screen()
-            .contents()
-            .contains(&LINES.to_string())
-        {
+        while !shows(&session, &LINES.to_string()) {
             assert!(Instant::now() < deadline, "the output never ended");
             // The owner takes a few chunks, the reader thread the next.
             if let Some(pty) = session.take_reading() {
@@ -747,8 +746,7 @@ mod tests {
         assert_eq!(shown, (first..=LINES).collect::<Vec<_>>());
         assert_eq!(term.lines_scrolled(), first as u64 - 1);
         drop(term);
-        session.stop(Duration::ZERO);
-        assert!(session.wait_exit(Duration::from_secs(30)));
+        stop_now(&session);
     }
 
     #[test]
@@ -781,7 +779,6 @@ mod tests {
             queued <= MAX_REPLY_BACKLOG,
             "{queued} bytes of replies queued"
         );
-        session.stop(Duration::ZERO);
-        assert!(session.wait_exit(Duration::from_secs(30)));
+        stop_now(&session);
     }
 }
