@@ -57,13 +57,21 @@ pub fn wait_gone(pids: &[i32], what: &str) {
     }
 }
 
-/// Those of `pids` that still run.
+/// Those of `pids` that still run: any of their threads not yet a zombie. A killed process's
+/// first thread can be a zombie while the others still exit, and they hold its open files (its
+/// listening socket too, which then takes connections and resets them) until the last goes.
 pub fn alive(pids: &[i32]) -> Vec<i32> {
+    let running = |stat: String| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z");
     pids.iter()
         .copied()
         .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z"))
+            std::fs::read_dir(format!("/proc/{pid}/task")).is_ok_and(|mut threads| {
+                threads.any(|t| {
+                    t.ok()
+                        .and_then(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+                        .is_some_and(running)
+                })
+            })
         })
         .collect()
 }
