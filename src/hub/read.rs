@@ -46,6 +46,11 @@ impl Hub {
             return;
         }
         self.unread.retain(|id| !viewed.contains(id));
+        // Nothing left for the batch: no wake-up for it (one came after
+        // every echo, a millisecond after the frame).
+        if self.unread.is_empty() {
+            self.read_due = None;
+        }
         for id in viewed {
             self.read(id, now);
         }
@@ -150,5 +155,48 @@ impl Hub {
             self.shown_changed();
         }
         self.shown_status.extend(moved);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::BACKGROUND_REFRESH;
+    use crate::proto::NewSession;
+
+    #[test]
+    fn a_shown_session_read_for_a_frame_leaves_no_batch_to_wake_for() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let mut hub = crate::hub::test_hub_running("cat", &[], false);
+        let new = |hub: &mut crate::hub::Hub| {
+            let new = NewSession {
+                dir: dir.path().to_path_buf(),
+                ..Default::default()
+            };
+            hub.start(&new, None, None, Instant::now())
+                .expect("started")
+                .0
+        };
+        let (shown, hidden) = (new(&mut hub), new(&mut hub));
+        let t0 = Instant::now();
+        hub.attach(1, (80, 24), t0);
+        hub.focus(1, Some(shown), t0);
+
+        assert!(hub.on_session(shown, t0), "the client shows it");
+        assert_eq!(hub.read_due(), Some(t0), "due in case nobody draws");
+        hub.read_viewed(t0);
+        assert_eq!(hub.read_due(), None, "read for the frame, nothing is due");
+
+        // A hidden session's change still waits for its batch.
+        let t1 = t0 + Duration::from_millis(10);
+        assert!(!hub.on_session(hidden, t1));
+        assert!(hub.on_session(shown, t1));
+        hub.read_viewed(t1);
+        assert_eq!(hub.read_due(), Some(t1), "the hidden one is still to read");
+        hub.on_time(t1);
+        let t2 = t1 + Duration::from_millis(20);
+        assert!(!hub.on_session(hidden, t2));
+        assert_eq!(hub.read_due(), Some(t1 + BACKGROUND_REFRESH));
     }
 }
