@@ -5,9 +5,12 @@ machine whose load drifts between runs moves their ratio (0.95 to 1.25 between r
 build); here the drift falls on every multiplexer alike, key by key.
 
     python3 benches/muxbench/ccmux_server.py echo --mux tmux,ccmux --keys 1000
+    python3 benches/muxbench/ccmux_server.py echo --mux tmux,ccmux,ccmux=/tmp/ccmux-before
 
+`ccmux=PATH` runs the ccmux binary at PATH: two builds side by side, each key going to both.
 Prints each one's p50 / p25 / p75 / p99 in ms and its p50 over the first one's.
 """
+import os
 import argparse
 import random
 import shutil
@@ -17,7 +20,12 @@ import muxbench
 from muxbench import ADAPTERS, _start, _stop, mkwork, now, script
 
 
-def start(name):
+def start(spec):
+    """Starts `spec`, a multiplexer's name or `ccmux=PATH`."""
+    name, _, binary = spec.partition("=")
+    if binary:
+        # The adapter looks for the binary when it launches it, and again to stop it.
+        os.environ["CCMUX_BIN"] = binary
     adapter = ADAPTERS[name]()
     work = mkwork("echo-" + name)
     inst = _start(adapter, [script(work, 0, "printf 'ECHO-READY\\n'\nexec cat")], focus=0, work=work)
@@ -74,11 +82,12 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
     print("# key echo, keys interleaved: %s, %d keys each; load average %.2f before, %.2f after"
           % (", ".join(names), args.keys, load_before, muxbench.loadavg()[0]))
+    width = max(8, max(len(n) for n in names))
     first = statistics.median(lat[names[0]])
     for name in names:
         v = sorted(lat[name])
         q = lambda f: v[int(round(f * (len(v) - 1)))]
-        print("%-8s keys %4d  p50 %.3f  p25 %.3f  p75 %.3f  p99 %.3f ms  p50/%s %.3f"
-              % (name, len(v), statistics.median(v), q(0.25), q(0.75), q(0.99), names[0],
+        print("%-*s keys %4d  p50 %.3f  p25 %.3f  p75 %.3f  p99 %.3f ms  p50/%s %.3f"
+              % (width, name, len(v), statistics.median(v), q(0.25), q(0.75), q(0.99), names[0],
                  statistics.median(v) / first))
     return 0
