@@ -103,26 +103,23 @@ impl EchoReads {
         let Some(mut ready) = readable::seen(&pty.fd) else {
             return false;
         };
+        let since_key = &mut pty.since_key;
         let mut printed = false;
         let keep = loop {
             match ready.try_io(|fd| session.read_owned(fd.get_ref(), &mut self.buf)) {
-                // The slave side is closed: the reader thread sees the end.
-                Ok(Ok(0)) => break false,
-                Ok(Ok(n)) => {
-                    printed = true;
-                    pty.since_key += n;
-                    if pty.since_key > BUDGET {
-                        break false;
+                Ok(read) => match took(since_key, read) {
+                    Took::Bytes(n) => {
+                        printed = true;
+                        // Short of the buffer: all there was (more comes with
+                        // a wake-up of its own), no read only to hear EAGAIN.
+                        if n < CHUNK {
+                            ready.clear_ready();
+                            break true;
+                        }
                     }
-                    // Short of the buffer: all there was (more comes with
-                    // a wake-up of its own), no read only to hear EAGAIN.
-                    if n < CHUNK {
-                        ready.clear_ready();
-                        break true;
-                    }
-                }
-                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-                Ok(Err(_)) => break false,
+                    Took::Again => {}
+                    Took::Done => break false,
+                },
                 // All read; the readiness is cleared for the next output.
                 Err(_would_block) => break true,
             }
@@ -132,6 +129,71 @@ impl EchoReads {
             self.ptys.remove(&id);
         }
         printed
+    }
+
+    /// Reads what session `id` printed without waiting to hear that it did:
+    /// just after a key is written, its echo usually is there already (the
+    /// kernel's terminal work runs at the write, on the writer's CPU), and
+    /// read now it is drawn in the key's own turn. One read: more waiting
+    /// comes with the wake-up `read` answers, as does the one this read got
+    /// ahead of (its read finds nothing and costs no frame). Returns whether
+    /// it printed anything.
+    pub fn read_now(&mut self, hub: &Hub, id: SessionId) -> bool {
+        let Some(pty) = self.ptys.get_mut(&id) else {
+            return false;
+        };
+        let Some(session) = hub.registry().get(id) else {
+            self.ptys.remove(&id);
+            return false;
+        };
+        match took(
+            &mut pty.since_key,
+            session.read_owned(pty.fd.get_ref(), &mut self.buf),
+        ) {
+            Took::Bytes(_) => true,
+            Took::Again => false,
+            Took::Done => {
+                session.give_reading_back();
+                self.ptys.remove(&id);
+                false
+            }
+        }
+    }
+}
+
+/// What one read of a session's PTY came to.
+enum Took {
+    /// Bytes, parsed.
+    Bytes(usize),
+    /// Nothing now (EAGAIN), or a signal came first: read again later.
+    Again,
+    /// The reader thread's from here: the PTY's end or an error, or past the
+    /// budget.
+    Done,
+}
+
+/// What `read` came to, counted into the bytes read `since_key`.
+fn took(since_key: &mut usize, read: io::Result<usize>) -> Took {
+    match read {
+        // The slave side is closed: the reader thread sees the end.
+        Ok(0) => Took::Done,
+        Ok(n) => {
+            *since_key += n;
+            if *since_key > BUDGET {
+                Took::Done
+            } else {
+                Took::Bytes(n)
+            }
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Took::Again
+        }
+        Err(_) => Took::Done,
     }
 }
 
@@ -199,6 +261,33 @@ mod tests {
             );
             tokio::task::yield_now().await;
         }
+    }
+
+    #[tokio::test]
+    async fn an_echo_read_at_once_leaves_its_wake_up_nothing_to_read() {
+        let (hub, id, _dir) = hub_running("exec cat");
+        let mut echoes = EchoReads::new();
+        echoes.take(&hub, id);
+        let session = hub.registry().get(id).expect("the session");
+        assert!(!echoes.read_now(&hub, id), "nothing was printed yet");
+        assert!(
+            session.owner_reads(),
+            "nothing to read gave the reading back"
+        );
+
+        session.write(b"x".to_vec());
+        let ready = tokio::time::timeout(Duration::from_secs(30), echoes.ready()).await;
+        assert_eq!(ready.ok(), Some(id));
+        assert!(echoes.read_now(&hub, id), "the echo was there");
+        assert_eq!(screen(&hub, id).trim_end(), "x");
+        // The wake-up it got ahead of: nothing left, and the loop reads on.
+        assert!(!echoes.read(&hub, id));
+        assert!(session.owner_reads());
+        session.write(b"y".to_vec());
+        let ready = tokio::time::timeout(Duration::from_secs(30), echoes.ready()).await;
+        assert_eq!(ready.ok(), Some(id));
+        assert!(echoes.read(&hub, id));
+        assert_eq!(screen(&hub, id).trim_end(), "xy");
     }
 
     #[tokio::test]

@@ -99,6 +99,9 @@ struct Server {
     keyboards: Keyboards,
     /// The sessions being typed into, whose output the loop reads itself.
     echoes: EchoReads,
+    /// The session typed into this turn, whose echo is read before the
+    /// turn ends (`read_echo_now`).
+    typed: Option<SessionId>,
     ending: Option<Ending>,
 }
 
@@ -191,8 +194,14 @@ async fn run(
         tokio::select! {
             // Clients first: typing must stay quick while sessions flood.
             biased;
-            id = server.keyboards.ready() => server.on_keys(id, Instant::now()),
-            Some((id, said)) = inbox.recv() => server.on_client(id, said, Instant::now()),
+            id = server.keyboards.ready() => {
+                server.on_keys(id, Instant::now());
+                server.read_echo_now(Instant::now());
+            }
+            Some((id, said)) = inbox.recv() => {
+                server.on_client(id, said, Instant::now());
+                server.read_echo_now(Instant::now());
+            }
             id = server.echoes.ready() => server.on_echo(id, Instant::now()),
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
@@ -263,6 +272,7 @@ impl Server {
             waits: send::Waits::default(),
             keyboards: Keyboards::new(),
             echoes: EchoReads::new(),
+            typed: None,
             ending: None,
         };
         (server, sessions)
@@ -358,6 +368,7 @@ impl Server {
                 // focus): the echo, if any, is its.
                 if typed && let Some(focused) = view.app.focused_id() {
                     self.echoes.take(&self.hub, focused);
+                    self.typed = Some(focused);
                 }
                 self.after_input(id);
             }
@@ -586,6 +597,17 @@ impl Server {
     /// A session being typed into printed: read, and drawn this turn.
     fn on_echo(&mut self, id: SessionId, now: Instant) {
         if self.echoes.read(&self.hub, id) {
+            self.on_session(id, now);
+        }
+    }
+
+    /// Reads the echo of what was typed this turn, if it is there: the frame
+    /// that shows it is drawn this turn, not after another. Once for all
+    /// the keys one read of a terminal brought.
+    fn read_echo_now(&mut self, now: Instant) {
+        if let Some(id) = self.typed.take()
+            && self.echoes.read_now(&self.hub, id)
+        {
             self.on_session(id, now);
         }
     }
