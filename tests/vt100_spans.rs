@@ -104,3 +104,22 @@ fn outside_a_rows_changed_columns_every_cell_is_the_one_drawn() {
         "only {partial} rows read by their changed columns"
     );
 }
+
+/// A key echo after the one before: the viewer that drew the row between them redraws the new
+/// character's cell, not every cell typed since the row last changed as a whole.
+#[test]
+fn a_viewer_a_change_behind_redraws_that_change_alone() {
+    let mut parser = vt100::Parser::new(nz(4), nz(40), 0);
+    parser.process(b"$ ");
+    let stamp =
+        |parser: &vt100::Parser| parser.screen().visible_rows_at(0).next().map(|r| r.stamp());
+    let mut seen = stamp(&parser).expect("a row");
+    for (i, key) in "hello".bytes().enumerate() {
+        parser.process(&[key]);
+        let screen = parser.screen();
+        let row = screen.visible_rows_at(0).next().expect("a row");
+        let x = 2 + u16::try_from(i).unwrap();
+        assert_eq!(row.changed_since(seen), Some(x..x + 1), "key {i}");
+        seen = row.stamp();
+    }
+}

@@ -47,8 +47,9 @@ impl<'a> Line<'a> {
 
     /// The columns that hold every change made to the row after it had
     /// stamp `seen`, if the row knows them: `seen` is the row's stamp now
-    /// (nothing changed: empty), the one before its last change, or the
-    /// one its run of text changes started from, and it is a screen row.
+    /// (nothing changed: empty), the one before its last change (that
+    /// change's columns alone), or the one its run of text changes started
+    /// from, and it is a screen row.
     /// Stamps are never shared between rows, so a `seen` read from another
     /// row (rows move without new stamps when the screen scrolls) gives
     /// None.
@@ -58,9 +59,10 @@ impl<'a> Line<'a> {
         match self {
             Self::Screen(row) if seen == row.stamp => Some((0, 0)),
             // 0 is the stamp of every row not stamped yet
-            Self::Screen(row)
-                if seen != 0 && (seen == row.since || seen == row.prev) =>
-            {
+            Self::Screen(row) if seen != 0 && seen == row.prev => {
+                Some(row.last)
+            }
+            Self::Screen(row) if seen != 0 && seen == row.since => {
                 Some(row.span)
             }
             _ => None,
@@ -85,12 +87,15 @@ pub struct Row {
     stamp: u64,
     // patched (see PATCHES.md): every cell changed after the row had stamp
     // `since` is in the columns `span` (start, end), and `prev` is the
-    // stamp the row had before its last change (at least `since`): a
-    // viewer that drew the row at either redraws those columns only. A
-    // change to the whole row sets both to its stamp.
+    // stamp the row had before its last change (at least `since`), which
+    // changed the columns `last`: a viewer that drew the row at `since`
+    // redraws `span`, one that drew it at `prev` only `last` (a key echo
+    // after the one before: its own cell). A change to the whole row sets
+    // both stamps to its own.
     since: u64,
     prev: u64,
     span: (u16, u16),
+    last: (u16, u16),
     // patched (see PATCHES.md): no cell from here on was ever written since
     // the row was last blank, so finding the blank tail of a scrolled row
     // starts here instead of at the end. Every writer keeps it an upper
@@ -107,6 +112,7 @@ impl Row {
             since: 0,
             prev: 0,
             span: (0, 0),
+            last: (0, 0),
             written: 0,
         }
     }
@@ -123,6 +129,7 @@ impl Row {
         self.since = stamp;
         self.prev = stamp;
         self.span = (0, 0);
+        self.last = (0, 0);
     }
 
     /// Stamps the row as changed in the columns `start..end` only (the
@@ -148,6 +155,7 @@ impl Row {
             self.span = (start, end);
         }
         self.prev = self.stamp;
+        self.last = (start, end);
         self.stamp = stamp;
     }
 
@@ -489,6 +497,7 @@ impl Row {
             since: row.stamp(),
             prev: row.stamp(),
             span: (0, 0),
+            last: (0, 0),
         }
     }
 
@@ -522,6 +531,7 @@ impl Row {
             since: 0,
             prev: 0,
             span: (0, 0),
+            last: (0, 0),
         }
     }
 
