@@ -55,10 +55,12 @@ impl RowCache {
         if self.stamps.get(usize::from(y)) != Some(&Some(stamp)) {
             return false;
         }
-        let Some((kept, drawn)) = self.rows(y, buf) else {
-            return false;
-        };
+        // In place, the row is already there: nothing to look up (every row of the frame goes
+        // through here, and most do nothing else).
         if !in_place {
+            let Some((kept, drawn)) = self.rows(y, buf) else {
+                return false;
+            };
             buf.content[drawn].clone_from_slice(&self.cells[kept]);
         }
         if self.resend[usize::from(y)] {
