@@ -372,8 +372,11 @@ impl Server {
                 }
                 self.after_input(id);
             }
-            FromClient::Keyboard(keyboard) => {
-                if self.view_mut(id).is_some() {
+            FromClient::Keyboard(keyboard, tty) => {
+                if let Some(client) = self.clients.get_mut(&id)
+                    && client.view.is_some()
+                {
+                    client.conn.take_tty(tty);
                     self.keyboards.insert(id, keyboard);
                 }
             }

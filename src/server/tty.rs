@@ -1,10 +1,11 @@
 //! The terminal a client passed the server (`proto::tty`): the loop reads
-//! its keys (`keyboard`), the connection's writer writes frames to it. Both
-//! sides are non-blocking on the server's runtime, so a key's way in and its
-//! echo's way out each cost one wake-up of the server and none of the
-//! client. A terminal that stops reading fills the connection's queue like
-//! a socket that stops reading does (the frames are dropped, then drawn
-//! whole), and never blocks the loop.
+//! its keys (`keyboard`) and writes its frames to it while nothing waits for
+//! the connection's writer, which writes the rest. Both sides are
+//! non-blocking on the server's runtime, so a key's way in and its echo's
+//! way out each cost one wake-up of the server and none of the client. A
+//! terminal that stops reading fills the connection's queue like a socket
+//! that stops reading does (the frames are dropped, then drawn whole), and
+//! never blocks the loop.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -16,7 +17,8 @@ use tokio::io::unix::AsyncFd;
 use super::keyboard::Keyboard;
 use crate::fdio;
 
-/// The terminal's output, for the connection's writer.
+/// The terminal's output, for the loop and the connection's writer.
+#[derive(Debug)]
 pub struct Tty {
     /// Written to directly; watched by the runtime only while it is full
     /// (`write_all`).
@@ -35,6 +37,22 @@ impl Tty {
             },
             keyboard,
         ))
+    }
+
+    /// Writes what the terminal takes of `bytes` without waiting; returns
+    /// how much that was. An error leaves the rest to `write_all`, which
+    /// meets it again and ends the connection.
+    pub fn write_now(&self, bytes: &[u8]) -> usize {
+        let mut written = 0;
+        while written < bytes.len() {
+            match (&self.output).write(&bytes[written..]) {
+                Ok(0) => break,
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        written
     }
 
     /// Writes `bytes` whole, waiting (without blocking the loop) while the
