@@ -135,9 +135,10 @@ impl EchoReads {
     /// just after a key is written, its echo usually is there already (the
     /// kernel's terminal work runs at the write, on the writer's CPU), and
     /// read now it is drawn in the key's own turn. One read: more waiting
-    /// comes with the wake-up `read` answers, as does the one this read got
-    /// ahead of (its read finds nothing and costs no frame). Returns whether
-    /// it printed anything.
+    /// comes with the wake-up `read` answers. The wake-up for what this read
+    /// took does not come (epoll reports a descriptor only if it is still
+    /// readable when the loop waits), or finds nothing if the runtime had
+    /// heard of it already. Returns whether it printed anything.
     pub fn read_now(&mut self, hub: &Hub, id: SessionId) -> bool {
         let Some(pty) = self.ptys.get_mut(&id) else {
             return false;
