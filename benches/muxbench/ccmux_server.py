@@ -8,7 +8,7 @@ and a run ends with `ccmux kill-server`.
     python3 benches/muxbench/ccmux_server.py scale --mux ccmux,tmux --sessions 10,50
     python3 benches/muxbench/ccmux_server.py finalscreen --mux ccmux,tmux --runs 1
     python3 benches/muxbench/ccmux_server.py echo --mux tmux,ccmux --keys 1000
-    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux --rounds 3
+    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux --keys 300 --rounds 2
 
 (`scale` and `finalscreen` are muxbench's scale.py and finalscreen.py, run
 with this adapter; `echo` and `trace` are echo_interleaved.py and

@@ -1,17 +1,22 @@
-"""Where a key's time goes in a multiplexer's server, key by key, from a trace of syscalls and
-scheduler events (`perf record -a`; needs root or perf_event_paranoid <= -1).
+"""Where a key's time goes in a multiplexer, key by key, from a trace of the scheduler (`perf
+record -a` of `sched_switch` and `sched_waking`; needs root or perf_event_paranoid <= -1) beside
+the harness's own timestamps, both on CLOCK_MONOTONIC.
 
-    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux --keys 200 --rounds 3
+    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux --keys 300 --rounds 2
+    python3 benches/muxbench/ccmux_server.py trace --mux tmux,ccmux,ccmux=/tmp/ccmux-before
 
 Each round runs each multiplexer in turn, a session running `cat`, and sends it keys as
-muxbench's `latency` test does (echo_interleaved.py's). For each key it pairs the outer
-terminal's write with the server's syscalls and counts the server's time on the CPU in three
-parts: from the key's wake-up to its write into the PTY, from that write to the server's next
-wait, and from the echo's wake-up to the frame's write; then the whole key, outer terminal to
-outer terminal. Prints each part's median per round. The trace slows everything a little and
-alike; the parts are what to compare.
+muxbench's `latency` test does (echo_interleaved.py's). Only scheduler events are traced (a few a
+key), so the trace costs each multiplexer little and alike. For each key: from the outer
+terminal's write to the server writing the key into the session's PTY, from there to the
+server writing the frame, the server's time on the CPU in between (the echo's way through the
+server), from the frame to the harness reading it, and the whole key. A server's writes are
+seen as the kernel work they queue: a write into a PTY wakes a kworker for the terminal's
+buffer (Linux since 5.x), the key's first such wake-up and the frame's last. Prints each part's
+median per run.
 """
 import argparse
+import bisect
 import os
 import random
 import re
@@ -22,31 +27,39 @@ import subprocess
 import tempfile
 import time
 
-from echo_interleaved import echo, start
-from muxbench import _stop
+from echo_interleaved import start
+from muxbench import _stop, now
 
 EVENT = re.compile(r"^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s+(.*)$")
-# epoll_wait, poll, epoll_pwait, select, pselect6: where a server waits
-WAITS = ("NR 232 ", "NR 7 ", "NR 281 ", "NR 23 ", "NR 270 ")
-WRITES = ("NR 1 (", "NR 20 (")
+SWITCH = re.compile(r"prev_pid=(\d+) .*==> next_comm=.* next_pid=(\d+)")
+WAKING = re.compile(r"comm=(.*?) pid=(\d+) ")
+PARTS = ("key to PTY", "PTY to frame", "server CPU between", "frame to harness", "whole key")
 
 
-def trace(name, keys, rnd):
-    """One run of `name`: its server's parts per key, as lists of µs."""
-    inst, work = start(name)
+def trace(spec, keys, rnd):
+    """One run of `spec`: the parts of each key, in µs."""
+    inst, work = start(spec)
     data = tempfile.NamedTemporaryFile(suffix=".perf", delete=False).name
+    stamps = []
     try:
         server = inst.extra["server_pid"]
         perf = subprocess.Popen(
-            ["perf", "record", "-q", "-a", "-o", data, "-e",
-             "raw_syscalls:sys_enter,raw_syscalls:sys_exit,sched:sched_switch"],
+            ["perf", "record", "-q", "-a", "-k", "CLOCK_MONOTONIC", "-o", data,
+             "-e", "sched:sched_switch,sched:sched_waking"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         for k in range(keys):
-            echo(inst, b"abcdefghijklmnopqrstuvwxyz"[k % 26:k % 26 + 1], rnd)
+            key = b"abcdefghijklmnopqrstuvwxyz"[k % 26:k % 26 + 1]
+            inst.term.pump(duration=rnd.uniform(0.01, 0.03))
+            inst.term.tap = bytearray()
+            t0 = now()
+            inst.term.write(key)
+            seen = inst.term.pump(until=lambda: key in inst.term.tap, timeout=10.0, poll=0.0005)
+            inst.term.tap = None
+            if seen == "until":
+                stamps.append((t0, inst.term.t_last_rx))
             if k % 26 == 25:
-                # The line erased (cat's terminal is cooked) in one write of two bytes, so only
-                # the keys are one-byte writes to pair.
+                # The line erased (cat's terminal is cooked).
                 inst.term.write(b"\x15\x15")
                 inst.term.pump(duration=0.05)
         perf.send_signal(signal.SIGINT)
@@ -56,98 +69,70 @@ def trace(name, keys, rnd):
         _stop(inst)
         shutil.rmtree(work, ignore_errors=True)
         os.unlink(data)
-    key_write = re.compile(r"NR 1 \(%x, \w+, 1," % inst.term.fd)
     events = []
     for line in text.splitlines():
         m = EVENT.match(line)
         if m:
-            events.append((float(m.group(4)) * 1e6, int(m.group(2)), m.group(5), m.group(6)))
-    return parts(events, os.getpid(), server, key_write)
+            events.append((float(m.group(4)), int(m.group(2)), m.group(5), m.group(6)))
+    events.sort(key=lambda e: e[0])
+    return [p for p in (parts(events, server, os.getpid(), t0, t1) for t0, t1 in stamps) if p]
 
 
-def parts(events, me, server, key_write):
-    out = {"key": [], "after the key": [], "echo": [], "server": [], "whole key": []}
-    i = 0
-    while i < len(events):
-        t0, tid, name, rest = events[i]
-        if not (tid == me and name.endswith("sys_enter") and key_write.match(rest)):
-            i += 1
-            continue
-        marks, on, oncpu, state, got = [], None, [], 0, None
-        j = i + 1
-        while j < len(events) and events[j][0] - t0 < 5000:
-            t, tid, name, rest = events[j]
-            if name == "sched:sched_switch":
-                if ("next_pid=%d " % server) in rest:
-                    on = t
-                elif ("prev_pid=%d " % server) in rest and on is not None:
-                    oncpu.append((on, t))
-                    on = None
-            if tid == server:
-                enter, leave = name.endswith("sys_enter"), name.endswith("sys_exit")
-                if state == 0 and leave:        # woken by the key
-                    on = on or t
-                    marks.append(t)
-                    state = 1
-                elif state == 1 and enter and rest.startswith(WRITES):   # the key into the PTY
-                    marks.append(t)
-                    state = 2
-                elif state == 2 and leave:
-                    marks.append(t)
-                    state = 3
-                elif state == 3 and enter and rest.startswith(WAITS):    # waits again
-                    marks.append(t)
-                    state = 4
-                elif state == 4 and leave:      # woken by the echo
-                    marks.append(t)
-                    state = 5
-                elif state == 4 and enter and rest.startswith(WRITES):
-                    break
-                elif state == 5 and enter and rest.startswith(WRITES):   # the frame
-                    marks.append(t)
-                    state = 6
-            if tid == me and state == 6 and name.endswith("sys_exit") and rest.startswith("NR 0 ="):
-                got = t
-                break
-            j += 1
-        i = j
-        if got is None:
-            continue
-        if on is not None:
-            oncpu.append((on, got))
-
-        def cpu(a, b):
-            return sum(max(0.0, min(b, y) - max(a, x)) for x, y in oncpu)
-        woke, wrote, written, waits, echoed, frame = marks
-        spent = [cpu(woke, wrote), cpu(written, waits), cpu(echoed, frame)]
-        for part, v in zip(("key", "after the key", "echo"), spent):
-            out[part].append(v)
-        out["server"].append(sum(spent))
-        out["whole key"].append(got - t0)
-    return out
+def parts(events, server, me, t0, t1):
+    """The parts of the key written at t0 and read back at t1, or None if the trace lacks one."""
+    i = bisect.bisect_left(events, (t0,))
+    first_run = pty = frame = None
+    running, oncpu = None, []
+    while i < len(events) and events[i][0] <= t1:
+        t, tid, name, rest = events[i]
+        i += 1
+        if name.endswith("sched_switch"):
+            m = SWITCH.search(rest)
+            if not m:
+                continue
+            prev, nxt = int(m.group(1)), int(m.group(2))
+            if prev == server and running is not None:
+                oncpu.append((running, t))
+                running = None
+            if nxt == server:
+                running = t
+                first_run = first_run or t
+        elif tid == server and first_run is not None:
+            m = WAKING.search(rest)
+            if m and m.group(1).startswith("kworker"):
+                if pty is None:
+                    pty = t
+                else:
+                    frame = t
+    if None in (pty, frame):
+        return None
+    if running is not None:
+        oncpu.append((running, t1))
+    between = sum(max(0.0, min(frame, b) - max(pty, a)) for a, b in oncpu)
+    us = 1e6
+    return dict(zip(PARTS, ((pty - t0) * us, (frame - pty) * us, between * us,
+                            (t1 - frame) * us, (t1 - t0) * us)))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mux", default="tmux,ccmux")
-    ap.add_argument("--keys", type=int, default=200, help="keys per run")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mux", default="tmux,ccmux", help="names, or ccmux=PATH for a given build")
+    ap.add_argument("--keys", type=int, default=300, help="keys per run")
+    ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     if not shutil.which("perf"):
         raise SystemExit("perf is not installed")
     rnd = random.Random(args.seed)
-    names = args.mux.split(",")
-    print("# per key, median µs of the keys paired in a run: the server's time on the CPU from the")
-    print("# key to the PTY | after that write until it waits | from the echo to the frame | the three")
-    print("# | the whole key, outer terminal to outer terminal")
+    specs = args.mux.split(",")
+    width = max(8, max(len(s) for s in specs))
+    print("# per key, median µs of the keys a run: " + " | ".join(PARTS))
     for r in range(args.rounds):
-        for name in names:
-            got = trace(name, args.keys, rnd)
-            n = len(got["whole key"])
-            if not n:
-                print("%-8s round %d: no key paired (is perf allowed to trace?)" % (name, r + 1))
+        for spec in specs:
+            got = trace(spec, args.keys, rnd)
+            if not got:
+                print("%-*s round %d: no key traced (is perf allowed to trace?)" % (width, spec, r + 1))
                 continue
-            cells = " | ".join("%s %.1f" % (part, statistics.median(v)) for part, v in got.items())
-            print("%-8s round %d, %3d keys: %s" % (name, r + 1, n, cells))
+            cells = " | ".join("%s %.0f" % (p, statistics.median(g[p] for g in got)) for p in PARTS)
+            print("%-*s round %d, %3d keys: %s" % (width, spec, r + 1, len(got), cells))
     return 0
