@@ -112,7 +112,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 create: true,
             };
             check_attach(&target)?;
-            Ok(client::attach(target.connect_or_start()?, request)?)
+            Ok(client::attach(&target, request)?)
         }
         Some(Command::Attach) => {
             check_attach(&target)?;
@@ -126,7 +126,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             // Started if need be: a server that ended without being asked
             // to brings its sessions back.
-            Ok(client::attach(target.connect_or_start()?, request)?)
+            Ok(client::attach(&target, request)?)
         }
         Some(Command::Ls { json }) => command(&target, false, Request::List { json }),
         Some(Command::New {
@@ -206,12 +206,7 @@ fn command(target: &Target, start: bool, request: Request) -> Result<ExitCode, F
     if let Some(warning) = &target.warning {
         say_error(warning);
     }
-    let stream = if start {
-        target.connect_or_start()?
-    } else {
-        target.connect()?
-    };
-    Ok(client::command(stream, request)?)
+    Ok(client::command(target, start, request)?)
 }
 
 /// An attached client needs a terminal, and must not be one of its own

@@ -19,7 +19,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::terminal::{self, HostTerminal};
-use super::{client_info, exchange, hello};
+use super::{Target, client_info, hello};
 use crate::proto::frame::{self, Kind};
 use crate::proto::{ClientMsg, Request, ServerMsg, tty};
 
@@ -34,11 +34,12 @@ struct Ended {
 }
 
 /// Attaches this terminal with `request` (an `Attach`) on `stream`.
-pub fn attach(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
+pub fn attach(target: &Target, request: Request) -> Result<ExitCode> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let input = TtyInput::open()?;
     let hello = hello(request, client_info(size, true)?);
-    match exchange(&mut stream, &hello)? {
+    let (stream, answer) = target.open(true, &hello)?;
+    match answer {
         ServerMsg::Attached => {}
         ServerMsg::Refused { message } => bail!("{message}"),
         other => bail!("unexpected answer from the server: {other:?}"),

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -17,6 +18,11 @@ pub use attach::attach;
 use crate::paths;
 use crate::proto::frame::{self, Kind};
 use crate::proto::{ClientInfo, Hello, PROTOCOL, Request, ServerMsg, refused_message};
+
+/// How many times a hello the server dropped unanswered is said again
+/// (`Target::open`), and the first wait before it: 25, 50, 100, 200 ms.
+const RETRIES: u32 = 4;
+const RETRY_WAIT: Duration = Duration::from_millis(25);
 
 /// Which server, and how to start it if it is not running.
 pub struct Target {
@@ -38,6 +44,37 @@ impl Target {
             config,
             warning: dir.warning,
         })
+    }
+
+    /// Connects (starting the server first if `start` and none runs) and
+    /// says `hello`: the stream and the server's answer. A server killed a
+    /// moment ago can still take a connection and drop it unanswered (its
+    /// last threads hold the socket as they exit), so that is tried again,
+    /// a few times with growing waits; by then its socket refuses, and a new
+    /// server starts or there is none.
+    pub fn open(&self, start: bool, hello: &Hello) -> Result<(UnixStream, ServerMsg)> {
+        let mut wait = RETRY_WAIT;
+        for _ in 0..RETRIES {
+            let mut stream = self.stream(start)?;
+            match exchange(&mut stream, hello) {
+                Err(e) if dropped(&e) => {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+                answer => return Ok((stream, answer?)),
+            }
+        }
+        let mut stream = self.stream(start)?;
+        let answer = exchange(&mut stream, hello)?;
+        Ok((stream, answer))
+    }
+
+    fn stream(&self, start: bool) -> Result<UnixStream> {
+        if start {
+            self.connect_or_start()
+        } else {
+            self.connect()
+        }
     }
 
     /// Connects to the running server, or says there is none.
@@ -111,8 +148,20 @@ pub fn hello(request: Request, client: ClientInfo) -> Hello {
     }
 }
 
+/// Whether the server dropped the connection before it answered.
+fn dropped(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<io::Error>().is_some_and(|e| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof
+        )
+    })
+}
+
 /// Sends `hello` on `stream` and reads the server's first answer.
-pub fn exchange(stream: &mut UnixStream, hello: &Hello) -> Result<ServerMsg> {
+fn exchange(stream: &mut UnixStream, hello: &Hello) -> Result<ServerMsg> {
     let body = serde_json::to_vec(hello).context("cannot encode the request")?;
     frame::write(stream, Kind::Json, &body).context("cannot talk to the server")?;
     read_msg(stream)
@@ -122,7 +171,10 @@ pub fn exchange(stream: &mut UnixStream, hello: &Hello) -> Result<ServerMsg> {
 fn read_msg(stream: &mut UnixStream) -> Result<ServerMsg> {
     loop {
         let Some(f) = frame::read(stream).context("lost the server")? else {
-            bail!("the server closed the connection");
+            return Err(
+                anyhow::Error::new(io::Error::from(io::ErrorKind::UnexpectedEof))
+                    .context("the server closed the connection"),
+            );
         };
         if f.kind != Kind::Json {
             continue;
@@ -137,11 +189,12 @@ fn read_msg(stream: &mut UnixStream) -> Result<ServerMsg> {
     }
 }
 
-/// Sends one command and prints the answer; the exit code is the server's.
-pub fn command(mut stream: UnixStream, request: Request) -> Result<ExitCode> {
+/// Sends one command to `target` (started first if `start` and none runs)
+/// and prints the answer; the exit code is the server's.
+pub fn command(target: &Target, start: bool, request: Request) -> Result<ExitCode> {
     let wait_for_end = matches!(request, Request::KillServer);
     let hello = hello(request, client_info((0, 0), false)?);
-    let answer = exchange(&mut stream, &hello)?;
+    let (mut stream, answer) = target.open(start, &hello)?;
     let code = print_answer(answer);
     if wait_for_end {
         // The server closes the socket as it exits: then nothing is left.
@@ -177,4 +230,82 @@ fn print_answer(answer: ServerMsg) -> ExitCode {
 /// attaching there would draw ccmux inside itself.
 pub fn nested_in(socket: &Path) -> bool {
     std::env::var_os(paths::NEST_ENV).is_some_and(|v| Path::new(&v) == socket)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::net::UnixListener;
+
+    use super::*;
+
+    fn target(socket: PathBuf) -> Target {
+        Target {
+            name: "test".into(),
+            socket,
+            config: None,
+            warning: None,
+        }
+    }
+
+    fn list() -> Hello {
+        hello(
+            Request::List { json: false },
+            client_info((0, 0), false).expect("client info"),
+        )
+    }
+
+    /// A stand-in for a server at `socket` that drops the first `drops`
+    /// connections unanswered, as a killed one's last threads do, and then,
+    /// if `answer`, answers one. Returns how many came (it stops waiting
+    /// after 30 s, so a client that gives up early fails the test, not
+    /// hangs it).
+    fn server(socket: &Path, drops: u32, answer: bool) -> std::thread::JoinHandle<u32> {
+        let listener = UnixListener::bind(socket).expect("listening");
+        listener.set_nonblocking(true).expect("non-blocking");
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            let mut taken = 0;
+            while taken < drops + u32::from(answer) && std::time::Instant::now() < deadline {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                    Err(e) => panic!("accept: {e}"),
+                };
+                stream.set_nonblocking(false).expect("blocking");
+                taken += 1;
+                if taken > drops {
+                    let said = frame::read(&mut stream).expect("a frame").expect("a hello");
+                    assert_eq!(said.kind, Kind::Json);
+                    let body = serde_json::to_vec(&ServerMsg::Attached).expect("encoded");
+                    frame::write(&mut stream, Kind::Json, &body).expect("answered");
+                }
+            }
+            taken
+        })
+    }
+
+    #[test]
+    fn a_hello_dropped_unanswered_is_said_again() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let socket = dir.path().join("s");
+        let server = server(&socket, 2, true);
+        let (_stream, answer) = target(socket).open(false, &list()).expect("answered");
+        assert!(matches!(answer, ServerMsg::Attached), "{answer:?}");
+        assert_eq!(server.join().expect("the server"), 3);
+    }
+
+    #[test]
+    fn a_server_that_never_answers_is_given_up_on() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let socket = dir.path().join("s");
+        let server = server(&socket, RETRIES + 1, false);
+        let err = target(socket)
+            .open(false, &list())
+            .expect_err("never answered");
+        assert!(dropped(&err), "{err:#}");
+        assert_eq!(server.join().expect("the server"), RETRIES + 1);
+    }
 }
