@@ -38,15 +38,22 @@ def start(spec):
     return inst, work
 
 
-def echo(inst, key, rnd):
-    """One key into `inst`'s outer terminal; ms until its echo came back, or None."""
+def key_times(inst, key, rnd):
+    """One key into `inst`'s outer terminal, 10-30 ms after the last: when it was written and
+    when its echo came back (`now`'s clock, CLOCK_MONOTONIC), or None if it never did."""
     inst.term.pump(duration=rnd.uniform(0.01, 0.03))
     inst.term.tap = bytearray()
     t0 = now()
     inst.term.write(key)
     seen = inst.term.pump(until=lambda: key in inst.term.tap, timeout=10.0, poll=0.0005)
     inst.term.tap = None
-    return (inst.term.t_last_rx - t0) * 1000 if seen == "until" else None
+    return (t0, inst.term.t_last_rx) if seen == "until" else None
+
+
+def echo(inst, key, rnd):
+    """One key into `inst`'s outer terminal; ms until its echo came back, or None."""
+    times = key_times(inst, key, rnd)
+    return (times[1] - times[0]) * 1000 if times else None
 
 
 def main():

@@ -27,8 +27,8 @@ import subprocess
 import tempfile
 import time
 
-from echo_interleaved import start
-from muxbench import _stop, now
+from echo_interleaved import key_times, start
+from muxbench import _stop
 
 EVENT = re.compile(r"^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s+(.*)$")
 SWITCH = re.compile(r"prev_pid=(\d+) .*==> next_comm=.* next_pid=(\d+)")
@@ -49,15 +49,9 @@ def trace(spec, keys, rnd):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         for k in range(keys):
-            key = b"abcdefghijklmnopqrstuvwxyz"[k % 26:k % 26 + 1]
-            inst.term.pump(duration=rnd.uniform(0.01, 0.03))
-            inst.term.tap = bytearray()
-            t0 = now()
-            inst.term.write(key)
-            seen = inst.term.pump(until=lambda: key in inst.term.tap, timeout=10.0, poll=0.0005)
-            inst.term.tap = None
-            if seen == "until":
-                stamps.append((t0, inst.term.t_last_rx))
+            times = key_times(inst, b"abcdefghijklmnopqrstuvwxyz"[k % 26:k % 26 + 1], rnd)
+            if times:
+                stamps.append(times)
             if k % 26 == 25:
                 # The line erased (cat's terminal is cooked).
                 inst.term.write(b"\x15\x15")

@@ -68,17 +68,16 @@ type TtyHandoff = oneshot::Sender<Option<Arc<Tty>>>;
 pub struct Conn {
     out: Sender<Out>,
     stale: Arc<AtomicBool>,
-    /// How many messages and frames wait for the writer.
-    queued: Arc<AtomicUsize>,
-    /// The client's terminal, once the loop heard it came.
-    tty: Direct,
+    direct: Direct,
     writer: JoinHandle<()>,
 }
 
 /// A client's terminal as the loop writes to it: only while nothing waits
 /// for the writer, so nothing is overtaken.
 struct Direct {
+    /// The client's terminal, once the loop heard it came.
     tty: Option<Arc<Tty>>,
+    /// How many messages and frames wait for the writer.
     queued: Arc<AtomicUsize>,
 }
 
@@ -122,11 +121,7 @@ impl Conn {
         Conn {
             out,
             stale,
-            tty: Direct {
-                tty: None,
-                queued: queued.clone(),
-            },
-            queued,
+            direct: Direct { tty: None, queued },
             writer,
         }
     }
@@ -134,17 +129,18 @@ impl Conn {
     /// The client's terminal came (`FromClient::Keyboard`): frames may go
     /// to it from the loop.
     pub fn take_tty(&mut self, tty: Arc<Tty>) {
-        self.tty.tty = Some(tty);
+        self.direct.tty = Some(tty);
     }
 
     /// Queues `out` for the writer; false if there is no room.
     fn queue(&self, out: Out) -> bool {
         // Counted first: the writer, on this thread, runs only after this.
-        self.queued.fetch_add(1, Ordering::AcqRel);
+        let queued = &self.direct.queued;
+        queued.fetch_add(1, Ordering::AcqRel);
         if self.out.try_send(out).is_ok() {
             return true;
         }
-        self.queued.fetch_sub(1, Ordering::AcqRel);
+        queued.fetch_sub(1, Ordering::AcqRel);
         false
     }
 
@@ -164,7 +160,7 @@ impl Conn {
         if self.stale.load(Ordering::Acquire) {
             return false;
         }
-        let Some(rest) = self.tty.write(bytes) else {
+        let Some(rest) = self.direct.write(bytes) else {
             return true;
         };
         if self.queue(Out::Output(rest)) {
@@ -184,7 +180,7 @@ impl Conn {
         drop(self.out);
         // The writer lets go of the terminal before the `Exit`: it must
         // hold the last reference then.
-        drop(self.tty.tty);
+        drop(self.direct.tty);
         let _ = tokio::time::timeout(limit, self.writer).await;
     }
 }
@@ -282,7 +278,7 @@ struct Writer {
     id: ClientId,
     write: OwnedWriteHalf,
     queue: Receiver<Out>,
-    /// Counts down each message and frame written (see `Conn::queued`).
+    /// Counts down each message and frame written (see `Direct::queued`).
     queued: Arc<AtomicUsize>,
     stale: Arc<AtomicBool>,
     events: Sender<(ClientId, FromClient)>,
