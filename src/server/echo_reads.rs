@@ -16,7 +16,7 @@ use tokio::io::unix::AsyncFd;
 
 use super::readable;
 use crate::hub::Hub;
-use crate::session::SessionId;
+use crate::session::{Session, SessionId};
 
 /// What one read takes: more than a PTY gives at once (the flood test saw no
 /// read fill it: a per-read budget was never spent).
@@ -93,11 +93,7 @@ impl EchoReads {
     /// past the budget, the reader thread takes over. Returns whether it
     /// printed anything.
     pub fn read(&mut self, hub: &Hub, id: SessionId) -> bool {
-        let Some(pty) = self.ptys.get_mut(&id) else {
-            return false;
-        };
-        let Some(session) = hub.registry().get(id) else {
-            self.ptys.remove(&id);
+        let Some((pty, session)) = read_here(&mut self.ptys, hub, id) else {
             return false;
         };
         let Some(mut ready) = readable::seen(&pty.fd) else {
@@ -140,11 +136,7 @@ impl EchoReads {
     /// readable when the loop waits), or finds nothing if the runtime had
     /// heard of it already. Returns whether it printed anything.
     pub fn read_now(&mut self, hub: &Hub, id: SessionId) -> bool {
-        let Some(pty) = self.ptys.get_mut(&id) else {
-            return false;
-        };
-        let Some(session) = hub.registry().get(id) else {
-            self.ptys.remove(&id);
+        let Some((pty, session)) = read_here(&mut self.ptys, hub, id) else {
             return false;
         };
         match took(
@@ -160,6 +152,20 @@ impl EchoReads {
             }
         }
     }
+}
+
+/// Session `id`'s PTY if the loop reads it, and the session; forgets the
+/// PTY of a session that is gone.
+fn read_here<'p, 'h>(
+    ptys: &'p mut HashMap<SessionId, Pty>,
+    hub: &'h Hub,
+    id: SessionId,
+) -> Option<(&'p mut Pty, &'h Session)> {
+    let Some(session) = hub.registry().get(id) else {
+        ptys.remove(&id);
+        return None;
+    };
+    Some((ptys.get_mut(&id)?, session))
 }
 
 /// What one read of a session's PTY came to.
