@@ -23,6 +23,24 @@ where
     Ok(())
 }
 
+/// Writes what `file` takes of `bytes` at once, without waiting; returns the
+/// rest. An error also leaves the rest, for a writer that waits (`write_all`)
+/// to meet again and end on.
+pub fn write_now<'b, F>(mut file: &F, mut bytes: &'b [u8]) -> &'b [u8]
+where
+    for<'a> &'a F: Write,
+{
+    while !bytes.is_empty() {
+        match file.write(bytes) {
+            Ok(0) => break,
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    bytes
+}
+
 /// Blocks until `file` is ready for `events`, or has an error or hang-up
 /// for the next read or write to report.
 pub fn wait(file: &impl AsRawFd, events: libc::c_short) {

@@ -91,11 +91,11 @@ impl Direct {
         if self.queued.load(Ordering::Acquire) > 0 {
             return Some(bytes);
         }
-        let written = tty.write_now(&bytes);
-        if written == bytes.len() {
+        let rest = tty.write_now(&bytes).len();
+        if rest == 0 {
             return None;
         }
-        bytes.drain(..written);
+        bytes.drain(..bytes.len() - rest);
         Some(bytes)
     }
 }

@@ -40,19 +40,9 @@ impl Tty {
     }
 
     /// Writes what the terminal takes of `bytes` without waiting; returns
-    /// how much that was. An error leaves the rest to `write_all`, which
-    /// meets it again and ends the connection.
-    pub fn write_now(&self, bytes: &[u8]) -> usize {
-        let mut written = 0;
-        while written < bytes.len() {
-            match (&self.output).write(&bytes[written..]) {
-                Ok(0) => break,
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        written
+    /// the rest (`fdio::write_now`).
+    pub fn write_now<'b>(&self, bytes: &'b [u8]) -> &'b [u8] {
+        fdio::write_now(&self.output, bytes)
     }
 
     /// Writes `bytes` whole, waiting (without blocking the loop) while the

@@ -11,7 +11,7 @@
 //! write(2) (`crate::fdio`).
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
 
@@ -62,7 +62,7 @@ impl Gate {
         if state.queued == 0
             && let Some(file) = &state.direct
         {
-            rest = write_now(file, rest);
+            rest = fdio::write_now(file, rest);
         }
         if !rest.is_empty() && writer.send(Input::Keys(rest.to_vec())).is_ok() {
             state.queued += 1;
@@ -87,20 +87,6 @@ impl Gate {
     pub(super) fn close(&self) {
         drop(self.state().direct.take());
     }
-}
-
-/// Writes what the kernel takes of `bytes` at once; returns the rest. An
-/// error leaves the rest to the writer thread, which ends on it.
-fn write_now<'a>(mut file: &File, mut bytes: &'a [u8]) -> &'a [u8] {
-    while !bytes.is_empty() {
-        match file.write(bytes) {
-            Ok(0) => break,
-            Ok(n) => bytes = &bytes[n..],
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => break,
-        }
-    }
-    bytes
 }
 
 #[cfg(test)]
