@@ -12,7 +12,7 @@ terminal's write to the server writing the key into the session's PTY, from ther
 server writing the frame, the server's time on the CPU in between (the echo's way through the
 server), from the frame to the harness reading it, and the whole key. A server's writes are
 seen as the kernel work they queue: a write into a PTY wakes a kworker for the terminal's
-buffer (Linux since 5.x), the key's first such wake-up and the frame's last. Prints each part's
+buffer (as Linux 6.18 does here), the key's first such wake-up and the frame's last. Prints each part's
 median per run.
 """
 import argparse
